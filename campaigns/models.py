@@ -1,0 +1,313 @@
+"""What marketing announces: channels, creators, campaigns, their claims and items."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+
+from campaigns.choices import (
+    CampaignFormat,
+    CampaignStatus,
+    CatalogSync,
+    CheckoutPath,
+    ClaimKind,
+    ClaimSource,
+    Network,
+    Objective,
+    ShippingOption,
+    Surface,
+)
+from campaigns.querysets import CampaignQuerySet
+from catalog.models import SKU
+from socialops.db import (
+    CurrencyField,
+    MoneyField,
+    country_list_check,
+    currency_check,
+    non_negative_all,
+)
+
+# A catalog older than this misleads shoppers: networks sync feeds hourly to daily.
+DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS = 24
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Channel(models.Model):
+    """A social network or program the brand sells through, with its governance."""
+
+    name = models.CharField(max_length=120, unique=True)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    surfaces = models.JSONField(
+        default=list, blank=True, help_text="Any of: " + ", ".join(Surface.values)
+    )
+    native_checkout_countries = CountryField(
+        multiple=True, blank=True, help_text="Countries where in-app checkout is enabled."
+    )
+    native_checkout_fee_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Share of the order the network keeps on native checkout (0.05 = 5%).",
+    )
+    # Governance: the four things that must be written down for every network.
+    calendar_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_channel_calendars",
+    )
+    creative_budget_monthly = MoneyField(null=True, blank=True)
+    currency = CurrencyField()
+    catalog_sync = models.CharField(
+        max_length=16, choices=CatalogSync.choices, default=CatalogSync.NONE, blank=True
+    )
+    catalog_feed_url = models.URLField(blank=True)
+    last_catalog_sync_at = models.DateTimeField(null=True, blank=True)
+    catalog_sync_max_age_hours = models.PositiveIntegerField(
+        default=DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS
+    )
+    response_time_commitment_hours = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Public response-time commitment for urgent comments."
+    )
+    conversion_definition = models.CharField(max_length=255, blank=True)
+    attribution_window_days = models.PositiveIntegerField(null=True, blank=True)
+    pixel_configured = models.BooleanField(default=False)
+    consent_configured = models.BooleanField(default=False)
+    feed_token = models.CharField(
+        max_length=64,
+        unique=True,
+        default=new_feed_token,
+        editable=False,
+        help_text="Secret part of this channel's catalog feed URL.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(network__in=Network.values), name="channel_network_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(native_checkout_fee_rate__gte=0, native_checkout_fee_rate__lte=1),
+                name="channel_fee_rate_between_0_and_1",
+            ),
+            *non_negative_all("channel", "creative_budget_monthly"),
+            currency_check("currency", "channel_currency_iso"),
+            country_list_check("native_checkout_countries", "channel_native_countries_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        unknown = set(self.surfaces or []) - set(Surface.values)
+        if not isinstance(self.surfaces, list) or unknown:
+            raise ValidationError({"surfaces": f"Use a list of: {', '.join(Surface.values)}."})
+
+    @property
+    def governance_gaps(self) -> list[str]:
+        """The governance items not written down, in plain words."""
+        gaps = []
+        if self.calendar_owner_id is None:
+            gaps.append("calendar owner")
+        if self.creative_budget_monthly is None:
+            gaps.append("creative budget")
+        if not self.catalog_sync:
+            gaps.append("catalog sync")
+        if self.response_time_commitment_hours is None:
+            gaps.append("response-time commitment")
+        return gaps
+
+
+class Creator(models.Model):
+    """A creator or affiliate who promotes the brand, usually with a personal code."""
+
+    handle = models.CharField(max_length=120)
+    network = models.CharField(max_length=16, choices=Network.choices)
+    commission_rate = models.DecimalField(
+        max_digits=5,
+        decimal_places=4,
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+    promo_code = models.CharField(max_length=64, blank=True)
+    disclosure_required = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["handle"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["network", "handle"], name="creator_unique_per_network"
+            ),
+            models.CheckConstraint(
+                condition=Q(commission_rate__gte=0, commission_rate__lte=1),
+                name="creator_commission_between_0_and_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.handle} ({self.get_network_display()})"
+
+
+class Campaign(models.Model):
+    """A promotion on one channel: dates, countries, SKUs, prices, codes and copy."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
+    )
+    objective = models.CharField(
+        max_length=16, choices=Objective.choices, default=Objective.PERFORMANCE
+    )
+    format = models.CharField(max_length=32, choices=CampaignFormat.choices)
+    status = models.CharField(
+        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+    )
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    target_countries = CountryField(multiple=True, blank=True)
+    checkout_path = models.CharField(
+        max_length=16, choices=CheckoutPath.choices, default=CheckoutPath.SITE
+    )
+    budget = MoneyField(null=True, blank=True)
+    currency = CurrencyField()
+    # The downstream functions the brief cites: a campaign that names none was planned blind.
+    cites_stock = models.BooleanField(default=False)
+    cites_customer_service = models.BooleanField(default=False)
+    cites_margin = models.BooleanField(default=False)
+    stop_min_roas = models.DecimalField(
+        "stop below ROAS", max_digits=8, decimal_places=2, null=True, blank=True
+    )
+    stop_max_cpa = MoneyField("stop above CPA", null=True, blank=True)
+    qualified_basket_threshold = MoneyField(null=True, blank=True)
+    creator = models.ForeignKey(
+        Creator, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaigns"
+    )
+    is_paid_partnership = models.BooleanField(default=False)
+    disclosure = models.CharField(
+        max_length=120, blank=True, help_text='How the partnership is disclosed ("#ad", label...).'
+    )
+    promo_code = models.CharField("announced promo code", max_length=64, blank=True)
+    caption = models.TextField(blank=True)
+    script = models.TextField(blank=True)
+    went_live_ready = models.BooleanField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Whether the campaign had no open conflict when it went live.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-starts_at", "name"]
+        indexes = [models.Index(fields=["status", "starts_at", "ends_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__isnull=True)
+                | Q(starts_at__isnull=True)
+                | Q(ends_at__gte=F("starts_at")),
+                name="campaign_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=CampaignStatus.values), name="campaign_status_valid"
+            ),
+            *non_negative_all(
+                "campaign", "budget", "stop_min_roas", "stop_max_cpa", "qualified_basket_threshold"
+            ),
+            currency_check("currency", "campaign_currency_iso"),
+            country_list_check("target_countries", "campaign_target_countries_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.channel})"
+
+    @property
+    def cited_functions(self) -> list[str]:
+        cited = [
+            ("stock", self.cites_stock),
+            ("customer service", self.cites_customer_service),
+            ("margin", self.cites_margin),
+        ]
+        return [name for name, on in cited if on]
+
+
+class CampaignClaim(models.Model):
+    """A promise a campaign makes: delivery time, returns, free shipping, price, code, preorder."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="claims")
+    kind = models.CharField(max_length=16, choices=ClaimKind.choices)
+    source = models.CharField(
+        max_length=16, choices=ClaimSource.choices, default=ClaimSource.ENTERED
+    )
+    text = models.CharField(max_length=500, blank=True, help_text="The words of the claim.")
+    days = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Delivery or return window, in days."
+    )
+    is_free = models.BooleanField(null=True, blank=True, help_text="Free shipping or free returns.")
+    shipping_option = models.CharField(
+        max_length=16, choices=ShippingOption.choices, default=ShippingOption.ANY, blank=True
+    )
+    amount = MoneyField(null=True, blank=True)
+    currency = CurrencyField()
+    code = models.CharField(max_length=64, blank=True)
+    date = models.DateField(null=True, blank=True, help_text="Preorder shipping date.")
+
+    class Meta:
+        ordering = ["campaign", "kind", "source"]
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(source__in=ClaimSource.values), name="claim_source_valid"
+            ),
+            *non_negative_all("claim", "days", "amount"),
+            currency_check("currency", "claim_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        detail = self.text or self.code or (f"{self.days} days" if self.days is not None else "")
+        return f"{self.get_kind_display()}: {detail}".rstrip(": ")
+
+
+class CampaignItem(models.Model):
+    """A SKU a campaign promotes: its announced price, expected and reserved units."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
+    sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="campaign_items")
+    announced_price = MoneyField(null=True, blank=True)
+    currency = CurrencyField()
+    expected_units = models.PositiveIntegerField(default=0)
+    reserved_units = models.PositiveIntegerField(default=0)
+    preorder_message = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["campaign", "sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "sku"], name="campaign_item_unique_sku"),
+            *non_negative_all(
+                "campaign_item", "announced_price", "expected_units", "reserved_units"
+            ),
+            currency_check("currency", "campaign_item_currency_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} in {self.campaign.name}"

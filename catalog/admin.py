@@ -1,0 +1,77 @@
+from django.contrib import admin
+
+from catalog.models import SKU, Location, Product, StockLevel
+
+
+class SKUInline(admin.TabularInline):
+    model = SKU
+    extra = 0
+    fields = [
+        "code",
+        "option1",
+        "option2",
+        "option3",
+        "price",
+        "compare_at_price",
+        "currency",
+        "inventory_policy",
+        "available_on",
+    ]
+    show_change_link = True
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["title", "handle", "vendor", "category", "status", "published", "final_sale"]
+    list_filter = ["status", "published", "final_sale", "vendor", "category"]
+    search_fields = ["title", "handle", "vendor", "tags", "skus__code"]
+    inlines = [SKUInline]
+
+
+class StockLevelInline(admin.TabularInline):
+    model = StockLevel
+    extra = 0
+    fields = ["location", "on_hand", "committed", "available", "incoming", "source", "updated_at"]
+    readonly_fields = ["updated_at"]
+
+
+@admin.register(SKU)
+class SKUAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "product",
+        "option1",
+        "price",
+        "currency",
+        "inventory_policy",
+        "total_available",
+        "updated_at",
+    ]
+    list_filter = ["inventory_policy", "currency", "product__status", "product__category"]
+    search_fields = ["code", "barcode", "product__title", "product__handle"]
+    list_select_related = ["product"]
+    autocomplete_fields = ["product"]
+    inlines = [StockLevelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate_available()
+
+    @admin.display(description="available", ordering="available")
+    def total_available(self, obj: SKU) -> int:
+        return obj.available
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "country", "active", "shopify_location_id"]
+    list_filter = ["active", "country"]
+    search_fields = ["name"]
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(admin.ModelAdmin):
+    list_display = ["sku", "location", "on_hand", "committed", "available", "source", "updated_at"]
+    list_filter = ["location", "source"]
+    search_fields = ["sku__code", "sku__product__title"]
+    list_select_related = ["sku", "location"]
+    autocomplete_fields = ["sku"]

@@ -1,0 +1,175 @@
+"""What the brand sells, as the store knows it: products, SKUs, locations and stock."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+from django_countries.fields import CountryField
+
+from catalog.choices import InventoryPolicy, ProductStatus, StockSource
+from catalog.querysets import ProductQuerySet, SKUQuerySet
+from socialops.db import (
+    CurrencyField,
+    MoneyField,
+    country_check,
+    country_list_check,
+    currency_check,
+    non_negative_all,
+)
+
+
+class Product(models.Model):
+    """A product of the store, grouping its SKUs (Shopify's product, keyed by handle)."""
+
+    handle = models.SlugField(max_length=255, unique=True)
+    title = models.CharField(max_length=255)
+    vendor = models.CharField(max_length=255, blank=True)
+    product_type = models.CharField(max_length=255, blank=True)
+    category = models.CharField(max_length=255, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=ProductStatus.choices, default=ProductStatus.ACTIVE
+    )
+    published = models.BooleanField(default=True)
+    description = models.TextField(blank=True)
+    tags = models.CharField(max_length=1000, blank=True, help_text="Comma-separated, as Shopify.")
+    final_sale = models.BooleanField(default=False, help_text="Not returnable.")
+    restricted_countries = CountryField(
+        multiple=True, blank=True, help_text="Countries this product may not ship to."
+    )
+    attributes = models.JSONField(
+        default=dict, blank=True, help_text="Structured attributes (allergens, compatibility...)."
+    )
+    option1_name = models.CharField(max_length=255, blank=True)
+    option2_name = models.CharField(max_length=255, blank=True)
+    option3_name = models.CharField(max_length=255, blank=True)
+    shopify_product_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=ProductStatus.values), name="product_status_valid"
+            ),
+            country_list_check("restricted_countries", "product_restricted_countries_iso"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_sellable(self) -> bool:
+        return self.status == ProductStatus.ACTIVE and self.published
+
+
+class SKU(models.Model):
+    """A variant a shopper can buy, identified by its SKU code."""
+
+    code = models.CharField(
+        "SKU code",
+        max_length=255,
+        blank=True,
+        help_text="Unique when set; Shopify allows variants without one.",
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="skus")
+    option1 = models.CharField(max_length=255, blank=True)
+    option2 = models.CharField(max_length=255, blank=True)
+    option3 = models.CharField(max_length=255, blank=True)
+    price = MoneyField()
+    compare_at_price = MoneyField(null=True, blank=True)
+    unit_cost = MoneyField(null=True, blank=True)
+    currency = CurrencyField()
+    barcode = models.CharField(max_length=64, blank=True)
+    inventory_policy = models.CharField(
+        max_length=16, choices=InventoryPolicy.choices, default=InventoryPolicy.DENY
+    )
+    available_on = models.DateField(
+        null=True, blank=True, help_text="Restock or availability date, for preorder or backorder."
+    )
+    safety_buffer = models.PositiveIntegerField(
+        default=0, help_text="Units never promised, held back against stock errors."
+    )
+    shopify_variant_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    shopify_inventory_item_id = models.BigIntegerField(null=True, blank=True, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SKUQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "SKU"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="sku_code_unique"),
+            models.UniqueConstraint(
+                fields=["product", "option1", "option2", "option3"], name="sku_options_unique"
+            ),
+            *non_negative_all("sku", "price", "compare_at_price", "unit_cost", "safety_buffer"),
+            currency_check("currency", "sku_currency_iso"),
+            models.CheckConstraint(
+                condition=Q(inventory_policy__in=InventoryPolicy.values),
+                name="sku_inventory_policy_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = self.code or "(no SKU)"
+        options = " / ".join(o for o in (self.option1, self.option2, self.option3) if o)
+        return f"{label} {options}".strip()
+
+    @property
+    def is_on_sale(self) -> bool:
+        return self.compare_at_price is not None and self.compare_at_price > self.price
+
+    @property
+    def allows_backorder(self) -> bool:
+        return self.inventory_policy == InventoryPolicy.CONTINUE
+
+
+class Location(models.Model):
+    """A place that holds stock: a warehouse, a store, a 3PL."""
+
+    name = models.CharField(max_length=255, unique=True)
+    country = CountryField()
+    active = models.BooleanField(default=True)
+    shopify_location_id = models.BigIntegerField(null=True, blank=True, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [country_check("country", "location_country_iso")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StockLevel(models.Model):
+    """The quantities of one SKU at one location."""
+
+    sku = models.ForeignKey(SKU, on_delete=models.CASCADE, related_name="stock_levels")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="stock_levels")
+    on_hand = models.IntegerField(default=0)
+    committed = models.IntegerField(default=0, help_text="In unfulfilled orders.")
+    available = models.IntegerField(default=0)
+    incoming = models.IntegerField(default=0)
+    source = models.CharField(
+        max_length=16, choices=StockSource.choices, default=StockSource.MANUAL
+    )
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["sku", "location"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sku", "location"], name="stock_level_one_per_location"
+            ),
+            *non_negative_all("stock_level", "on_hand", "committed", "available", "incoming"),
+            models.CheckConstraint(
+                condition=Q(available__lte=F("on_hand")), name="stock_level_available_lte_on_hand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sku} @ {self.location}: {self.available} available"

@@ -1,0 +1,141 @@
+from django.contrib import admin
+
+from promises.models import (
+    CheckoutCountry,
+    CheckRun,
+    Conflict,
+    ConflictEvent,
+    PromoCode,
+    ReturnPolicy,
+    ShippingMethod,
+    ShippingOverride,
+    SupportReply,
+)
+
+
+class ShippingOverrideInline(admin.TabularInline):
+    model = ShippingOverride
+    extra = 0
+
+
+@admin.register(ShippingMethod)
+class ShippingMethodAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "kind",
+        "countries",
+        "min_days",
+        "max_days",
+        "price",
+        "currency",
+        "free_shipping_threshold",
+        "enabled_in_checkout",
+    ]
+    list_filter = ["kind", "enabled_in_checkout"]
+    search_fields = ["name", "countries"]
+    inlines = [ShippingOverrideInline]
+
+
+@admin.register(ShippingOverride)
+class ShippingOverrideAdmin(admin.ModelAdmin):
+    list_display = ["label", "method", "starts_on", "ends_on", "extra_days"]
+    list_filter = ["method"]
+    search_fields = ["label", "method__name"]
+    list_select_related = ["method"]
+
+
+@admin.register(ReturnPolicy)
+class ReturnPolicyAdmin(admin.ModelAdmin):
+    list_display = ["name", "window_days", "is_free", "countries", "active"]
+    list_filter = ["is_free", "active"]
+    search_fields = ["name"]
+
+
+@admin.register(CheckoutCountry)
+class CheckoutCountryAdmin(admin.ModelAdmin):
+    list_display = ["country", "enabled", "updated_at"]
+    list_filter = ["enabled"]
+    search_fields = ["country"]
+
+
+@admin.register(PromoCode)
+class PromoCodeAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "kind",
+        "value",
+        "starts_at",
+        "ends_at",
+        "active",
+        "usage_limit",
+        "usage_count",
+        "applies_to",
+    ]
+    list_filter = ["kind", "active", "applies_to", "channels"]
+    search_fields = ["code"]
+    filter_horizontal = ["channels"]
+    autocomplete_fields = ["products", "skus"]
+
+
+@admin.register(SupportReply)
+class SupportReplyAdmin(admin.ModelAdmin):
+    list_display = ["title", "topic", "stated_delivery_days", "stated_return_days", "active"]
+    list_filter = ["topic", "active"]
+    search_fields = ["title", "text"]
+
+
+class ConflictEventInline(admin.TabularInline):
+    model = ConflictEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "actor", "kind", "from_state", "to_state", "note", "check_run"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Conflict)
+class ConflictAdmin(admin.ModelAdmin):
+    list_display = [
+        "rule_code",
+        "severity",
+        "state",
+        "campaign",
+        "sku",
+        "country",
+        "first_seen_at",
+        "assignee",
+    ]
+    list_filter = ["state", "severity", "rule_code", "campaign__channel"]
+    search_fields = ["rule_code", "message", "campaign__name", "sku__code"]
+    list_select_related = ["campaign__channel", "sku", "assignee"]
+    raw_id_fields = ["campaign", "sku"]
+    inlines = [ConflictEventInline]
+
+
+@admin.register(ConflictEvent)
+class ConflictEventAdmin(admin.ModelAdmin):
+    list_display = ["conflict", "kind", "from_state", "to_state", "actor", "at"]
+    list_filter = ["kind"]
+    search_fields = ["conflict__rule_code", "conflict__campaign__name", "note"]
+    list_select_related = ["conflict__campaign__channel", "actor"]
+    raw_id_fields = ["conflict", "check_run"]
+
+
+@admin.register(CheckRun)
+class CheckRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "started_at",
+        "trigger",
+        "status",
+        "duration_ms",
+        "campaigns_checked",
+        "items_checked",
+        "opened",
+        "resolved",
+        "reopened",
+        "errors",
+    ]
+    list_filter = ["trigger", "status"]
+    search_fields = ["error_details"]
+    date_hierarchy = "started_at"

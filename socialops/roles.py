@@ -1,0 +1,110 @@
+"""The four roles and what each may do, as Django groups with model permissions.
+
+The pages and the API check these permissions on the server; the navigation only
+mirrors them. A data migration applies ROLE_PERMISSIONS; change it with a new one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    MARKETING = "marketing"
+    OPS = "ops"
+    EXEC = "exec"
+    ADMIN = "admin"
+
+
+VIEW = ("view",)
+EDIT = ("view", "add", "change")
+ALL = ("view", "add", "change", "delete")
+
+CATALOG = ["catalog.product", "catalog.sku", "catalog.location", "catalog.stocklevel"]
+CAMPAIGNS = [
+    "campaigns.campaign",
+    "campaigns.campaignitem",
+    "campaigns.campaignclaim",
+    "campaigns.creator",
+]
+CHANNELS = ["campaigns.channel"]
+PROMISES = [
+    "promises.shippingmethod",
+    "promises.shippingoverride",
+    "promises.returnpolicy",
+    "promises.checkoutcountry",
+    "promises.promocode",
+    "promises.supportreply",
+]
+CONFLICTS = ["promises.conflict"]
+ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun"]
+INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
+
+EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
+
+# (models, actions) pairs per role. Conflicts and their history are written by the engine;
+# people change a conflict's state (assign, acknowledge, waive), never create or delete one.
+ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
+    Role.MARKETING: [
+        (CAMPAIGNS, ALL),
+        (CHANNELS + CATALOG + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS, VIEW),
+    ],
+    Role.OPS: [
+        (CATALOG + PROMISES, ALL),
+        (CONFLICTS, ("view", "change")),
+        (CAMPAIGNS + CHANNELS + ENGINE_RECORDS + INSIGHTS, VIEW),
+    ],
+    Role.EXEC: [
+        (EVERY_MODEL, VIEW),
+    ],
+    Role.ADMIN: [
+        (EVERY_MODEL, ALL),
+        (["auth.user", "auth.group"], ALL),
+    ],
+}
+
+
+def permission_codenames(role: Role) -> set[tuple[str, str]]:
+    """(app_label, codename) pairs a role is granted."""
+    granted = set()
+    for models, actions in ROLE_PERMISSIONS[role]:
+        for label in models:
+            app_label, model = label.split(".")
+            granted.update((app_label, f"{action}_{model}") for action in actions)
+    return granted
+
+
+def sync_role_groups(apps) -> None:
+    """Create the role groups and set exactly their permissions (used by data migrations)."""
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrate finishes; create them now so the
+    # groups can be given them inside this migration.
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, verbosity=0, apps=apps)
+        app_config.models_module = None
+
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role in Role:
+        group, _ = Group.objects.get_or_create(name=role.value)
+        wanted = permission_codenames(role)
+        permissions = [
+            p
+            for p in Permission.objects.select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
+        if missing:
+            raise RuntimeError(f"Role {role} names unknown permissions: {sorted(missing)}")
+        group.permissions.set(permissions)
+
+
+def user_roles(user) -> set[str]:
+    """The role names of a user; superusers hold every role."""
+    if not user.is_authenticated:
+        return set()
+    if user.is_superuser:
+        return {role.value for role in Role}
+    return set(user.groups.values_list("name", flat=True)) & {role.value for role in Role}

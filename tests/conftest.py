@@ -1,0 +1,54 @@
+"""The fixed cast: one user per role, and an anonymous visitor (the plain `client`)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+
+from socialops.roles import Role
+from tests.factories import UserFactory
+
+
+def _member(role: Role):
+    user = UserFactory(username=f"{role.value}-user")
+    user.groups.add(Group.objects.get(name=role.value))
+    return user
+
+
+@pytest.fixture
+def marketing_user(db):
+    return _member(Role.MARKETING)
+
+
+@pytest.fixture
+def ops_user(db):
+    return _member(Role.OPS)
+
+
+@pytest.fixture
+def exec_user(db):
+    return _member(Role.EXEC)
+
+
+@pytest.fixture
+def admin_user(db):
+    return _member(Role.ADMIN)
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in user with no role at all."""
+    return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client with that user's session."""
+
+    def make(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
