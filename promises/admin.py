@@ -7,6 +7,7 @@ from promises.models import (
     ConflictEvent,
     PromoCode,
     ReturnPolicy,
+    RuleSetting,
     ShippingMethod,
     ShippingOverride,
     SupportReply,
@@ -139,3 +140,10 @@ class CheckRunAdmin(admin.ModelAdmin):
     list_filter = ["trigger", "status"]
     search_fields = ["error_details"]
     date_hierarchy = "started_at"
+
+
+@admin.register(RuleSetting)
+class RuleSettingAdmin(admin.ModelAdmin):
+    list_display = ["rule_code", "severity", "enabled", "updated_at"]
+    list_filter = ["severity", "enabled"]
+    search_fields = ["rule_code"]

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class PromisesConfig(AppConfig):
     name = "promises"
     verbose_name = "Promises and checks"
+
+    def ready(self) -> None:
+        from promises import triggers
+
+        triggers.connect()

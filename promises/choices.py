@@ -66,3 +66,9 @@ class CheckRunStatus(models.TextChoices):
     RUNNING = "running", "Running"
     SUCCEEDED = "succeeded", "Succeeded"
     FAILED = "failed", "Failed"
+
+
+class Readiness(models.TextChoices):
+    READY = "ready", "Ready"
+    AT_RISK = "at_risk", "At risk"
+    BLOCKED = "blocked", "Blocked"

@@ -22,6 +22,7 @@ from promises.choices import (
     ShippingKind,
     SupportTopic,
 )
+from promises.querysets import ConflictQuerySet
 from socialops.db import (
     CurrencyField,
     MoneyField,
@@ -222,7 +223,9 @@ class Conflict(models.Model):
         null=True, blank=True, help_text="When the data the rule used was last updated."
     )
     first_seen_at = models.DateTimeField()
-    last_seen_at = models.DateTimeField()
+    # When its state, severity, message or evidence last changed (not bumped by every sweep:
+    # re-finding the same facts writes nothing).
+    updated_at = models.DateTimeField()
     resolved_at = models.DateTimeField(null=True, blank=True)
     reopened_count = models.PositiveIntegerField(default=0)
     assignee = models.ForeignKey(
@@ -236,6 +239,8 @@ class Conflict(models.Model):
     waived_until = models.DateTimeField(null=True, blank=True)
     waiver_reason = models.TextField(blank=True)
     fix_note = models.TextField(blank=True)
+
+    objects = ConflictQuerySet.as_manager()
 
     class Meta:
         ordering = ["-first_seen_at"]
@@ -263,6 +268,26 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_code} on {self.campaign.name} [{self.state}]"
+
+
+class RuleSetting(models.Model):
+    """An admin's override of one check rule: its severity, or switching it off."""
+
+    rule_code = models.CharField(max_length=64, unique=True)
+    severity = models.CharField(max_length=16, choices=Severity.choices)
+    enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["rule_code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="rule_setting_severity_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule_code}: {self.severity}{'' if self.enabled else ' (off)'}"
 
 
 class ConflictEvent(models.Model):

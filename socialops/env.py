@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -100,3 +101,11 @@ def env_url(
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} has an invalid port") from None
     return value
+
+
+def env_decimal(name: str, default: str, environ: Mapping[str, str] | None = None) -> Decimal:
+    value = _raw(name, environ)
+    try:
+        return Decimal(default if value is None else value)
+    except InvalidOperation:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a decimal number") from None

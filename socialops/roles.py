@@ -37,7 +37,7 @@ PROMISES = [
     "promises.supportreply",
 ]
 CONFLICTS = ["promises.conflict"]
-ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun"]
+ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun", "promises.rulesetting"]
 INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS

@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from socialops.env import env_bool, env_int, env_list, env_str, env_url
+from socialops.env import env_bool, env_decimal, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -132,6 +132,15 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimu
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
+
+# --- Checks engine --------------------------------------------------------------------------
+# Seconds between full sweeps (Celery beat with Redis; a thread of `serve` without it).
+CHECKS_SWEEP_INTERVAL_SECONDS = env_int("CHECKS_SWEEP_INTERVAL_SECONDS", 300, minimum=10)
+# NEGATIVE_MARGIN fires below this margin per unit, in the store currency.
+CHECKS_MARGIN_FLOOR = env_decimal("CHECKS_MARGIN_FLOOR", "0")
+CELERY_BEAT_SCHEDULE = {
+    "checks-sweep": {"task": "promises.sweep", "schedule": CHECKS_SWEEP_INTERVAL_SECONDS},
+}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

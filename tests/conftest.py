@@ -52,3 +52,24 @@ def login():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process():
+    """Run Celery tasks in the test's process unless a test starts a real worker.
+
+    `make test` sets REDIS_URL, so without this a task sent on commit would wait in Redis
+    for a worker that unit tests do not run.
+    """
+    from socialops.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 is slow by design; the cast of users would spend seconds hashing per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -188,7 +188,7 @@ class ConflictFactory(factory.django.DjangoModelFactory):
     scope = factory.Sequence(lambda n: f"sku:{n}")
     message = "Nothing available to promise."
     first_seen_at = factory.LazyFunction(timezone.now)
-    last_seen_at = factory.LazyAttribute(lambda o: o.first_seen_at)
+    updated_at = factory.LazyAttribute(lambda o: o.first_seen_at)
 
 
 class OrderFactory(factory.django.DjangoModelFactory):

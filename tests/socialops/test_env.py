@@ -76,3 +76,14 @@ def test_env_url_accepts_known_schemes():
 def test_env_url_refuses_malformed_urls(raw, message):
     with pytest.raises(ImproperlyConfigured, match=message):
         env_url("DATABASE_URL", ("postgres",), environ={"DATABASE_URL": raw})
+
+
+def test_env_decimal_parses_and_refuses_junk():
+    from decimal import Decimal
+
+    from socialops.env import env_decimal
+
+    assert env_decimal("FLOOR", "0", environ={"FLOOR": "1.50"}) == Decimal("1.50")
+    assert env_decimal("FLOOR", "0", environ={}) == Decimal("0")
+    with pytest.raises(ImproperlyConfigured, match="FLOOR='1,5' is not a decimal number"):
+        env_decimal("FLOOR", "0", environ={"FLOOR": "1,5"})

@@ -1,0 +1,529 @@
+"""Loads the facts the rules read, set-based: a fixed handful of queries per batch of
+campaigns, never one per campaign or per item. Rows come back as tuples (values_list) and
+become slotted dataclasses, which keeps a million items within the memory budget."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.db.models import DecimalField, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import Greatest
+
+from campaigns.choices import CampaignStatus
+from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel
+from catalog.choices import InventoryPolicy
+from catalog.models import SKU, StockLevel
+from insights.models import ChannelMetric, Order
+from promises.checks.facts import (
+    CampaignFacts,
+    ChannelFacts,
+    ClaimFacts,
+    DemandWindow,
+    ItemFacts,
+    Operations,
+    Performance,
+    PromoCodeFacts,
+    ReturnPolicyFacts,
+    ShippingMethodFacts,
+    ShippingOverrideFacts,
+    SkuFacts,
+    SupportReplyFacts,
+)
+from promises.models import (
+    CheckoutCountry,
+    PromoCode,
+    ReturnPolicy,
+    ShippingMethod,
+    ShippingOverride,
+    SupportReply,
+)
+
+CHECKED = CampaignStatus.checked()
+
+
+def countries(value) -> frozenset[str]:
+    """A multiple CountryField as values_list returns it ("FR,DE" or a list) -> codes."""
+    if not value:
+        return frozenset()
+    if isinstance(value, str):
+        return frozenset(code for code in value.split(",") if code)
+    return frozenset(str(getattr(code, "code", code)) for code in value)
+
+
+def load_operations() -> Operations:
+    """Shipping, checkout, returns, codes and support replies: small tables, loaded whole."""
+    overrides: dict[int, list[ShippingOverrideFacts]] = defaultdict(list)
+    for method_id, label, starts_on, ends_on, extra in ShippingOverride.objects.values_list(
+        "method_id", "label", "starts_on", "ends_on", "extra_days"
+    ):
+        overrides[method_id].append(ShippingOverrideFacts(label, starts_on, ends_on, extra))
+    rows = ShippingMethod.objects.order_by("pk").values_list(
+        "pk",
+        "name",
+        "kind",
+        "countries",
+        "min_days",
+        "max_days",
+        "price",
+        "currency",
+        "free_shipping_threshold",
+        "enabled_in_checkout",
+        "updated_at",
+    )
+    methods = []
+    for (
+        pk,
+        name,
+        kind,
+        codes,
+        min_days,
+        max_days,
+        price,
+        currency,
+        threshold,
+        enabled,
+        updated,
+    ) in rows:
+        methods.append(
+            ShippingMethodFacts(
+                id=pk,
+                name=name,
+                kind=kind,
+                countries=countries(codes),
+                min_days=min_days,
+                max_days=max_days,
+                price=price,
+                currency=currency,
+                free_shipping_threshold=threshold,
+                enabled_in_checkout=enabled,
+                overrides=tuple(overrides[pk]),
+                updated_at=updated,
+            )
+        )
+    checkout = CheckoutCountry.objects.filter(enabled=True)
+    policies = [
+        ReturnPolicyFacts(
+            pk,
+            name,
+            days,
+            free,
+            countries(codes),
+            frozenset(c.lower() for c in (excluded or [])),
+            updated,
+        )
+        for pk, name, days, free, codes, excluded, updated in ReturnPolicy.objects.filter(
+            active=True
+        )
+        .order_by("name")
+        .values_list(
+            "pk", "name", "window_days", "is_free", "countries", "excluded_categories", "updated_at"
+        )
+    ]
+    replies = [
+        SupportReplyFacts(*row)
+        for row in SupportReply.objects.filter(active=True)
+        .order_by("pk")
+        .values_list(
+            "pk", "topic", "title", "stated_delivery_days", "stated_return_days", "updated_at"
+        )
+    ]
+    return Operations(
+        shipping_methods=methods,
+        checkout_countries=countries(list(checkout.values_list("country", flat=True))),
+        checkout_as_of=CheckoutCountry.objects.aggregate(latest=Max("updated_at"))["latest"],
+        return_policies=policies,
+        promo_codes=load_promo_codes(),
+        support_replies=replies,
+    )
+
+
+def load_promo_codes() -> dict[str, PromoCodeFacts]:
+    through = {
+        "product_ids": PromoCode.products.through.objects.values_list("promocode_id", "product_id"),
+        "sku_ids": PromoCode.skus.through.objects.values_list("promocode_id", "sku_id"),
+        "channel_ids": PromoCode.channels.through.objects.values_list("promocode_id", "channel_id"),
+    }
+    links: dict[str, dict[int, set[int]]] = {}
+    for name, rows in through.items():
+        links[name] = defaultdict(set)
+        for code_id, target_id in rows:
+            links[name][code_id].add(target_id)
+    codes = {}
+    for row in PromoCode.objects.values_list(
+        "pk",
+        "code",
+        "kind",
+        "value",
+        "starts_at",
+        "ends_at",
+        "active",
+        "usage_limit",
+        "usage_count",
+        "applies_to",
+        "updated_at",
+    ):
+        pk, code, kind, value, starts, ends, active, limit, count, applies_to, updated = row
+        codes[code.upper()] = PromoCodeFacts(
+            id=pk,
+            code=code.upper(),
+            kind=kind,
+            value=value,
+            starts_at=starts,
+            ends_at=ends,
+            active=active,
+            usage_limit=limit,
+            usage_count=count,
+            applies_to=applies_to,
+            product_ids=frozenset(links["product_ids"][pk]),
+            sku_ids=frozenset(links["sku_ids"][pk]),
+            channel_ids=frozenset(links["channel_ids"][pk]),
+            updated_at=updated,
+        )
+    return codes
+
+
+def load_skus(skus: QuerySet | None = None) -> dict[int, SkuFacts]:
+    """Facts of the given SKUs (all when None): store data, stock, and campaign demand."""
+    base = SKU.objects.all() if skus is None else skus
+    facts: dict[int, SkuFacts] = {}
+    for row in base.order_by().values_list(
+        "pk",
+        "code",
+        "product_id",
+        "price",
+        "compare_at_price",
+        "unit_cost",
+        "currency",
+        "product__status",
+        "product__published",
+        "product__final_sale",
+        "product__category",
+        "product__restricted_countries",
+        "available_on",
+        "inventory_policy",
+        "safety_buffer",
+        "updated_at",
+        "product__updated_at",
+    ):
+        (
+            pk,
+            code,
+            product_id,
+            price,
+            compare_at,
+            cost,
+            currency,
+            status,
+            published,
+            final_sale,
+            category,
+            restricted,
+            available_on,
+            policy,
+            buffer,
+            updated,
+            product_updated,
+        ) = row
+        facts[pk] = SkuFacts(
+            id=pk,
+            code=code or f"#{pk}",
+            product_id=product_id,
+            price=price,
+            compare_at_price=compare_at,
+            unit_cost=cost,
+            currency=currency,
+            sellable_status=status,
+            published=published,
+            final_sale=final_sale,
+            category=category,
+            restricted_countries=countries(restricted),
+            available_on=available_on,
+            allows_backorder=policy == InventoryPolicy.CONTINUE,
+            safety_buffer=buffer,
+            price_as_of=min(updated, product_updated),
+        )
+    sku_filter = {} if skus is None else {"sku_id__in": base.values("pk")}
+    stock = (
+        StockLevel.objects.filter(location__active=True, **sku_filter)
+        .order_by()
+        .values("sku_id")
+        .annotate(total=Sum("available"), as_of=Max("updated_at"))
+        .values_list("sku_id", "total", "as_of")
+    )
+    for sku_id, total, as_of in stock:
+        if sku_id in facts:
+            facts[sku_id].available = total or 0
+            facts[sku_id].stock_as_of = as_of
+    demand = (
+        CampaignItem.objects.filter(campaign__status__in=CHECKED, **sku_filter)
+        .order_by()
+        .values("sku_id")
+        .annotate(
+            reserved=Sum("reserved_units"),
+            demand=Sum(Greatest(F("expected_units"), F("reserved_units"))),
+        )
+        .values_list("sku_id", "reserved", "demand")
+    )
+    for sku_id, reserved, total_demand in demand:
+        if sku_id in facts:
+            facts[sku_id].reserved_total = reserved or 0
+            facts[sku_id].demand_total = total_demand or 0
+    return facts
+
+
+def over_demanded(skus: dict[int, SkuFacts]) -> list[int]:
+    """SKUs whose campaigns together count on more than exists: candidates for overcommitment."""
+    return [s.id for s in skus.values() if s.demand_total > s.available - s.safety_buffer]
+
+
+def load_demand_windows(sku_ids: Iterable[int]) -> dict[int, list[DemandWindow]]:
+    windows: dict[int, list[DemandWindow]] = defaultdict(list)
+    ids = list(sku_ids)
+    for chunk_start in range(0, len(ids), 5000):
+        chunk = ids[chunk_start : chunk_start + 5000]
+        for row in (
+            CampaignItem.objects.filter(sku_id__in=chunk, campaign__status__in=CHECKED)
+            .order_by()
+            .values_list(
+                "sku_id",
+                "campaign_id",
+                "campaign__name",
+                "campaign__channel__name",
+                "campaign__starts_at",
+                "campaign__ends_at",
+                "expected_units",
+                "reserved_units",
+            )
+        ):
+            sku_id, campaign_id, name, channel, starts, ends, expected, reserved = row
+            windows[sku_id].append(
+                DemandWindow(campaign_id, name, channel, starts, ends, max(expected, reserved))
+            )
+    return dict(windows)
+
+
+def load_channels() -> dict[int, ChannelFacts]:
+    channels = {}
+    for row in Channel.objects.values_list(
+        "pk",
+        "name",
+        "network",
+        "native_checkout_countries",
+        "native_checkout_fee_rate",
+        "calendar_owner_id",
+        "creative_budget_monthly",
+        "catalog_sync",
+        "response_time_commitment_hours",
+        "last_catalog_sync_at",
+        "catalog_sync_max_age_hours",
+        "updated_at",
+    ):
+        (
+            pk,
+            name,
+            network,
+            native,
+            fee_rate,
+            owner,
+            budget,
+            sync,
+            response,
+            last_sync,
+            max_age,
+            updated,
+        ) = row
+        gaps = tuple(
+            gap
+            for gap, missing in (
+                ("calendar owner", owner is None),
+                ("creative budget", budget is None),
+                ("catalog sync", not sync),
+                ("response-time commitment", response is None),
+            )
+            if missing
+        )
+        channels[pk] = ChannelFacts(
+            id=pk,
+            name=name,
+            network=network,
+            native_checkout_countries=countries(native),
+            native_checkout_fee_rate=fee_rate,
+            governance_gaps=gaps,
+            catalog_sync=sync,
+            last_catalog_sync_at=last_sync,
+            catalog_sync_max_age_hours=max_age,
+            updated_at=updated,
+        )
+    return channels
+
+
+def load_campaigns(
+    campaign_ids: list[int], channels: dict[int, ChannelFacts]
+) -> list[CampaignFacts]:
+    """The checked campaigns among `campaign_ids`, with their items, claims and results."""
+    campaigns: dict[int, CampaignFacts] = {}
+    for row in (
+        Campaign.objects.filter(pk__in=campaign_ids, status__in=CHECKED)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "name",
+            "status",
+            "objective",
+            "format",
+            "starts_at",
+            "ends_at",
+            "target_countries",
+            "checkout_path",
+            "channel_id",
+            "cites_stock",
+            "cites_customer_service",
+            "cites_margin",
+            "stop_min_roas",
+            "stop_max_cpa",
+            "qualified_basket_threshold",
+            "creator__handle",
+            "creator__disclosure_required",
+            "creator__commission_rate",
+            "creator__promo_code",
+            "is_paid_partnership",
+            "disclosure",
+            "promo_code",
+            "currency",
+            "updated_at",
+        )
+    ):
+        (
+            pk,
+            name,
+            status,
+            objective,
+            fmt,
+            starts,
+            ends,
+            targets,
+            checkout,
+            channel_id,
+            c_stock,
+            c_service,
+            c_margin,
+            min_roas,
+            max_cpa,
+            basket,
+            creator,
+            disclosure_required,
+            commission,
+            creator_code,
+            paid,
+            disclosure,
+            code,
+            currency,
+            updated,
+        ) = row
+        campaigns[pk] = CampaignFacts(
+            id=pk,
+            name=name,
+            status=status,
+            objective=objective,
+            format=fmt,
+            starts_at=starts,
+            ends_at=ends,
+            target_countries=tuple(sorted(countries(targets))),
+            checkout_path=checkout,
+            channel=channels[channel_id],
+            cites_stock=c_stock,
+            cites_customer_service=c_service,
+            cites_margin=c_margin,
+            stop_min_roas=min_roas,
+            stop_max_cpa=max_cpa,
+            qualified_basket_threshold=basket,
+            creator_handle=creator or "",
+            creator_disclosure_required=bool(disclosure_required),
+            creator_commission_rate=commission or Decimal(0),
+            creator_promo_code=creator_code or "",
+            is_paid_partnership=paid,
+            disclosure=disclosure,
+            promo_code=code,
+            currency=currency,
+            updated_at=updated,
+        )
+    if not campaigns:
+        return []
+    ids = list(campaigns)
+    for row in (
+        CampaignItem.objects.filter(campaign_id__in=ids)
+        .order_by()
+        .values_list(
+            "campaign_id",
+            "pk",
+            "sku_id",
+            "announced_price",
+            "currency",
+            "expected_units",
+            "reserved_units",
+            "preorder_message",
+        )
+    ):
+        campaigns[row[0]].items.append(ItemFacts(*row[1:]))
+    for row in (
+        CampaignClaim.objects.filter(campaign_id__in=ids)
+        .order_by("pk")
+        .values_list(
+            "campaign_id",
+            "kind",
+            "source",
+            "text",
+            "days",
+            "is_free",
+            "shipping_option",
+            "amount",
+            "currency",
+            "code",
+            "date",
+        )
+    ):
+        campaigns[row[0]].claims.append(ClaimFacts(*row[1:]))
+    _load_performance(
+        [
+            c
+            for c in campaigns.values()
+            if c.status == CampaignStatus.LIVE and c.objective == "performance"
+        ]
+    )
+    return list(campaigns.values())
+
+
+def _load_performance(campaigns: list[CampaignFacts]) -> None:
+    if not campaigns:
+        return
+    by_id = {c.id: c for c in campaigns}
+    money = DecimalField(max_digits=14, decimal_places=2)
+    revenue = {
+        cid: (net or Decimal(0), count)
+        for cid, net, count in Order.objects.filter(campaign_id__in=by_id)
+        .order_by()
+        .values("campaign_id")
+        .annotate(
+            net=Sum(F("gross") - F("discounts") - F("refunded"), output_field=money),
+            count=Sum(1),
+        )
+        .values_list("campaign_id", "net", "count")
+    }
+    spend = dict(
+        ChannelMetric.objects.filter(campaign_id__in=by_id)
+        .order_by()
+        .values("campaign_id")
+        .annotate(total=Sum("spend"))
+        .values_list("campaign_id", "total")
+    )
+    for cid, campaign in by_id.items():
+        net, count = revenue.get(cid, (Decimal(0), 0))
+        campaign.performance = Performance(net, count or 0, spend.get(cid) or Decimal(0))
+
+
+def skus_of_campaigns(campaign_ids: list[int]) -> QuerySet:
+    return SKU.objects.filter(
+        Q(pk__in=CampaignItem.objects.filter(campaign_id__in=campaign_ids).values("sku_id"))
+    )

@@ -1,0 +1,196 @@
+"""Pricing rules: announced prices, promo codes and margins must match what checkout charges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from promises.checks.facts import CampaignFacts, CheckContext, PromoCodeFacts, SkuFacts
+from promises.checks.registry import Emit, Finding, oldest, rule
+from promises.choices import AppliesTo, DiscountKind, Severity
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal | None) -> str | None:
+    return None if value is None else str(value.quantize(CENT))
+
+
+def discounted(price: Decimal, code: PromoCodeFacts | None) -> Decimal:
+    """The price after a code's discount (never below zero)."""
+    if code is None:
+        return price
+    if code.kind == DiscountKind.PERCENTAGE:
+        return (price * (1 - code.value / 100)).quantize(CENT)
+    return max(price - code.value, Decimal(0))
+
+
+def announced_codes(campaign: CampaignFacts) -> list[str]:
+    """Every code the campaign announces: entered, creator's, or read from its copy."""
+    codes = [
+        campaign.promo_code,
+        campaign.creator_promo_code,
+        *(c.code for c in campaign.claims_of("promo_code")),
+    ]
+    seen: dict[str, None] = {}
+    for code in codes:
+        if code and code.strip():
+            seen.setdefault(code.strip().upper(), None)
+    return list(seen)
+
+
+def campaign_code(campaign: CampaignFacts, ctx: CheckContext) -> PromoCodeFacts | None:
+    for code in announced_codes(campaign):
+        if code in ctx.operations.promo_codes:
+            return ctx.operations.promo_codes[code]
+    return None
+
+
+@rule("PRICE_MISMATCH", Severity.BLOCKER)
+def price_mismatch(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """The announced price differs from the store price (or the active sale price)."""
+    emit = Emit("PRICE_MISMATCH", campaign)
+    for item in campaign.items:
+        if item.announced_price is None:
+            continue
+        sku = ctx.skus[item.sku_id]
+        if item.announced_price != sku.price or item.currency != sku.currency:
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} is announced at {item.announced_price} {item.currency}; "
+                f"the store sells it at {sku.price} {sku.currency}.",
+                {
+                    "sku": sku.code,
+                    "announced": money(item.announced_price),
+                    "announced_currency": item.currency,
+                    "store": money(sku.price),
+                    "store_currency": sku.currency,
+                    "compare_at": money(sku.compare_at_price),
+                },
+                oldest(sku.price_as_of, campaign.updated_at),
+            )
+    # Prices read from the copy must be the price (or the discounted price) of a promoted SKU.
+    code = campaign_code(campaign, ctx)
+    skus = [ctx.skus[item.sku_id] for item in campaign.items]
+    if not skus:
+        return
+    possible = {(p, s.currency) for s in skus for p in (s.price, discounted(s.price, code))}
+    possible |= {(s.compare_at_price, s.currency) for s in skus if _is_strikethrough(s)}
+    for claim in campaign.claims_of("price"):
+        if claim.amount is None or (claim.amount, claim.currency or campaign.currency) in possible:
+            continue
+        yield emit.keyed(
+            f"price:{money(claim.amount)}:{claim.currency}",
+            f'The copy says "{claim.text}", which is no promoted SKU\'s price.',
+            {
+                "claimed": money(claim.amount),
+                "claimed_currency": claim.currency,
+                "store_prices": sorted({f"{money(s.price)} {s.currency}" for s in skus}),
+            },
+            campaign.updated_at,
+        )
+
+
+def _is_strikethrough(sku: SkuFacts) -> bool:
+    # "€19.99 instead of €24.99": the compare-at price may be quoted as the old price.
+    return sku.compare_at_price is not None and sku.compare_at_price > sku.price
+
+
+@rule("PROMO_CODE_INVALID", Severity.BLOCKER)
+def promo_code_invalid(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """The announced code does not exist, is inactive, does not cover the campaign's dates,
+    SKUs or channel, or its usage limit is below the expected uses."""
+    emit = Emit("PROMO_CODE_INVALID", campaign)
+    for announced in announced_codes(campaign):
+        code = ctx.operations.promo_codes.get(announced)
+        problems = promo_code_problems(code, campaign, ctx.skus)
+        if problems:
+            yield emit.keyed(
+                f"code:{announced}",
+                f"Code {announced}: {'; '.join(problems)}.",
+                {
+                    "code": announced,
+                    "problems": problems,
+                    "code_starts": code.starts_at.isoformat() if code else None,
+                    "code_ends": code.ends_at.isoformat() if code and code.ends_at else None,
+                    "campaign_starts": _iso(campaign.starts_at),
+                    "campaign_ends": _iso(campaign.ends_at),
+                },
+                oldest(code.updated_at if code else None, campaign.updated_at),
+            )
+
+
+def _iso(moment) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+def promo_code_problems(
+    code: PromoCodeFacts | None, campaign: CampaignFacts, skus: dict[int, SkuFacts]
+) -> list[str]:
+    if code is None:
+        return ["checkout does not know it"]
+    problems = []
+    if not code.active:
+        problems.append("it is inactive")
+    if campaign.starts_at is not None and code.starts_at > campaign.starts_at:
+        problems.append(f"it starts {code.starts_at:%Y-%m-%d %H:%M}, after the campaign starts")
+    if code.ends_at is not None and (campaign.ends_at is None or code.ends_at < campaign.ends_at):
+        problems.append(f"it expires {code.ends_at:%Y-%m-%d %H:%M}, before the campaign ends")
+    if code.channel_ids and campaign.channel.id not in code.channel_ids:
+        problems.append(f"it is not valid on {campaign.channel.name}")
+    uncovered = _uncovered_skus(code, campaign, skus)
+    if uncovered:
+        problems.append(f"it does not apply to {len(uncovered)} promoted SKU(s)")
+    expected = sum(item.expected_units for item in campaign.items)
+    if code.usage_limit is not None:
+        left = code.usage_limit - code.usage_count
+        if left < expected:
+            problems.append(f"{left} uses left for {expected} expected")
+    return problems
+
+
+def _uncovered_skus(
+    code: PromoCodeFacts, campaign: CampaignFacts, skus: dict[int, SkuFacts]
+) -> list[int]:
+    if code.applies_to == AppliesTo.ALL:
+        return []
+    if code.applies_to == AppliesTo.SKUS:
+        return [i.sku_id for i in campaign.items if i.sku_id not in code.sku_ids]
+    return [i.sku_id for i in campaign.items if skus[i.sku_id].product_id not in code.product_ids]
+
+
+@rule("NEGATIVE_MARGIN", Severity.WARNING)
+def negative_margin(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """The announced price after discount, minus unit cost and channel fees, is below zero
+    (or below the configured floor)."""
+    emit = Emit("NEGATIVE_MARGIN", campaign)
+    code = campaign_code(campaign, ctx)
+    native = campaign.checkout_path == "native"
+    fee_rate = (campaign.channel.native_checkout_fee_rate if native else Decimal(0)) + (
+        campaign.creator_commission_rate if campaign.has_creator else Decimal(0)
+    )
+    for item in campaign.items:
+        sku = ctx.skus[item.sku_id]
+        if sku.unit_cost is None:
+            continue
+        price = item.announced_price if item.announced_price is not None else sku.price
+        net_price = discounted(price, code)
+        fees = (net_price * fee_rate).quantize(CENT)
+        margin = net_price - sku.unit_cost - fees
+        if margin < ctx.margin_floor:
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} sells at {net_price} after discount, for a margin of {margin} "
+                f"after {sku.unit_cost} cost and {fees} fees.",
+                {
+                    "sku": sku.code,
+                    "price": money(price),
+                    "price_after_discount": money(net_price),
+                    "unit_cost": money(sku.unit_cost),
+                    "fees": money(fees),
+                    "margin": money(margin),
+                    "floor": money(ctx.margin_floor),
+                    "code": code.code if code else None,
+                },
+                oldest(sku.price_as_of, campaign.updated_at),
+            )

@@ -1,0 +1,216 @@
+"""Stock rules: what a campaign promotes must exist, be reserved, and not be promised twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from promises.checks.facts import CampaignFacts, CheckContext, DemandWindow, ItemFacts, SkuFacts
+from promises.checks.registry import Emit, Finding, oldest, rule
+from promises.choices import Severity
+
+
+def free_for(item: ItemFacts, sku: SkuFacts) -> int:
+    """Units this item can still count on: available - safety buffer - what others reserved."""
+    reserved_by_others = sku.reserved_total - item.reserved_units
+    return sku.available - sku.safety_buffer - reserved_by_others
+
+
+def is_preorder(item: ItemFacts) -> bool:
+    return bool(item.preorder_message.strip())
+
+
+@rule("STOCK_OUT", Severity.BLOCKER)
+def stock_out(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """A promoted SKU has nothing available to promise during the campaign, and the item is
+    not honestly marked preorder."""
+    emit = Emit("STOCK_OUT", campaign)
+    for item in campaign.items:
+        sku = ctx.skus[item.sku_id]
+        free = free_for(item, sku)
+        if free <= 0 and not is_preorder(item):
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} has nothing available to promise ({max(free, 0)} units) and is "
+                "not marked preorder.",
+                {
+                    "sku": sku.code,
+                    "available": sku.available,
+                    "safety_buffer": sku.safety_buffer,
+                    "reserved_by_other_campaigns": sku.reserved_total - item.reserved_units,
+                    "available_to_promise": free,
+                    "expected": item.expected_units,
+                },
+                oldest(sku.stock_as_of, campaign.updated_at),
+            )
+
+
+@rule("STOCK_SHORT", Severity.WARNING)
+def stock_short(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """The campaign's expected units exceed what is available to promise."""
+    emit = Emit("STOCK_SHORT", campaign)
+    for item in campaign.items:
+        sku = ctx.skus[item.sku_id]
+        free = free_for(item, sku)
+        # Nothing at all is STOCK_OUT's business; preorders sell what is not there yet.
+        if 0 < free < item.expected_units and not is_preorder(item):
+            yield emit.sku(
+                sku.id,
+                f"{sku.code}: the campaign expects {item.expected_units} units, "
+                f"{free} are available to promise.",
+                {
+                    "sku": sku.code,
+                    "expected": item.expected_units,
+                    "available_to_promise": free,
+                    "available": sku.available,
+                    "shortfall": item.expected_units - free,
+                },
+                oldest(sku.stock_as_of, campaign.updated_at),
+            )
+
+
+@rule("STOCK_OVERCOMMIT", Severity.BLOCKER)
+def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """Overlapping campaigns, on any channels, together expect or reserve more units of a SKU
+    than exist; every campaign involved is named."""
+    emit = Emit("STOCK_OVERCOMMIT", campaign)
+    for item in campaign.items:
+        windows = ctx.demand_windows.get(item.sku_id)
+        if not windows:
+            continue
+        sku = ctx.skus[item.sku_id]
+        supply = sku.available - sku.safety_buffer
+        peak, involved = peak_overlapping_demand(campaign.id, windows)
+        if len(involved) > 1 and peak > supply:
+            yield emit.sku(
+                sku.id,
+                f"{sku.code}: {len(involved)} overlapping campaigns count on {peak} units, "
+                f"{max(supply, 0)} exist.",
+                {
+                    "sku": sku.code,
+                    "units_counted_on": peak,
+                    "units_that_exist": max(supply, 0),
+                    "campaigns": [
+                        {
+                            "id": w.campaign_id,
+                            "name": w.campaign_name,
+                            "channel": w.channel_name,
+                            "units": w.units,
+                        }
+                        for w in involved
+                    ],
+                },
+                oldest(sku.stock_as_of, campaign.updated_at),
+            )
+
+
+def peak_overlapping_demand(
+    campaign_id: int, windows: list[DemandWindow]
+) -> tuple[int, list[DemandWindow]]:
+    """The largest total demand on a SKU at any moment of this campaign, and who makes it.
+
+    Demand peaks when some campaign starts, so it is enough to add up, at each start inside
+    this campaign's window, the campaigns running then. Open ends count as forever.
+    """
+    own = next(w for w in windows if w.campaign_id == campaign_id)
+    best: tuple[int, list[DemandWindow]] = (own.units, [own])
+    for start in {own.starts_at, *(w.starts_at for w in windows)}:
+        if not _running(own, start):
+            continue
+        running = [w for w in windows if _running(w, start)]
+        total = sum(w.units for w in running)
+        if total > best[0]:
+            best = (total, running)
+    return best
+
+
+def _running(window: DemandWindow, moment) -> bool:
+    if moment is None:
+        return window.starts_at is None
+    starts_ok = window.starts_at is None or window.starts_at <= moment
+    ends_ok = window.ends_at is None or window.ends_at > moment
+    return starts_ok and ends_ok
+
+
+@rule("NO_RESERVATION", Severity.WARNING)
+def no_reservation(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """A publicly promoted SKU has neither a reservation nor a preorder message."""
+    emit = Emit("NO_RESERVATION", campaign)
+    for item in campaign.items:
+        if item.reserved_units == 0 and not is_preorder(item):
+            sku = ctx.skus[item.sku_id]
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} is promoted with no units reserved and no preorder message.",
+                {"sku": sku.code, "reserved": 0, "expected": item.expected_units},
+                campaign.updated_at,
+            )
+
+
+@rule("PREORDER_WITHOUT_DATE", Severity.BLOCKER)
+def preorder_without_date(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """A preorder is announced but the SKU has no availability date, or the date is later than
+    the delivery claimed."""
+    emit = Emit("PREORDER_WITHOUT_DATE", campaign)
+    preorder_claims = campaign.claims_of("preorder")
+    campaign_preorder = bool(preorder_claims)
+    promised_by = _promised_delivery_date(campaign)
+    for item in campaign.items:
+        if not (is_preorder(item) or campaign_preorder):
+            continue
+        sku = ctx.skus[item.sku_id]
+        as_of = oldest(sku.price_as_of, campaign.updated_at)
+        if sku.available_on is None:
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} is sold as a preorder but has no availability date.",
+                {
+                    "sku": sku.code,
+                    "availability_date": None,
+                    "preorder_message": item.preorder_message,
+                },
+                as_of,
+            )
+        elif promised_by is not None and sku.available_on > promised_by:
+            yield emit.sku(
+                sku.id,
+                f"{sku.code} is available on {sku.available_on:%Y-%m-%d}, after the promised "
+                f"{promised_by:%Y-%m-%d}.",
+                {
+                    "sku": sku.code,
+                    "availability_date": sku.available_on.isoformat(),
+                    "promised_by": promised_by.isoformat(),
+                },
+                as_of,
+            )
+
+
+def _promised_delivery_date(campaign: CampaignFacts) -> date | None:
+    """The preorder date claimed, else the first buyers' delivery date from a delivery claim."""
+    dated = [c.date for c in campaign.claims_of("preorder") if c.date is not None]
+    if dated:
+        return min(dated)
+    days = [c.days for c in campaign.claims_of("delivery") if c.days is not None]
+    if days and campaign.starts_at is not None:
+        return campaign.starts_at.date() + timedelta(days=min(days))
+    return None
+
+
+@rule("SKU_NOT_SELLABLE", Severity.BLOCKER)
+def sku_not_sellable(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+    """The promoted product is draft, archived or unpublished: the link leads nowhere."""
+    emit = Emit("SKU_NOT_SELLABLE", campaign)
+    for item in campaign.items:
+        sku = ctx.skus[item.sku_id]
+        if sku.sellable_status != "active" or not sku.published:
+            state = sku.sellable_status if sku.sellable_status != "active" else "unpublished"
+            yield emit.sku(
+                sku.id,
+                f"{sku.code}'s product is {state}: the campaign's link leads nowhere.",
+                {
+                    "sku": sku.code,
+                    "product_status": sku.sellable_status,
+                    "published": sku.published,
+                },
+                sku.price_as_of,
+            )

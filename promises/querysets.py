@@ -1,0 +1,51 @@
+"""Reads of conflicts and of campaign readiness, computed in the database."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+
+from promises.choices import ConflictState, Readiness, Severity
+
+# Acknowledged conflicts still stand: someone has seen them, nobody has fixed them.
+STANDING = (ConflictState.OPEN, ConflictState.ACKNOWLEDGED)
+
+
+class ConflictQuerySet(models.QuerySet):
+    def standing(self) -> ConflictQuerySet:
+        return self.filter(state__in=STANDING)
+
+    def blockers(self) -> ConflictQuerySet:
+        return self.standing().filter(severity=Severity.BLOCKER)
+
+
+def _count_standing(severity: str) -> Coalesce:
+    from promises.models import Conflict
+
+    counted = (
+        Conflict.objects.filter(campaign=OuterRef("pk"), state__in=STANDING, severity=severity)
+        .order_by()
+        .values("campaign")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def annotate_readiness(campaigns: QuerySet) -> QuerySet:
+    """Annotate `open_blockers`, `open_warnings` and `readiness` (ready / at_risk / blocked).
+
+    Blocked: a standing blocker; at risk: standing warnings; ready: neither. Waived and
+    resolved conflicts do not count. One query, however many campaigns.
+    """
+    return campaigns.annotate(
+        open_blockers=_count_standing(Severity.BLOCKER),
+        open_warnings=_count_standing(Severity.WARNING),
+    ).annotate(
+        readiness=Case(
+            When(open_blockers__gt=0, then=Value(Readiness.BLOCKED)),
+            When(open_warnings__gt=0, then=Value(Readiness.AT_RISK)),
+            default=Value(Readiness.READY),
+        )
+    )

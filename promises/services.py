@@ -1,0 +1,215 @@
+"""Writes and business operations on campaigns' lifecycle and conflicts.
+
+The pages and the API call these, so the rules (a blocked campaign cannot be scheduled, a
+waiver needs a reason and an expiry) hold whichever door a user comes through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.choices import CampaignStatus
+from campaigns.models import Campaign, CampaignClaim
+from promises.checks.engine import run_checks
+from promises.checks.extract import extract_claims
+from promises.choices import CheckTrigger, ConflictEventKind, ConflictState, Readiness
+from promises.models import Conflict, ConflictEvent
+from promises.querysets import STANDING, annotate_readiness
+
+# A waiver is a promise to fix later, not a way to silence a rule for good.
+MAX_WAIVER = timedelta(days=30)
+
+# Which status a campaign may move to from each status.
+TRANSITIONS: dict[str, set[str]] = {
+    CampaignStatus.DRAFT: {CampaignStatus.IN_REVIEW, CampaignStatus.ENDED},
+    CampaignStatus.IN_REVIEW: {
+        CampaignStatus.DRAFT,
+        CampaignStatus.SCHEDULED,
+        CampaignStatus.ENDED,
+    },
+    CampaignStatus.SCHEDULED: {
+        CampaignStatus.IN_REVIEW,
+        CampaignStatus.LIVE,
+        CampaignStatus.PAUSED,
+        CampaignStatus.ENDED,
+    },
+    CampaignStatus.LIVE: {CampaignStatus.PAUSED, CampaignStatus.ENDED},
+    CampaignStatus.PAUSED: {CampaignStatus.LIVE, CampaignStatus.SCHEDULED, CampaignStatus.ENDED},
+    CampaignStatus.ENDED: set(),
+}
+# Moving to these needs a campaign that is not blocked.
+GATED = {CampaignStatus.SCHEDULED, CampaignStatus.LIVE}
+
+
+@dataclass(frozen=True)
+class Blocker:
+    rule_code: str
+    message: str
+
+
+class CampaignBlocked(Exception):
+    """The campaign has standing blockers; they must be fixed or waived first."""
+
+    def __init__(self, campaign: Campaign, blockers: list[Blocker]) -> None:
+        self.campaign = campaign
+        self.blockers = blockers
+        reasons = "; ".join(f"{b.rule_code}: {b.message}" for b in blockers)
+        super().__init__(f"{campaign.name} is blocked: {reasons}")
+
+
+def readiness_of(campaign: Campaign) -> str:
+    return annotate_readiness(Campaign.objects.filter(pk=campaign.pk)).get().readiness
+
+
+def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campaign:
+    """Move a campaign to `status`, refusing a blocked one as it is scheduled or goes live.
+
+    Checks run first, synchronously, so the verdict uses the data as it is now.
+    """
+    if status not in TRANSITIONS:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    if status not in TRANSITIONS[campaign.status]:
+        raise ValidationError(
+            {
+                "status": (
+                    f"A campaign cannot go from {CampaignStatus(campaign.status).label.lower()} to "
+                    f"{CampaignStatus(status).label.lower()}."
+                )
+            }
+        )
+    if status in GATED:
+        run_checks([campaign.pk], trigger=CheckTrigger.MANUAL)
+        blockers = list(
+            Conflict.objects.blockers()
+            .filter(campaign=campaign)
+            .order_by("rule_code", "scope")
+            .values_list("rule_code", "message")
+        )
+        if blockers:
+            raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        campaign.status = status
+        fields = ["status", "updated_at"]
+        if status == CampaignStatus.LIVE and campaign.went_live_ready is None:
+            campaign.went_live_ready = readiness_of(campaign) == Readiness.READY
+            fields.append("went_live_ready")
+        campaign.save(update_fields=fields)
+    return campaign
+
+
+def refresh_extracted_claims(campaign: Campaign) -> int:
+    """Replace the campaign's claims read from its copy with what the copy says now."""
+    wanted = [
+        CampaignClaim(
+            campaign=campaign,
+            source="extracted",
+            kind=c.kind,
+            text=c.text[:500],
+            days=c.days,
+            is_free=c.is_free,
+            shipping_option=c.shipping_option,
+            amount=c.amount,
+            currency=c.currency or campaign.currency,
+            code=c.code,
+        )
+        for c in extract_claims(campaign.caption, campaign.script)
+    ]
+    fields = ("kind", "text", "days", "is_free", "shipping_option", "amount", "currency", "code")
+    stored = CampaignClaim.objects.filter(campaign=campaign, source="extracted").order_by("pk")
+    if [tuple(getattr(c, f) for f in fields) for c in wanted] == list(stored.values_list(*fields)):
+        return len(wanted)  # the copy says what it said: nothing to write
+    with transaction.atomic():
+        stored.delete()
+        CampaignClaim.objects.bulk_create(wanted)
+    return len(wanted)
+
+
+# --- Conflicts -----------------------------------------------------------------------------
+
+
+def _change(conflicts: Iterable[Conflict], actor, kind: str, note: str = "", **fields) -> int:
+    """Apply `fields` to each conflict and record one event per conflict."""
+    now = timezone.now()
+    changed, events = [], []
+    for conflict in conflicts:
+        old = conflict.state
+        for name, value in fields.items():
+            setattr(conflict, name, value)
+        conflict.updated_at = now
+        changed.append(conflict)
+        events.append(
+            ConflictEvent(
+                conflict=conflict,
+                at=now,
+                actor=actor,
+                kind=kind,
+                from_state=old,
+                to_state=conflict.state,
+                note=note,
+            )
+        )
+    if changed:
+        Conflict.objects.bulk_update(changed, [*fields, "updated_at"])
+        ConflictEvent.objects.bulk_create(events)
+    return len(changed)
+
+
+def _locked(ids: Iterable[int]) -> list[Conflict]:
+    return list(Conflict.objects.filter(pk__in=list(ids)).order_by("pk").select_for_update())
+
+
+@transaction.atomic
+def acknowledge_conflicts(ids: Iterable[int], actor) -> int:
+    """Mark open conflicts as seen and being worked on."""
+    conflicts = [c for c in _locked(ids) if c.state == ConflictState.OPEN]
+    return _change(
+        conflicts, actor, ConflictEventKind.ACKNOWLEDGED, state=ConflictState.ACKNOWLEDGED
+    )
+
+
+@transaction.atomic
+def assign_conflicts(ids: Iterable[int], assignee, actor) -> int:
+    conflicts = [c for c in _locked(ids) if c.assignee_id != getattr(assignee, "pk", None)]
+    note = f"Assigned to {assignee}" if assignee else "Unassigned"
+    return _change(conflicts, actor, ConflictEventKind.ASSIGNED, note, assignee=assignee)
+
+
+@transaction.atomic
+def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) -> int:
+    """Accept standing conflicts until `until`, for a stated reason; they reopen after."""
+    reason = (reason or "").strip()
+    errors = {}
+    if not reason:
+        errors["reason"] = "A waiver needs a reason."
+    now = timezone.now()
+    if until is None or until <= now:
+        errors["until"] = "A waiver needs an expiry in the future."
+    elif until - now > MAX_WAIVER:
+        errors["until"] = f"A waiver may last {MAX_WAIVER.days} days at most."
+    if errors:
+        raise ValidationError(errors)
+    conflicts = [c for c in _locked(ids) if c.state in STANDING]
+    return _change(
+        conflicts,
+        actor,
+        ConflictEventKind.WAIVED,
+        f"Until {until:%Y-%m-%d %H:%M}: {reason}",
+        state=ConflictState.WAIVED,
+        waived_until=until,
+        waiver_reason=reason,
+    )
+
+
+@transaction.atomic
+def note_fix(ids: Iterable[int], actor, note: str) -> int:
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Say what was fixed."})
+    return _change(_locked(ids), actor, ConflictEventKind.NOTE, note, fix_note=note)

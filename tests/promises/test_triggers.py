@@ -1,0 +1,182 @@
+"""A change that matters re-checks the campaigns it touches, once, after it commits."""
+
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from promises import triggers
+from promises.models import CheckRun, Conflict
+from tests.factories import (
+    CampaignClaimFactory,
+    CampaignFactory,
+    CampaignItemFactory,
+    PromoCodeFactory,
+    ShippingOverrideFactory,
+    SupportReplyFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit():` runs the block, then what would run when it commits.
+
+    The test's setup never commits (pytest-django rolls it back), so re-checks it queued are
+    dropped first: what runs is what the block's own changes asked for.
+    """
+
+    @contextmanager
+    def block():
+        connection = transaction.get_connection()
+        connection.run_on_commit = [
+            entry for entry in connection.run_on_commit if entry[1] is not triggers._flush
+        ]
+        triggers._pending().clear()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+
+    return block
+
+
+def rules_on(campaign):
+    return set(
+        Conflict.objects.filter(campaign=campaign, state="open").values_list("rule_code", flat=True)
+    )
+
+
+def test_a_stock_change_rechecks_the_campaigns_promoting_the_sku(world, commit):
+    bystander = CampaignFactory(status="scheduled", name="Other SKUs")
+    with commit():
+        world.stock.available = world.stock.on_hand = 0
+        world.stock.save()
+    assert "STOCK_OUT" in rules_on(world.campaign)
+    run = CheckRun.objects.get()
+    assert run.trigger == "change"
+    assert run.scope["campaigns"] == [world.campaign.pk]
+    assert bystander.pk not in run.scope["campaigns"]
+
+    with commit():
+        world.stock.available = world.stock.on_hand = 50
+        world.stock.save()
+    assert "STOCK_OUT" not in rules_on(world.campaign)
+
+
+def test_many_changes_in_one_transaction_make_one_recheck(world, commit):
+    with commit() as callbacks:
+        for units in (10, 5, 0):
+            world.stock.available = world.stock.on_hand = units
+            world.stock.save()
+    assert len(callbacks) == 1
+    assert CheckRun.objects.count() == 1
+
+
+def test_a_rolled_back_change_rechecks_nothing(world, commit):
+    with commit() as callbacks:
+        try:
+            with transaction.atomic():
+                world.stock.available = world.stock.on_hand = 0
+                world.stock.save()
+                raise RuntimeError("abort")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+    assert CheckRun.objects.count() == 0
+
+
+def test_a_methods_days_change_rechecks_campaigns_targeting_its_countries(world, commit):
+    CampaignClaimFactory(campaign=world.campaign, kind="delivery", days=3, text="3-day delivery")
+    with commit():
+        world.method.max_days = 5
+        world.method.save()
+    assert "DELIVERY_CLAIM_UNSUPPORTED" in rules_on(world.campaign)
+    with commit():
+        world.method.max_days = 3
+        world.method.save()
+    assert "DELIVERY_CLAIM_UNSUPPORTED" not in rules_on(world.campaign)
+
+
+def test_a_peak_override_during_the_campaign_is_caught(world, commit):
+    CampaignClaimFactory(campaign=world.campaign, kind="delivery", days=3)
+    with commit():
+        ShippingOverrideFactory(
+            method=world.method,
+            extra_days=2,
+            starts_on=timezone.localdate(),
+            ends_on=timezone.localdate() + timedelta(days=30),
+        )
+    assert "DELIVERY_CLAIM_UNSUPPORTED" in rules_on(world.campaign)
+
+
+def test_a_codes_dates_change_rechecks_the_campaigns_announcing_it(world, commit):
+    code = PromoCodeFactory(code="SPRING15", ends_at=None)
+    with commit():
+        world.campaign.promo_code = "spring15"
+        world.campaign.save()
+    assert "PROMO_CODE_INVALID" not in rules_on(world.campaign)
+    with commit():
+        code.ends_at = world.campaign.starts_at + timedelta(days=2)
+        code.save()
+    assert "PROMO_CODE_INVALID" in rules_on(world.campaign)
+    evidence = Conflict.objects.get(rule_code="PROMO_CODE_INVALID").evidence
+    assert "before the campaign ends" in evidence["problems"][0]
+
+
+def test_editing_the_copy_extracts_its_claims_and_checks_them(world, commit):
+    world.method.max_days = 5
+    world.method.save()
+    with commit():
+        world.campaign.caption = "Glow in 48h: delivered in 48h, code NOPE99"
+        world.campaign.save()
+    kinds = set(world.campaign.claims.filter(source="extracted").values_list("kind", flat=True))
+    assert kinds == {"delivery", "promo_code"}
+    assert {"DELIVERY_CLAIM_UNSUPPORTED", "PROMO_CODE_INVALID"} <= rules_on(world.campaign)
+    with commit():
+        world.campaign.caption = "Glow, at your pace."
+        world.campaign.save()
+    assert not world.campaign.claims.filter(source="extracted").exists()
+    assert rules_on(world.campaign) & {"DELIVERY_CLAIM_UNSUPPORTED", "PROMO_CODE_INVALID"} == set()
+
+
+def test_a_new_item_on_the_same_sku_rechecks_the_other_campaigns_too(world, commit):
+    rival = CampaignFactory(
+        channel=world.channel, status="scheduled", name="Rival", target_countries=["FR"]
+    )
+    with commit():
+        CampaignItemFactory(campaign=rival, sku=world.sku, expected_units=90, reserved_units=0)
+    assert "STOCK_OVERCOMMIT" in rules_on(world.campaign)
+    assert "STOCK_OVERCOMMIT" in rules_on(rival)
+
+
+def test_a_support_reply_change_rechecks_campaigns_with_claims(world, commit):
+    CampaignClaimFactory(campaign=world.campaign, kind="delivery", days=3)
+    with commit():
+        SupportReplyFactory(
+            title="Delivery times", text="Please allow five business days", stated_delivery_days=5
+        )
+    assert "SUPPORT_REPLY_CONTRADICTS" in rules_on(world.campaign)
+
+
+def test_a_channel_change_rechecks_its_campaigns(world, commit):
+    with commit():
+        world.channel.creative_budget_monthly = None
+        world.channel.save()
+    assert "CHANNEL_GOVERNANCE_INCOMPLETE" in rules_on(world.campaign)
+
+
+def test_suspended_triggers_recheck_nothing(world, commit):
+    with commit() as callbacks, triggers.suspended():
+        world.stock.available = world.stock.on_hand = 0
+        world.stock.save()
+    assert callbacks == []
+
+
+def test_checkout_country_switched_off(world, commit):
+    from promises.models import CheckoutCountry
+
+    with commit():
+        CheckoutCountry.objects.get(country="FR").delete()
+    assert "SHIPPING_COUNTRY_UNCOVERED" in rules_on(world.campaign)
