@@ -1,0 +1,458 @@
+"""The demo's campaigns: every status, the planted mistakes, and sound campaigns around them.
+
+Dates are offsets from today's midnight UTC, so checked campaigns always cover "now" or
+the coming weeks. A checked campaign not in PLANTED_MISTAKES is meant to pass every check
+except the governance warnings of its channel (CHANNEL_GOVERNANCE_WARNINGS).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from campaigns.choices import (
+    CampaignFormat,
+    CampaignStatus,
+    CheckoutPath,
+    ClaimKind,
+    ClaimSource,
+    Objective,
+)
+from campaigns.models import Campaign, CampaignClaim, CampaignItem
+from socialops.demo.campaign_specs import (
+    EVENING,
+    MARGIN,
+    SERVICE,
+    STOCK,
+    CampaignSpec,
+    ClaimSpec,
+    ItemSpec,
+    at,
+)
+from socialops.demo.context import DemoContext, money
+from socialops.demo.people import CREATORS, INSTAGRAM, LEA, LIVE, NORA, PINTEREST
+from socialops.demo.people import TIKTOK_SHOP as TIKTOK
+from socialops.demo.planted import PLANTED
+from socialops.demo.store import SKU_SPECS
+from socialops.demo.upsert import delete_stale, upsert
+from socialops.roles import Role
+
+SOUND: tuple[CampaignSpec, ...] = (
+    CampaignSpec(
+        "Cloud Moisturiser winter routine",
+        PINTEREST,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.IN_REVIEW,
+        at(6),
+        at(30, EVENING),
+        ("BE", "DE", "FR", "NL"),
+        (ItemSpec("ML-CLOUD-100", 50, 20),),
+        budget=money(1500),
+        cites=(STOCK, MARGIN),
+        stop_min_roas=Decimal("1.80"),
+        qualified_basket=money(40),
+        caption="Pin your winter routine: the Cloud Moisturiser for dry, sensitive skin.",
+    ),
+    CampaignSpec(
+        "Creator drop with @nora.linen",
+        CREATORS,
+        CampaignFormat.CREATOR_POST,
+        CampaignStatus.IN_REVIEW,
+        at(4, 12),
+        at(18, EVENING),
+        ("BE", "FR"),
+        (ItemSpec("ML-LSH-WHITE-S", 12, 5), ItemSpec("ML-LSH-WHITE-L", 12, 5)),
+        budget=money(1200),
+        cites=(STOCK, SERVICE),
+        stop_max_cpa=money(35),
+        qualified_basket=money(80),
+        creator=NORA,
+        paid_partnership=True,
+        disclosure="#ad",
+        promo_code="NORA10",
+        caption="Linen season with @maisonlumen #ad. 10% off with code NORA10.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code NORA10", code="NORA10"),),
+    ),
+    CampaignSpec(
+        "Cashmere early access",
+        INSTAGRAM,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.SCHEDULED,
+        at(8),
+        at(22, EVENING),
+        ("BE", "DE", "FR", "NL"),
+        (
+            ItemSpec("ML-CASH-OAT-S", 10, 5),
+            ItemSpec("ML-CASH-OAT-M", 10, 5),
+            ItemSpec("ML-CASH-OAT-L", 10, 5),
+        ),
+        budget=money(4000),
+        cites=(STOCK, SERVICE, MARGIN),
+        stop_min_roas=Decimal("2.50"),
+        qualified_basket=money(110),
+        caption="Early access to the cashmere crew in oat. 30-day returns.",
+        claims=(ClaimSpec(ClaimKind.RETURNS, "30-day returns", days=30),),
+    ),
+    CampaignSpec(
+        "Brow Gel trio on TikTok Shop",
+        TIKTOK,
+        CampaignFormat.NATIVE_SHOP_PROMOTION,
+        CampaignStatus.SCHEDULED,
+        at(2, 9),
+        at(12, EVENING),
+        ("DE", "FR"),
+        (
+            ItemSpec("ML-BROW-CLEAR", 40, 15),
+            ItemSpec("ML-BROW-TAUPE", 40, 15),
+            ItemSpec("ML-BROW-BRUNETTE", 40, 15),
+        ),
+        checkout=CheckoutPath.NATIVE,
+        budget=money(1500),
+        cites=(STOCK, MARGIN),
+        stop_min_roas=Decimal("2.00"),
+        qualified_basket=money(30),
+        promo_code="TIKTOK12",
+        caption="Brows that stay put all day. 12% off on TikTok Shop with code TIKTOK12.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code TIKTOK12", code="TIKTOK12"),),
+    ),
+    CampaignSpec(
+        "Linen shirt always-on catalog",
+        PINTEREST,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.LIVE,
+        at(-20),
+        at(40, EVENING),
+        ("BE", "DE", "FR", "NL"),
+        (
+            ItemSpec("ML-LSH-SAND-S", 10, 4),
+            ItemSpec("ML-LSH-SAND-XL", 10, 4),
+            ItemSpec("ML-LSH-WHITE-XS", 10, 4),
+        ),
+        budget=money(3000),
+        stop_min_roas=Decimal("1.50"),
+        qualified_basket=money(80),
+        caption="Chemises en lin lavé, sable ou blanc. Retours sous 30 jours.",
+        claims=(ClaimSpec(ClaimKind.RETURNS, "Retours sous 30 jours", days=30),),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Skin Tint shade finder",
+        TIKTOK,
+        CampaignFormat.NATIVE_SHOP_PROMOTION,
+        CampaignStatus.LIVE,
+        at(-12, 9),
+        at(18, EVENING),
+        ("DE", "ES", "FR", "IT"),
+        (
+            ItemSpec("ML-SKIN-LIGHT", 50, 20),
+            ItemSpec("ML-SKIN-MEDIUM", 50, 20),
+            ItemSpec("ML-SKIN-TAN", 50, 20),
+        ),
+        checkout=CheckoutPath.NATIVE,
+        budget=money(5000),
+        cites=(STOCK, SERVICE, MARGIN),
+        stop_min_roas=Decimal("2.00"),
+        qualified_basket=money(30),
+        promo_code="TIKTOK12",
+        caption="Find your Skin Tint shade in one swipe. 12% off with code TIKTOK12.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code TIKTOK12", code="TIKTOK12"),),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Creator kit: @lea.sunday",
+        CREATORS,
+        CampaignFormat.CREATOR_POST,
+        CampaignStatus.LIVE,
+        at(-15, 12),
+        at(15, EVENING),
+        ("BE", "DE", "FR", "NL"),
+        (ItemSpec("ML-KIT-STD", 80, 30), ItemSpec("ML-HAND-FIG", 60, 20)),
+        budget=money(1800),
+        cites=(STOCK, MARGIN),
+        stop_max_cpa=money(35),
+        qualified_basket=money(35),
+        creator=LEA,
+        paid_partnership=True,
+        disclosure="#ad, paid partnership",
+        promo_code="LEA15",
+        caption="My everyday kit from @maisonlumen #ad. 15% off with code LEA15.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code LEA15", code="LEA15"),),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Hand cream gifting story",
+        INSTAGRAM,
+        CampaignFormat.STORY,
+        CampaignStatus.PAUSED,
+        at(-3, 9),
+        at(11, 22),
+        ("BE", "FR"),
+        (ItemSpec("ML-HAND-NEROLI", 50, 20),),
+        objective=Objective.BRANDING,
+        budget=money(600),
+        cites=(STOCK, SERVICE),
+        caption="A little something for your hands: the Neroli hand cream.",
+        went_live_ready=True,
+        paused_for=at(1),
+    ),
+    CampaignSpec(
+        "Trousers retargeting DE/NL",
+        TIKTOK,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.PAUSED,
+        at(-10),
+        at(20, EVENING),
+        ("DE", "NL"),
+        (ItemSpec("ML-TROU-40", 10, 4), ItemSpec("ML-TROU-42", 10, 4)),
+        budget=money(1500),
+        cites=(STOCK, SERVICE),
+        stop_max_cpa=money(40),
+        qualified_basket=money(90),
+        caption="Wide-leg trousers, delivered in 5 days to Germany and the Netherlands.",
+        claims=(ClaimSpec(ClaimKind.DELIVERY, "delivered in 5 days", days=5),),
+        went_live_ready=True,
+        paused_for=at(3),
+    ),
+)
+
+DRAFTS: tuple[CampaignSpec, ...] = (
+    CampaignSpec(
+        "Autumn cashmere teaser",
+        INSTAGRAM,
+        CampaignFormat.SHORT_VIDEO,
+        CampaignStatus.DRAFT,
+        at(45),
+        at(60, EVENING),
+        ("FR",),
+        (ItemSpec("ML-CASH-CHAR-M", 20, 0),),
+        objective=Objective.BRANDING,
+        cites=(),
+    ),
+    CampaignSpec(
+        "Spring trench preorder",
+        TIKTOK,
+        CampaignFormat.NATIVE_SHOP_PROMOTION,
+        CampaignStatus.DRAFT,
+        at(40),
+        at(70, EVENING),
+        ("DE", "FR"),
+        (
+            ItemSpec("ML-TRENCH-S", 15, 0, "Preorder: ships in about seven weeks"),
+            ItemSpec("ML-TRENCH-M", 15, 0, "Preorder: ships in about seven weeks"),
+        ),
+        checkout=CheckoutPath.NATIVE,
+        cites=(STOCK, SERVICE),
+        claims=(ClaimSpec(ClaimKind.PREORDER, "Preorder, ships in seven weeks", date_in_days=50),),
+    ),
+    CampaignSpec(
+        "Pinterest linen mood boards",
+        PINTEREST,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.DRAFT,
+        None,
+        None,
+        (),
+        (),
+        objective=Objective.BRANDING,
+        cites=(),
+        owner=None,
+    ),
+)
+
+ENDED: tuple[CampaignSpec, ...] = (
+    CampaignSpec(
+        "Spring Glow launch",
+        TIKTOK,
+        CampaignFormat.SHORT_VIDEO,
+        CampaignStatus.ENDED,
+        at(-85, 9),
+        at(-60, EVENING),
+        ("DE", "FR"),
+        (ItemSpec("ML-GLOW-30", 300, 100), ItemSpec("ML-GLOW-50", 150, 60)),
+        checkout=CheckoutPath.NATIVE,
+        budget=money(8000),
+        cites=(STOCK, MARGIN),
+        stop_min_roas=Decimal("2.00"),
+        qualified_basket=money(45),
+        promo_code="GLOW20",
+        caption="The Glow Serum is here. 20% off with code GLOW20.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code GLOW20", code="GLOW20"),),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Linen season opener",
+        INSTAGRAM,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.ENDED,
+        at(-70),
+        at(-45, EVENING),
+        ("BE", "DE", "FR", "NL"),
+        (
+            ItemSpec("ML-LSH-SAND-M", 20, 8),
+            ItemSpec("ML-LSH-SAND-L", 20, 8),
+            ItemSpec("ML-LSH-WHITE-M", 20, 8),
+        ),
+        budget=money(5000),
+        stop_min_roas=Decimal("2.00"),
+        qualified_basket=money(80),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Mother's Day gift edit",
+        PINTEREST,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.ENDED,
+        at(-50),
+        at(-36, EVENING),
+        ("BE", "FR"),
+        (
+            ItemSpec("ML-HAND-FIG", 60, 20),
+            ItemSpec("ML-KIT-STD", 60, 20),
+            ItemSpec("ML-SCRUN-BLUSH", 30, 10),
+        ),
+        objective=Objective.BRANDING,
+        budget=money(1200),
+        went_live_ready=False,
+    ),
+    CampaignSpec(
+        "Live: Skin Tint shade match",
+        LIVE,
+        CampaignFormat.LIVE,
+        CampaignStatus.ENDED,
+        at(-30, 19),
+        at(-30, 21),
+        ("FR",),
+        (
+            ItemSpec("ML-SKIN-LIGHT", 30, 10),
+            ItemSpec("ML-SKIN-MEDIUM", 30, 10),
+            ItemSpec("ML-SKIN-DEEP", 20, 8),
+        ),
+        budget=money(900),
+        cites=(STOCK, SERVICE),
+        stop_min_roas=Decimal("2.00"),
+        qualified_basket=money(30),
+        owner=Role.ADMIN,
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Creator summer kit with @lea.sunday",
+        CREATORS,
+        CampaignFormat.CREATOR_POST,
+        CampaignStatus.ENDED,
+        at(-45, 12),
+        at(-20, EVENING),
+        ("BE", "FR"),
+        (ItemSpec("ML-SUN-100", 60, 20), ItemSpec("ML-KIT-STD", 60, 20)),
+        budget=money(1500),
+        cites=(STOCK, MARGIN),
+        stop_max_cpa=money(35),
+        qualified_basket=money(35),
+        creator=LEA,
+        paid_partnership=True,
+        disclosure="#ad",
+        promo_code="LEA15",
+        caption="Summer kit from @maisonlumen #ad. 15% off with code LEA15.",
+        claims=(ClaimSpec(ClaimKind.PROMO_CODE, "code LEA15", code="LEA15"),),
+        went_live_ready=True,
+    ),
+    CampaignSpec(
+        "Archive sale",
+        INSTAGRAM,
+        CampaignFormat.CATALOG_AD,
+        CampaignStatus.ENDED,
+        at(-40),
+        at(-33, EVENING),
+        ("FR",),
+        tuple(ItemSpec(f"ML-SLIP-{size}", 8, 4) for size in ("XS", "S", "M", "L")),
+        budget=money(1000),
+        cites=(STOCK, MARGIN),
+        stop_min_roas=Decimal("3.00"),
+        qualified_basket=money(90),
+        went_live_ready=True,
+    ),
+)
+
+CAMPAIGNS: tuple[CampaignSpec, ...] = PLANTED + SOUND + DRAFTS + ENDED
+CAMPAIGN_SPECS = {spec.name: spec for spec in CAMPAIGNS}
+
+
+def build_campaigns(ctx: DemoContext) -> None:
+    """Every campaign with its items and entered claims; stale demo items and claims go."""
+    for spec in CAMPAIGNS:
+        campaign = upsert(
+            Campaign,
+            ctx.tally,
+            {"name": spec.name},
+            {
+                "channel": ctx.channels[spec.channel],
+                "owner": ctx.users[spec.owner] if spec.owner else None,
+                "objective": spec.objective,
+                "format": spec.format,
+                "status": spec.status,
+                "starts_at": ctx.at(spec.starts),
+                "ends_at": ctx.at(spec.ends),
+                "target_countries": list(spec.countries),
+                "checkout_path": spec.checkout,
+                "budget": spec.budget,
+                "currency": ctx.currency,
+                "cites_stock": STOCK in spec.cites,
+                "cites_customer_service": SERVICE in spec.cites,
+                "cites_margin": MARGIN in spec.cites,
+                "stop_min_roas": spec.stop_min_roas,
+                "stop_max_cpa": spec.stop_max_cpa,
+                "qualified_basket_threshold": spec.qualified_basket,
+                "creator": ctx.creators[spec.creator] if spec.creator else None,
+                "is_paid_partnership": spec.paid_partnership,
+                "disclosure": spec.disclosure,
+                "promo_code": spec.promo_code,
+                "caption": spec.caption,
+                "script": spec.script,
+                "went_live_ready": spec.went_live_ready,
+            },
+        )
+        ctx.campaigns[spec.name] = campaign
+        for item in spec.items:
+            upsert(
+                CampaignItem,
+                ctx.tally,
+                {"campaign": campaign, "sku": ctx.skus[item.sku]},
+                {
+                    "announced_price": SKU_SPECS[item.sku][1].price,
+                    "currency": ctx.currency,
+                    "expected_units": item.expected,
+                    "reserved_units": item.reserved,
+                    "preorder_message": item.preorder_message,
+                },
+            )
+        delete_stale(
+            ctx.tally,
+            CampaignItem.objects.filter(campaign=campaign).exclude(
+                sku__code__in=[item.sku for item in spec.items]
+            ),
+        )
+        for claim in spec.claims:
+            upsert(
+                CampaignClaim,
+                ctx.tally,
+                {
+                    "campaign": campaign,
+                    "kind": claim.kind,
+                    "source": ClaimSource.ENTERED,
+                    "text": claim.text,
+                },
+                {
+                    "days": claim.days,
+                    "is_free": claim.is_free,
+                    "shipping_option": "",
+                    "amount": None,
+                    "currency": ctx.currency,
+                    "code": claim.code,
+                    "date": (
+                        ctx.day(claim.date_in_days) if claim.date_in_days is not None else None
+                    ),
+                },
+            )
+        # Claims the engine extracted from the copy are its own: only entered ones are ours.
+        stale_claims = CampaignClaim.objects.filter(campaign=campaign, source=ClaimSource.ENTERED)
+        for claim in spec.claims:
+            stale_claims = stale_claims.exclude(kind=claim.kind, text=claim.text)
+        delete_stale(ctx.tally, stale_claims)
