@@ -19,6 +19,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_sa
 
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from catalog.models import SKU, Product, StockLevel
+from promises.checks.loader import bump_operations_version
 from promises.models import (
     CheckoutCountry,
     PromoCode,
@@ -34,10 +35,21 @@ CHANGE_BATCH = 500
 _state = threading.local()
 
 
-def _pending() -> set[int]:
-    if not hasattr(_state, "ids"):
-        _state.ids = set()
-    return _state.ids
+class _Recheck:
+    """The campaigns one transaction touched; re-checked once, when it commits.
+
+    Registered with on_commit, so a rolled-back transaction drops it with its ids.
+    """
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def __call__(self) -> None:
+        from promises.tasks import check_campaigns
+
+        ids = sorted(self.ids)
+        for start in range(0, len(ids), CHANGE_BATCH):
+            check_campaigns.delay(ids[start : start + CHANGE_BATCH])
 
 
 @contextmanager
@@ -58,19 +70,14 @@ def recheck(campaign_ids: Iterable[int]) -> None:
     ids = set(campaign_ids)
     if not ids:
         return
-    _pending().update(ids)
     connection = transaction.get_connection()
-    if not any(callback is _flush for _sids, callback, *_ in connection.run_on_commit):
-        transaction.on_commit(_flush)
-
-
-def _flush() -> None:
-    from promises.tasks import check_campaigns
-
-    ids = sorted(_pending())
-    _pending().clear()
-    for start in range(0, len(ids), CHANGE_BATCH):
-        check_campaigns.delay(ids[start : start + CHANGE_BATCH])
+    for entry in connection.run_on_commit:
+        if isinstance(entry[1], _Recheck):
+            entry[1].ids.update(ids)
+            return
+    pending = _Recheck()
+    pending.ids.update(ids)
+    transaction.on_commit(pending)  # outside a transaction this runs at once
 
 
 # --- Which campaigns a change concerns ------------------------------------------------------
@@ -164,8 +171,14 @@ def _remember_old(field: str):
     return handler
 
 
+def _operations_changed() -> None:
+    """Operations facts changed: cached copies are stale once this commits."""
+    transaction.on_commit(bump_operations_version)
+
+
 def _countries_changed(field: str):
     def handler(sender, instance, **kwargs) -> None:
+        _operations_changed()
         old = getattr(instance, "_old_value", None)
         value = getattr(instance, field)
         codes = _codes(value if isinstance(value, list | tuple) else [value])
@@ -179,6 +192,7 @@ def _countries_changed(field: str):
 
 
 def _override_changed(sender, instance: ShippingOverride, **kwargs) -> None:
+    _operations_changed()
     method = (
         ShippingMethod.objects.filter(pk=instance.method_id)
         .values_list("countries", flat=True)
@@ -188,15 +202,18 @@ def _override_changed(sender, instance: ShippingOverride, **kwargs) -> None:
 
 
 def _code_changed(sender, instance: PromoCode, **kwargs) -> None:
+    _operations_changed()
     recheck(campaigns_announcing({instance.code, getattr(instance, "_old_value", None)}))
 
 
 def _code_scope_changed(sender, instance, **kwargs) -> None:
     if kwargs.get("action", "").startswith("post_") and isinstance(instance, PromoCode):
+        _operations_changed()
         recheck(campaigns_announcing({instance.code}))
 
 
 def _support_reply_changed(sender, instance: SupportReply, **kwargs) -> None:
+    _operations_changed()
     recheck(_ids(Campaign.objects.checked().filter(claims__kind__in=["delivery", "returns"])))
 
 

@@ -138,6 +138,9 @@ CELERY_TIMEZONE = "UTC"
 CHECKS_SWEEP_INTERVAL_SECONDS = env_int("CHECKS_SWEEP_INTERVAL_SECONDS", 300, minimum=10)
 # NEGATIVE_MARGIN fires below this margin per unit, in the store currency.
 CHECKS_MARGIN_FLOOR = env_decimal("CHECKS_MARGIN_FLOOR", "0")
+# Processes a large run forks on PostgreSQL (one per core is right for the sweep's mix of
+# Python and database work); 1 keeps everything in the calling process.
+CHECKS_SWEEP_PROCESSES = env_int("CHECKS_SWEEP_PROCESSES", 2, minimum=1, maximum=32)
 CELERY_BEAT_SCHEDULE = {
     "checks-sweep": {"task": "promises.sweep", "schedule": CHECKS_SWEEP_INTERVAL_SECONDS},
 }

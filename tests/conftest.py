@@ -73,3 +73,14 @@ def tasks_in_process():
 def fast_password_hashing(settings):
     # PBKDF2 is slow by design; the cast of users would spend seconds hashing per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_operations():
+    """Each test's shipping, returns and codes are its own: drop the engine's cached copy
+    (tests roll back instead of committing, so the on-commit invalidation never runs)."""
+    from promises.checks.loader import forget_operations
+
+    forget_operations()
+    yield
+    forget_operations()

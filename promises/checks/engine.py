@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection, connections
 from django.utils import timezone
 
 from campaigns.models import Campaign
 from promises.checks import loader
-from promises.checks.facts import CheckContext
+from promises.checks.facts import CheckContext, Operations
 from promises.checks.reconcile import UNRESOLVED, Outcome, reconcile
 from promises.checks.registry import Finding, Rule, all_rules
 from promises.choices import CheckRunStatus, CheckTrigger
@@ -39,6 +42,58 @@ class RunResult:
     severities: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass
+class Totals:
+    """What a share of a run's batches did (summed across processes)."""
+
+    campaigns: int = 0
+    items: int = 0
+    outcome: Outcome = field(default_factory=Outcome)
+    errors: list[dict] = field(default_factory=list)
+    findings_by_rule: Counter = field(default_factory=Counter)
+
+    def add(self, other: Totals) -> None:
+        self.campaigns += other.campaigns
+        self.items += other.items
+        self.outcome.add(other.outcome)
+        self.errors.extend(other.errors)
+        self.findings_by_rule.update(other.findings_by_rule)
+
+    def as_json(self) -> dict:
+        return {
+            "campaigns": self.campaigns,
+            "items": self.items,
+            "outcome": vars(self.outcome),
+            "errors": self.errors,
+            "findings_by_rule": dict(self.findings_by_rule),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Totals:
+        return cls(
+            data["campaigns"],
+            data["items"],
+            Outcome(**data["outcome"]),
+            data["errors"],
+            Counter(data["findings_by_rule"]),
+        )
+
+
+@dataclass
+class Shared:
+    """Facts every batch of a run reads; SKU facts are loaded once for large runs."""
+
+    now: datetime
+    rules: list[Rule]
+    severities: dict[str, str]
+    operations: Operations
+    channels: dict
+    margin_floor: Decimal
+    run_id: int
+    skus: dict | None = None
+    windows: dict | None = None
+
+
 def active_rules() -> tuple[list[Rule], dict[str, str]]:
     """The enabled rules and their severities, with the admins' RuleSetting overrides."""
     overrides = {s.rule_code: s for s in RuleSetting.objects.all()}
@@ -56,88 +111,58 @@ def run_checks(
     campaign_ids: list[int] | None = None,
     *,
     trigger: str = CheckTrigger.MANUAL,
-    now=None,
+    now: datetime | None = None,
+    processes: int | None = None,
 ) -> RunResult:
     """Check the given campaigns (None: a full sweep) and reconcile their conflicts.
 
     A campaign that is not (or no longer) checked loses its unresolved conflicts. A campaign
-    whose facts break a rule becomes an error on the run; the others go on.
+    whose facts break a rule becomes an error on the run; the others go on. Large runs on
+    PostgreSQL spread their batches over `processes` forked processes (default:
+    CHECKS_SWEEP_PROCESSES); pass 1 from a multi-threaded caller, where forking is unsafe.
     """
     now = now or timezone.now()
     started = time.perf_counter()
     full = campaign_ids is None
     if full:
         _abandon_stale_runs(now)
+    unique = sorted(set(campaign_ids or []))
     run = CheckRun.objects.create(
         trigger=trigger,
         started_at=now,
-        scope={"all": True}
-        if full
-        else {"campaigns": sorted(set(campaign_ids))[:1000], "count": len(set(campaign_ids))},
+        scope={"all": True} if full else {"campaigns": unique[:1000], "count": len(unique)},
     )
     result = RunResult(run=run)
-    rules, severities = active_rules()
-    result.severities = severities
     try:
+        rules, severities = active_rules()
+        result.severities = severities
         ids = _scope(campaign_ids)
-        operations = loader.load_operations()
-        channels = loader.load_channels()
-        margin_floor = settings.CHECKS_MARGIN_FLOOR
-        skus = loader.load_skus() if full else None
-        windows = loader.load_demand_windows(loader.over_demanded(skus)) if full else None
-        outcome = Outcome()
-        errors: list[dict] = []
-        for start in range(0, len(ids), BATCH_SIZE):
-            batch = ids[start : start + BATCH_SIZE]
-            campaigns = loader.load_campaigns(batch, channels)
-            batch_skus = skus
-            batch_windows = windows
-            if not full:
-                batch_skus = loader.load_skus(loader.skus_of_campaigns(batch))
-                batch_windows = loader.load_demand_windows(loader.over_demanded(batch_skus))
-            ctx = CheckContext(
-                now=now,
-                operations=operations,
-                skus=batch_skus,
-                demand_windows=batch_windows,
-                margin_floor=margin_floor,
-            )
-            findings: list[Finding] = []
-            broken: set[int] = set()
-            for campaign in campaigns:
-                try:
-                    for rule in rules:
-                        findings.extend(rule.check(campaign, ctx))
-                except Exception as exc:  # one broken campaign must not stop the sweep
-                    broken.add(campaign.id)
-                    errors.append(
-                        {
-                            "campaign": campaign.id,
-                            "name": campaign.name,
-                            "error": f"{type(exc).__name__}: {exc}",
-                            "where": traceback.format_exc(limit=-1).strip()[-300:],
-                        }
-                    )
-                    logger.exception("Checking campaign %s failed", campaign.id)
-            findings = [f for f in findings if f.campaign_id not in broken]
-            for finding in findings:
-                result.findings_by_rule[finding.rule_code] += 1
-            run.campaigns_checked += len(campaigns) - len(broken)
-            run.items_checked += sum(len(c.items) for c in campaigns if c.id not in broken)
-            outcome.add(
-                reconcile(
-                    [cid for cid in batch if cid not in broken],
-                    findings,
-                    severities=severities,
-                    starts={c.id: c.starts_at for c in campaigns},
-                    now=now,
-                    run_id=run.pk,
-                )
-            )
+        batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
+        shared = Shared(
+            now=now,
+            rules=rules,
+            severities=severities,
+            operations=loader.load_operations() if full else loader.current_operations(),
+            channels=loader.load_channels(),
+            margin_floor=settings.CHECKS_MARGIN_FLOOR,
+            run_id=run.pk,
+        )
+        if full or len(batches) > 2:
+            # Many campaigns touch most SKUs: one pass over all of them beats a pass per batch.
+            shared.skus = loader.load_skus()
+            shared.windows = loader.load_demand_windows(loader.over_demanded(shared.skus))
+        processes = min(processes or settings.CHECKS_SWEEP_PROCESSES, len(batches))
+        if processes > 1 and connection.vendor == "postgresql":
+            totals = _in_processes(batches, shared, processes)
+        else:
+            totals = _check_batches(batches, shared)
+        run.campaigns_checked, run.items_checked = totals.campaigns, totals.items
+        outcome = totals.outcome
         run.opened, run.reopened, run.resolved = outcome.opened, outcome.reopened, outcome.resolved
-        run.errors = len(errors)
-        run.error_details = errors[:MAX_ERROR_DETAILS]
+        run.errors = len(totals.errors)
+        run.error_details = totals.errors[:MAX_ERROR_DETAILS]
         run.status = CheckRunStatus.SUCCEEDED
+        result.findings_by_rule = totals.findings_by_rule
     except TRANSIENT_ERRORS:
         _finish(run, started, CheckRunStatus.FAILED, "transient database error; retrying")
         raise
@@ -146,6 +171,98 @@ def run_checks(
         raise
     _finish(run, started, run.status)
     return result
+
+
+def _check_batches(batches: list[list[int]], shared: Shared) -> Totals:
+    totals = Totals()
+    for batch in batches:
+        campaigns = loader.load_campaigns(batch, shared.channels)
+        skus, windows = shared.skus, shared.windows
+        if skus is None:
+            skus = loader.load_skus(i.sku_id for c in campaigns for i in c.items)
+            windows = loader.load_demand_windows(loader.over_demanded(skus))
+        ctx = CheckContext(
+            now=shared.now,
+            operations=shared.operations,
+            skus=skus,
+            demand_windows=windows,
+            margin_floor=shared.margin_floor,
+        )
+        findings: list[Finding] = []
+        broken: set[int] = set()
+        for campaign in campaigns:
+            found: list[Finding] = []
+            try:
+                for rule in shared.rules:
+                    found.extend(rule.check(campaign, ctx))
+            except Exception as exc:  # one broken campaign must not stop the sweep
+                broken.add(campaign.id)
+                totals.errors.append(
+                    {
+                        "campaign": campaign.id,
+                        "name": campaign.name,
+                        "error": f"{type(exc).__name__}: {exc}",
+                        "where": traceback.format_exc(limit=-1).strip()[-300:],
+                    }
+                )
+                logger.exception("Checking campaign %s failed", campaign.id)
+                continue
+            findings.extend(found)
+        for finding in findings:
+            totals.findings_by_rule[finding.rule_code] += 1
+        totals.campaigns += len(campaigns) - len(broken)
+        totals.items += sum(len(c.items) for c in campaigns if c.id not in broken)
+        totals.outcome.add(
+            reconcile(
+                [cid for cid in batch if cid not in broken],
+                findings,
+                severities=shared.severities,
+                starts={c.id: c.starts_at for c in campaigns},
+                now=shared.now,
+                run_id=shared.run_id,
+            )
+        )
+    return totals
+
+
+def _in_processes(batches: list[list[int]], shared: Shared, processes: int) -> Totals:
+    """Check the batches in `processes` forked children, which share the loaded facts.
+
+    Each child opens its own database connection and reconciles its own batches (each batch
+    is its own transaction, as in one process). A child that dies fails the run; what its
+    finished batches wrote stays consistent and the next run completes the rest.
+    """
+    connections.close_all()  # children must not share the parent's connection
+    children = []
+    for k in range(processes):
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child
+            os.close(read_end)
+            code = 0
+            try:
+                payload = _check_batches(batches[k::processes], shared).as_json()
+            except BaseException as exc:
+                payload, code = {"fatal": f"{type(exc).__name__}: {exc}"}, 1
+            with os.fdopen(write_end, "w") as pipe:
+                json.dump(payload, pipe)
+            connections.close_all()
+            os._exit(code)
+        os.close(write_end)
+        children.append((pid, read_end))
+    totals, fatal = Totals(), []
+    for pid, read_end in children:
+        with os.fdopen(read_end) as pipe:
+            text = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        data = json.loads(text) if text else {"fatal": f"process died (status {status})"}
+        if "fatal" in data:
+            fatal.append(data["fatal"])
+        else:
+            totals.add(Totals.from_json(data))
+    if fatal:
+        raise RuntimeError(f"A checking process failed: {'; '.join(fatal)}")
+    return totals
 
 
 def _scope(campaign_ids: list[int] | None) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 
 @dataclass(slots=True)
@@ -31,8 +32,10 @@ class SkuFacts:
     price_as_of: datetime | None = None
 
 
-@dataclass(slots=True)
-class ItemFacts:
+class ItemFacts(NamedTuple):
+    """A campaign item. A named tuple: a million of them are built straight from DB rows."""
+
+    campaign_id: int
     id: int
     sku_id: int
     announced_price: Decimal | None

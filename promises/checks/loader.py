@@ -4,11 +4,13 @@ become slotted dataclasses, which keeps a million items within the memory budget
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import DecimalField, F, Max, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import DecimalField, F, Max, Sum
 from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus
@@ -41,6 +43,9 @@ from promises.models import (
 )
 
 CHECKED = CampaignStatus.checked()
+# Rows fetched per round trip when streaming large results (server-side cursor on PostgreSQL).
+ROW_CHUNK = 10_000
+ID_CHUNK = 10_000
 
 
 def countries(value) -> frozenset[str]:
@@ -50,6 +55,38 @@ def countries(value) -> frozenset[str]:
     if isinstance(value, str):
         return frozenset(code for code in value.split(",") if code)
     return frozenset(str(getattr(code, "code", code)) for code in value)
+
+
+# Operations (shipping, returns, checkout, codes, replies) change rarely and cost ten queries
+# to load: re-checks after a change reuse them while OPERATIONS_VERSION_KEY in the shared
+# cache has not moved (every change to those tables moves it on commit) and for at most
+# OPERATIONS_MAX_AGE seconds, a bound for writes that bypass signals. Full sweeps reload.
+OPERATIONS_VERSION_KEY = "socialops:checks:operations-version"
+OPERATIONS_MAX_AGE = 30
+_operations_memo: tuple[int, float, Operations] | None = None
+
+
+def bump_operations_version() -> None:
+    try:
+        cache.incr(OPERATIONS_VERSION_KEY)
+    except ValueError:  # not set yet (or evicted)
+        cache.set(OPERATIONS_VERSION_KEY, 1, timeout=None)
+
+
+def current_operations() -> Operations:
+    global _operations_memo
+    version = cache.get(OPERATIONS_VERSION_KEY, 0)
+    memo = _operations_memo
+    if memo and memo[0] == version and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE:
+        return memo[2]
+    operations = load_operations()
+    _operations_memo = (version, time.monotonic(), operations)
+    return operations
+
+
+def forget_operations() -> None:
+    global _operations_memo
+    _operations_memo = None
 
 
 def load_operations() -> Operations:
@@ -102,7 +139,7 @@ def load_operations() -> Operations:
                 updated_at=updated,
             )
         )
-    checkout = CheckoutCountry.objects.filter(enabled=True)
+    checkout = list(CheckoutCountry.objects.values_list("country", "enabled", "updated_at"))
     policies = [
         ReturnPolicyFacts(
             pk,
@@ -131,8 +168,8 @@ def load_operations() -> Operations:
     ]
     return Operations(
         shipping_methods=methods,
-        checkout_countries=countries(list(checkout.values_list("country", flat=True))),
-        checkout_as_of=CheckoutCountry.objects.aggregate(latest=Max("updated_at"))["latest"],
+        checkout_countries=countries([code for code, enabled, _ in checkout if enabled]),
+        checkout_as_of=max((updated for *_, updated in checkout), default=None),
         return_policies=policies,
         promo_codes=load_promo_codes(),
         support_replies=replies,
@@ -184,29 +221,49 @@ def load_promo_codes() -> dict[str, PromoCodeFacts]:
     return codes
 
 
-def load_skus(skus: QuerySet | None = None) -> dict[int, SkuFacts]:
+def load_skus(sku_ids: Iterable[int] | None = None) -> dict[int, SkuFacts]:
     """Facts of the given SKUs (all when None): store data, stock, and campaign demand."""
-    base = SKU.objects.all() if skus is None else skus
+    if sku_ids is None:
+        return _load_skus({})
     facts: dict[int, SkuFacts] = {}
-    for row in base.order_by().values_list(
-        "pk",
-        "code",
-        "product_id",
-        "price",
-        "compare_at_price",
-        "unit_cost",
-        "currency",
-        "product__status",
-        "product__published",
-        "product__final_sale",
-        "product__category",
-        "product__restricted_countries",
-        "available_on",
-        "inventory_policy",
-        "safety_buffer",
-        "updated_at",
-        "product__updated_at",
-    ):
+    ids = sorted(set(sku_ids))
+    # Explicit id lists, in chunks: the planner uses the indexes, and SQLite's limit on
+    # query parameters is never reached.
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        facts.update(_load_skus({"pk__in": chunk}, {"sku_id__in": chunk}))
+    return facts
+
+
+def _load_skus(sku_filter: dict, related_filter: dict | None = None) -> dict[int, SkuFacts]:
+    related_filter = related_filter or {}
+    facts: dict[int, SkuFacts] = {}
+    rows = (
+        SKU.objects.filter(**sku_filter)
+        .order_by()
+        .values_list(
+            "pk",
+            "code",
+            "product_id",
+            "price",
+            "compare_at_price",
+            "unit_cost",
+            "currency",
+            "product__status",
+            "product__published",
+            "product__final_sale",
+            "product__category",
+            "product__restricted_countries",
+            "available_on",
+            "inventory_policy",
+            "safety_buffer",
+            "updated_at",
+            "product__updated_at",
+        )
+    )
+    if not sku_filter:  # every SKU: stream the rows instead of holding them all at once
+        rows = rows.iterator(chunk_size=ROW_CHUNK)
+    for row in rows:
         (
             pk,
             code,
@@ -244,9 +301,8 @@ def load_skus(skus: QuerySet | None = None) -> dict[int, SkuFacts]:
             safety_buffer=buffer,
             price_as_of=min(updated, product_updated),
         )
-    sku_filter = {} if skus is None else {"sku_id__in": base.values("pk")}
     stock = (
-        StockLevel.objects.filter(location__active=True, **sku_filter)
+        StockLevel.objects.filter(location__active=True, **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(total=Sum("available"), as_of=Max("updated_at"))
@@ -257,7 +313,7 @@ def load_skus(skus: QuerySet | None = None) -> dict[int, SkuFacts]:
             facts[sku_id].available = total or 0
             facts[sku_id].stock_as_of = as_of
     demand = (
-        CampaignItem.objects.filter(campaign__status__in=CHECKED, **sku_filter)
+        CampaignItem.objects.filter(campaign__status__in=CHECKED, **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(
@@ -452,21 +508,14 @@ def load_campaigns(
     if not campaigns:
         return []
     ids = list(campaigns)
-    for row in (
+    rows = (
         CampaignItem.objects.filter(campaign_id__in=ids)
         .order_by()
-        .values_list(
-            "campaign_id",
-            "pk",
-            "sku_id",
-            "announced_price",
-            "currency",
-            "expected_units",
-            "reserved_units",
-            "preorder_message",
-        )
-    ):
-        campaigns[row[0]].items.append(ItemFacts(*row[1:]))
+        .values_list(*ItemFacts._fields)
+        .iterator(chunk_size=ROW_CHUNK)
+    )
+    for item in map(ItemFacts._make, rows):
+        campaigns[item.campaign_id].items.append(item)
     for row in (
         CampaignClaim.objects.filter(campaign_id__in=ids)
         .order_by("pk")
@@ -521,9 +570,3 @@ def _load_performance(campaigns: list[CampaignFacts]) -> None:
     for cid, campaign in by_id.items():
         net, count = revenue.get(cid, (Decimal(0), 0))
         campaign.performance = Performance(net, count or 0, spend.get(cid) or Decimal(0))
-
-
-def skus_of_campaigns(campaign_ids: list[int]) -> QuerySet:
-    return SKU.objects.filter(
-        Q(pk__in=CampaignItem.objects.filter(campaign_id__in=campaign_ids).values("sku_id"))
-    )

@@ -10,6 +10,8 @@ from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import AppliesTo, DiscountKind, Severity
 
 CENT = Decimal("0.01")
+# Rounding to cents moves a margin by at most a cent or two: estimates above floor + this are safe.
+ROUNDING_SLACK = Decimal("0.05")
 
 
 def money(value: Decimal | None) -> str | None:
@@ -70,14 +72,15 @@ def price_mismatch(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Findi
                 oldest(sku.price_as_of, campaign.updated_at),
             )
     # Prices read from the copy must be the price (or the discounted price) of a promoted SKU.
+    price_claims = [c for c in campaign.claims_of("price") if c.amount is not None]
+    if not price_claims or not campaign.items:
+        return
     code = campaign_code(campaign, ctx)
     skus = [ctx.skus[item.sku_id] for item in campaign.items]
-    if not skus:
-        return
     possible = {(p, s.currency) for s in skus for p in (s.price, discounted(s.price, code))}
     possible |= {(s.compare_at_price, s.currency) for s in skus if _is_strikethrough(s)}
-    for claim in campaign.claims_of("price"):
-        if claim.amount is None or (claim.amount, claim.currency or campaign.currency) in possible:
+    for claim in price_claims:
+        if (claim.amount, claim.currency or campaign.currency) in possible:
             continue
         yield emit.keyed(
             f"price:{money(claim.amount)}:{claim.currency}",
@@ -169,11 +172,20 @@ def negative_margin(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Find
     fee_rate = (campaign.channel.native_checkout_fee_rate if native else Decimal(0)) + (
         campaign.creator_commission_rate if campaign.has_creator else Decimal(0)
     )
+    # A quick estimate first: exact cents are worked out only for items near the floor, which
+    # keeps this rule cheap over a million items.
+    percent_kept = (1 - code.value / 100) if code and code.kind == DiscountKind.PERCENTAGE else 1
+    fixed_off = code.value if code and code.kind == DiscountKind.FIXED else 0
+    kept_after_fees = 1 - fee_rate
+    clearly_fine = ctx.margin_floor + ROUNDING_SLACK
     for item in campaign.items:
         sku = ctx.skus[item.sku_id]
         if sku.unit_cost is None:
             continue
         price = item.announced_price if item.announced_price is not None else sku.price
+        estimate = (price * percent_kept - fixed_off) * kept_after_fees - sku.unit_cost
+        if estimate >= clearly_fine:
+            continue
         net_price = discounted(price, code)
         fees = (net_price * fee_rate).quantize(CENT)
         margin = net_price - sku.unit_cost - fees

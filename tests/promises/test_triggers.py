@@ -33,9 +33,10 @@ def commit(django_capture_on_commit_callbacks):
     def block():
         connection = transaction.get_connection()
         connection.run_on_commit = [
-            entry for entry in connection.run_on_commit if entry[1] is not triggers._flush
+            entry
+            for entry in connection.run_on_commit
+            if not isinstance(entry[1], triggers._Recheck)
         ]
-        triggers._pending().clear()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks
 
@@ -180,3 +181,70 @@ def test_checkout_country_switched_off(world, commit):
     with commit():
         CheckoutCountry.objects.get(country="FR").delete()
     assert "SHIPPING_COUNTRY_UNCOVERED" in rules_on(world.campaign)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_in_process_sweeper_sweeps_until_stopped(world):
+    """Without Redis, `serve` sweeps on a thread: the periodic sweep still runs."""
+    import time
+
+    from promises import sweeper
+
+    stop = sweeper.start(interval=0.05)
+    try:
+        deadline = time.monotonic() + 20
+        sweeps = CheckRun.objects.filter(trigger="sweep", status="succeeded")
+        while time.monotonic() < deadline and sweeps.count() < 2:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+    assert CheckRun.objects.filter(trigger="sweep", status="succeeded").count() >= 2
+
+
+def test_changing_stock_in_the_admin_updates_the_conflicts_on_commit(world, commit, login):
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser("root", password="x")
+    client = login(root)
+    url = f"/admin/catalog/stocklevel/{world.stock.pk}/change/"
+    form = {
+        "sku": world.sku.pk,
+        "location": world.stock.location_id,
+        "on_hand": 0,
+        "committed": 0,
+        "available": 0,
+        "incoming": 0,
+        "source": "manual",
+    }
+    with commit():
+        response = client.post(url, form)
+    assert response.status_code == 302, response.content[:500]
+    assert "STOCK_OUT" in rules_on(world.campaign)
+
+    with commit():
+        client.post(url, {**form, "on_hand": 80, "available": 80})
+    assert "STOCK_OUT" not in rules_on(world.campaign)
+    assert Conflict.objects.get(rule_code="STOCK_OUT").state == "resolved"
+
+
+def test_changing_a_methods_days_in_the_admin_updates_the_conflicts(world, commit, login):
+    from django.contrib.auth import get_user_model
+
+    CampaignClaimFactory(campaign=world.campaign, kind="delivery", days=3, text="3-day delivery")
+    client = login(get_user_model().objects.create_superuser("root", password="x"))
+    form = {
+        "name": "Colissimo",
+        "kind": "standard",
+        "countries": ["FR"],
+        "min_days": 3,
+        "max_days": 5,
+        "price": "4.90",
+        "currency": "EUR",
+        "enabled_in_checkout": "on",
+        "overrides-TOTAL_FORMS": 0,
+        "overrides-INITIAL_FORMS": 0,
+    }
+    with commit():
+        response = client.post(f"/admin/promises/shippingmethod/{world.method.pk}/change/", form)
+    assert response.status_code == 302, response.content[:2000]
+    assert "DELIVERY_CLAIM_UNSUPPORTED" in rules_on(world.campaign)

@@ -29,6 +29,11 @@ class Command(BaseCommand):
                 subprocess.Popen([*celery, "worker", "--loglevel=INFO", "--concurrency=2"])
             )
             children.append(subprocess.Popen([*celery, "beat", "--loglevel=INFO"]))
+        else:
+            # No broker, so no beat: the periodic sweep runs on a thread of this process.
+            from promises import sweeper
+
+            sweeper.start(settings.CHECKS_SWEEP_INTERVAL_SECONDS)
         vendor = connection.vendor
         tasks = "a Celery worker and beat on Redis" if settings.REDIS_URL else "tasks in-process"
         mode = f"{vendor}, {tasks}"

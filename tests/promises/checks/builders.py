@@ -55,6 +55,7 @@ def sku(id: int = 1, **kw) -> SkuFacts:
 
 def item(sku_id: int = 1, **kw) -> ItemFacts:
     values = dict(
+        campaign_id=1,
         id=sku_id,
         sku_id=sku_id,
         announced_price=Decimal("24.99"),

@@ -682,3 +682,12 @@ def test_overcommit_names_every_campaign_involved():
     [finding] = fired("STOCK_OVERCOMMIT", campaign(id=1, items=[item(expected_units=40)]), ctx)
     assert [c["id"] for c in finding.evidence["campaigns"]] == [1, 2, 3]
     assert finding.evidence["units_counted_on"] == 120
+
+
+@pytest.mark.parametrize(("code_", "campaign_", "ctx", "fires"), list(_flatten()))
+def test_evidence_is_json_native(code_, campaign_, ctx, fires):
+    """The reconciler compares evidence with what the JSON column returns: no Decimals."""
+    import json
+
+    for finding in fired(code_, campaign_, ctx):
+        assert json.loads(json.dumps(finding.evidence)) == finding.evidence
