@@ -116,7 +116,7 @@ def _channel_scorecard() -> list[Channel]:
     ).values_list("pk", "spend")
     spend_by_channel = dict(spend)
     conflicts = dict(
-        Conflict.objects.filter(state=ConflictState.OPEN)
+        Conflict.objects.standing()
         .values("campaign__channel")
         .annotate(n=Count("pk"))
         .values_list("campaign__channel", "n")
