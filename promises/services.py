@@ -74,27 +74,23 @@ def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campa
     """
     if status not in TRANSITIONS:
         raise ValidationError({"status": f"Unknown status {status!r}."})
-    if status not in TRANSITIONS[campaign.status]:
-        raise ValidationError(
-            {
-                "status": (
-                    f"A campaign cannot go from {CampaignStatus(campaign.status).label.lower()} to "
-                    f"{CampaignStatus(status).label.lower()}."
-                )
-            }
-        )
+    _check_transition(campaign.status, status)
     if status in GATED:
+        # STOP_RULE_TRIPPED and the other rules judge a paused campaign as it stands, so a
+        # campaign paused on its stop rule is still blocked when it asks to go live again.
         run_checks([campaign.pk], trigger=CheckTrigger.MANUAL)
-        blockers = list(
-            Conflict.objects.blockers()
-            .filter(campaign=campaign)
-            .order_by("rule_code", "scope")
-            .values_list("rule_code", "message")
-        )
-        if blockers:
-            raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _check_transition(campaign.status, status)  # the stored status, not the caller's copy
+        if status in GATED:
+            blockers = list(
+                Conflict.objects.blockers()
+                .filter(campaign=campaign)
+                .order_by("rule_code", "scope")
+                .values_list("rule_code", "message")
+            )
+            if blockers:
+                raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
         campaign.status = status
         fields = ["status", "updated_at"]
         if status == CampaignStatus.LIVE and campaign.went_live_ready is None:
@@ -102,6 +98,18 @@ def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campa
             fields.append("went_live_ready")
         campaign.save(update_fields=fields)
     return campaign
+
+
+def _check_transition(current: str, status: str) -> None:
+    if status not in TRANSITIONS[current]:
+        raise ValidationError(
+            {
+                "status": (
+                    f"A campaign cannot go from {CampaignStatus(current).label.lower()} to "
+                    f"{CampaignStatus(status).label.lower()}."
+                )
+            }
+        )
 
 
 def refresh_extracted_claims(campaign: Campaign) -> int:
@@ -162,7 +170,17 @@ def _change(conflicts: Iterable[Conflict], actor, kind: str, note: str = "", **f
 
 
 def _locked(ids: Iterable[int]) -> list[Conflict]:
-    return list(Conflict.objects.filter(pk__in=list(ids)).order_by("pk").select_for_update())
+    """The conflicts, locked after their campaigns: the engine's reconciler locks campaigns
+    too, so a waiver and a sweep over the same campaign take turns instead of racing."""
+    ids = list(ids)
+    campaigns = Conflict.objects.filter(pk__in=ids).values("campaign_id")
+    list(
+        Campaign.objects.filter(pk__in=campaigns)
+        .order_by("pk")
+        .select_for_update()
+        .values_list("pk", flat=True)
+    )
+    return list(Conflict.objects.filter(pk__in=ids).order_by("pk").select_for_update())
 
 
 @transaction.atomic

@@ -43,10 +43,13 @@ class _Recheck:
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.operations_changed = False
 
     def __call__(self) -> None:
         from promises.tasks import check_campaigns
 
+        if self.operations_changed:
+            bump_operations_version()  # before the re-check reads operations facts
         ids = sorted(self.ids)
         for start in range(0, len(ids), CHANGE_BATCH):
             check_campaigns.delay(ids[start : start + CHANGE_BATCH])
@@ -63,8 +66,15 @@ def suspended() -> Iterator[None]:
         _state.suspended = previous
 
 
-def recheck(campaign_ids: Iterable[int]) -> None:
-    """Re-check these campaigns once the current transaction commits."""
+def recheck(campaign_ids: Iterable[int], *, operations_changed: bool = False) -> None:
+    """Re-check these campaigns once the current transaction commits.
+
+    `operations_changed`: shipping, returns, checkout, codes or replies changed, so cached
+    copies of them are stale from the commit on.
+    """
+    if operations_changed:
+        # Even with no campaign to re-check, the cached operations must go.
+        transaction.on_commit(bump_operations_version)
     if getattr(_state, "suspended", False):
         return
     ids = set(campaign_ids)
@@ -74,9 +84,11 @@ def recheck(campaign_ids: Iterable[int]) -> None:
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _Recheck):
             entry[1].ids.update(ids)
+            entry[1].operations_changed |= operations_changed
             return
     pending = _Recheck()
     pending.ids.update(ids)
+    pending.operations_changed = operations_changed
     transaction.on_commit(pending)  # outside a transaction this runs at once
 
 
@@ -144,7 +156,9 @@ def _campaign_changed(sender, instance: Campaign, **kwargs) -> None:
 
 
 def _item_changed(sender, instance: CampaignItem, **kwargs) -> None:
-    recheck([instance.campaign_id, *campaigns_promoting([instance.sku_id])])
+    # Moved to another SKU: the campaigns on the old one lose its demand too.
+    skus = {instance.sku_id, getattr(instance, "_old_value", None)} - {None}
+    recheck([instance.campaign_id, *campaigns_promoting(skus)])
 
 
 def _claim_changed(sender, instance: CampaignClaim, **kwargs) -> None:
@@ -171,50 +185,53 @@ def _remember_old(field: str):
     return handler
 
 
-def _operations_changed() -> None:
-    """Operations facts changed: cached copies are stale once this commits."""
-    transaction.on_commit(bump_operations_version)
-
-
 def _countries_changed(field: str):
     def handler(sender, instance, **kwargs) -> None:
-        _operations_changed()
         old = getattr(instance, "_old_value", None)
         value = getattr(instance, field)
         codes = _codes(value if isinstance(value, list | tuple) else [value])
         codes |= _codes(old.split(",") if isinstance(old, str) else old)
-        if sender is ReturnPolicy and not codes:
-            recheck(_ids(Campaign.objects.checked()))  # a policy for every country
+        if sender is ReturnPolicy and not codes:  # a policy for every country
+            recheck(_ids(Campaign.objects.checked()), operations_changed=True)
         else:
-            recheck(campaigns_targeting(codes))
+            recheck(campaigns_targeting(codes), operations_changed=True)
 
     return handler
 
 
 def _override_changed(sender, instance: ShippingOverride, **kwargs) -> None:
-    _operations_changed()
     method = (
         ShippingMethod.objects.filter(pk=instance.method_id)
         .values_list("countries", flat=True)
         .first()
     )
-    recheck(campaigns_targeting(_codes(method.split(",") if isinstance(method, str) else method)))
+    codes = _codes(method.split(",") if isinstance(method, str) else method)
+    recheck(campaigns_targeting(codes), operations_changed=True)
 
 
 def _code_changed(sender, instance: PromoCode, **kwargs) -> None:
-    _operations_changed()
-    recheck(campaigns_announcing({instance.code, getattr(instance, "_old_value", None)}))
+    codes = {instance.code, getattr(instance, "_old_value", None)}
+    recheck(campaigns_announcing(codes), operations_changed=True)
 
 
-def _code_scope_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("action", "").startswith("post_") and isinstance(instance, PromoCode):
-        _operations_changed()
-        recheck(campaigns_announcing({instance.code}))
+def _code_scope_changed(
+    sender, instance, action: str = "", reverse: bool = False, pk_set=None, **kwargs
+) -> None:
+    """A code's products, SKUs or channels changed, from either side of the relation."""
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        codes = {instance.code}
+    elif pk_set:  # sku.promo_codes.add(code): pk_set holds the codes
+        codes = set(PromoCode.objects.filter(pk__in=pk_set).values_list("code", flat=True))
+    else:  # reverse clear(): every code that named this product, SKU or channel
+        codes = set(PromoCode.objects.values_list("code", flat=True))
+    recheck(campaigns_announcing(codes), operations_changed=True)
 
 
 def _support_reply_changed(sender, instance: SupportReply, **kwargs) -> None:
-    _operations_changed()
-    recheck(_ids(Campaign.objects.checked().filter(claims__kind__in=["delivery", "returns"])))
+    claiming = Campaign.objects.checked().filter(claims__kind__in=["delivery", "returns"])
+    recheck(_ids(claiming), operations_changed=True)
 
 
 def connect() -> None:
@@ -261,6 +278,12 @@ def connect() -> None:
             )
     pre_save.connect(
         _remember_old("code"), sender=PromoCode, weak=False, dispatch_uid="recheck-old-PromoCode"
+    )
+    pre_save.connect(
+        _remember_old("sku_id"),
+        sender=CampaignItem,
+        weak=False,
+        dispatch_uid="recheck-old-CampaignItem",
     )
     for through in (PromoCode.products.through, PromoCode.skus.through, PromoCode.channels.through):
         m2m_changed.connect(

@@ -5,10 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 
 from promises.checks.facts import CampaignFacts, CheckContext
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
+
+# Below this spend (store currency) a ROAS or CPA says more about luck than about the
+# campaign: a stop rule is not judged on the first euros.
+MIN_SPEND_TO_JUDGE = Decimal("50")
 
 # Words that disclose a paid partnership when written in the copy itself.
 DISCLOSURE_IN_COPY = re.compile(
@@ -149,13 +154,14 @@ def support_reply_contradicts(campaign: CampaignFacts, ctx: CheckContext) -> Ite
 
 @rule("STOP_RULE_TRIPPED", Severity.BLOCKER)
 def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
-    """A live performance campaign's measured ROAS or CPA has crossed its stop rule."""
+    """A live (or paused) performance campaign's measured ROAS or CPA has crossed its stop
+    rule; a paused one stays blocked so it cannot go live again unchanged."""
     measured = campaign.performance
     if (
-        campaign.status != "live"
+        campaign.status not in ("live", "paused")
         or campaign.objective != "performance"
         or measured is None
-        or measured.spend <= 0
+        or measured.spend < MIN_SPEND_TO_JUDGE
     ):
         return
     roas = measured.net_revenue / measured.spend
@@ -163,7 +169,9 @@ def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Fi
     crossed = []
     if campaign.stop_min_roas is not None and roas < campaign.stop_min_roas:
         crossed.append(f"ROAS {roas:.2f} below {campaign.stop_min_roas}")
-    if campaign.stop_max_cpa is not None and (cpa is None or cpa > campaign.stop_max_cpa):
+    # With no order yet, the CPA is crossed only once the spend alone exceeds it.
+    max_cpa = campaign.stop_max_cpa
+    if max_cpa is not None and (cpa > max_cpa if cpa is not None else measured.spend > max_cpa):
         shown = "no order" if cpa is None else f"CPA {cpa:.2f}"
         crossed.append(f"{shown} above {campaign.stop_max_cpa}")
     if crossed:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import signal
 import time
 import traceback
 from collections import Counter
@@ -136,7 +138,7 @@ def run_checks(
     try:
         rules, severities = active_rules()
         result.severities = severities
-        ids = _scope(campaign_ids)
+        ids = _scope(campaign_ids, now)
         batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
         shared = Shared(
             now=now,
@@ -149,8 +151,8 @@ def run_checks(
         )
         if full or len(batches) > 2:
             # Many campaigns touch most SKUs: one pass over all of them beats a pass per batch.
-            shared.skus = loader.load_skus()
-            shared.windows = loader.load_demand_windows(loader.over_demanded(shared.skus))
+            shared.skus = loader.load_skus(now=now)
+            shared.windows = loader.load_demand_windows(loader.over_demanded(shared.skus), now)
         processes = min(processes or settings.CHECKS_SWEEP_PROCESSES, len(batches))
         if processes > 1 and connection.vendor == "postgresql":
             totals = _in_processes(batches, shared, processes)
@@ -176,11 +178,11 @@ def run_checks(
 def _check_batches(batches: list[list[int]], shared: Shared) -> Totals:
     totals = Totals()
     for batch in batches:
-        campaigns = loader.load_campaigns(batch, shared.channels)
+        campaigns = loader.load_campaigns(batch, shared.channels, shared.now)
         skus, windows = shared.skus, shared.windows
         if skus is None:
-            skus = loader.load_skus(i.sku_id for c in campaigns for i in c.items)
-            windows = loader.load_demand_windows(loader.over_demanded(skus))
+            skus = loader.load_skus((i.sku_id for c in campaigns for i in c.items), shared.now)
+            windows = loader.load_demand_windows(loader.over_demanded(skus), shared.now)
         ctx = CheckContext(
             now=shared.now,
             operations=shared.operations,
@@ -233,43 +235,54 @@ def _in_processes(batches: list[list[int]], shared: Shared, processes: int) -> T
     finished batches wrote stays consistent and the next run completes the rest.
     """
     connections.close_all()  # children must not share the parent's connection
-    children = []
-    for k in range(processes):
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - runs in the child
-            os.close(read_end)
-            code = 0
-            try:
-                payload = _check_batches(batches[k::processes], shared).as_json()
-            except BaseException as exc:
-                payload, code = {"fatal": f"{type(exc).__name__}: {exc}"}, 1
-            with os.fdopen(write_end, "w") as pipe:
-                json.dump(payload, pipe)
-            connections.close_all()
-            os._exit(code)
-        os.close(write_end)
-        children.append((pid, read_end))
+    children: list[tuple[int, int]] = []
     totals, fatal = Totals(), []
-    for pid, read_end in children:
-        with os.fdopen(read_end) as pipe:
-            text = pipe.read()
-        _, status = os.waitpid(pid, 0)
-        data = json.loads(text) if text else {"fatal": f"process died (status {status})"}
-        if "fatal" in data:
-            fatal.append(data["fatal"])
-        else:
-            totals.add(Totals.from_json(data))
+    try:
+        for k in range(processes):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover - runs in the child
+                os.close(read_end)
+                code = 0
+                try:
+                    payload = _check_batches(batches[k::processes], shared).as_json()
+                except BaseException as exc:
+                    payload, code = {"fatal": f"{type(exc).__name__}: {exc}"}, 1
+                with os.fdopen(write_end, "w") as pipe:
+                    json.dump(payload, pipe)
+                connections.close_all()
+                os._exit(code)
+            os.close(write_end)
+            children.append((pid, read_end))
+        while children:
+            pid, read_end = children[0]
+            with os.fdopen(read_end) as pipe:
+                text = pipe.read()
+            _, status = os.waitpid(pid, 0)
+            children.pop(0)
+            data = json.loads(text) if text else {"fatal": f"process died (status {status})"}
+            if "fatal" in data:
+                fatal.append(data["fatal"])
+            else:
+                totals.add(Totals.from_json(data))
+    finally:
+        # Interrupted (a time limit, a signal): stop the children rather than orphan them.
+        for pid, read_end in children:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
+                os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):
+                os.close(read_end)
     if fatal:
         raise RuntimeError(f"A checking process failed: {'; '.join(fatal)}")
     return totals
 
 
-def _scope(campaign_ids: list[int] | None) -> list[int]:
+def _scope(campaign_ids: list[int] | None, now: datetime) -> list[int]:
     """Campaigns to look at: the checked ones, plus any still holding unresolved conflicts."""
     if campaign_ids is not None:
         return sorted(set(campaign_ids))
-    checked = set(Campaign.objects.checked().values_list("pk", flat=True))
+    checked = set(Campaign.objects.checked(now).values_list("pk", flat=True))
     holding = set(
         Conflict.objects.filter(state__in=UNRESOLVED)
         .values_list("campaign_id", flat=True)

@@ -14,6 +14,8 @@ from decimal import Decimal
 
 # How far (in characters) a number may sit from the delivery or returns word it qualifies.
 CONTEXT_WINDOW = 40
+# How far "free" / "gratuits" may sit from the returns word it qualifies.
+FREE_REACH = 12
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10,
@@ -120,9 +122,29 @@ def _number(token: str) -> int:
     return int(token) if token.isdigit() else NUMBER_WORDS[token.lower()]
 
 
+def _distance(pattern: re.Pattern, sentence: str, start: int, end: int) -> int | None:
+    """Characters between a span and the nearest match of `pattern` within the window."""
+    best = None
+    low, high = max(0, start - CONTEXT_WINDOW), end + CONTEXT_WINDOW
+    for match in pattern.finditer(sentence, low, min(len(sentence), high)):
+        gap = max(match.start() - end, start - match.end(), 0)
+        best = gap if best is None else min(best, gap)
+    return best
+
+
 def _near(pattern: re.Pattern, sentence: str, start: int, end: int) -> bool:
-    window = sentence[max(0, start - CONTEXT_WINDOW) : end + CONTEXT_WINDOW]
-    return bool(pattern.search(window))
+    return _distance(pattern, sentence, start, end) is not None
+
+
+def _about(sentence: str, start: int, end: int) -> str | None:
+    """Whether a number is about delivery or returns: whichever word is closer."""
+    delivery = _distance(_DELIVERY, sentence, start, end)
+    returns = _distance(_RETURN, sentence, start, end)
+    if delivery is None and returns is None:
+        return None
+    if returns is None or (delivery is not None and delivery <= returns):
+        return "delivery"
+    return "returns"
 
 
 def _delivery(sentence: str, found: _Found) -> None:
@@ -135,8 +157,7 @@ def _delivery(sentence: str, found: _Found) -> None:
     for match in _HOURS.finditer(sentence):
         if _TIME_OF_DAY.search(sentence[: match.start()]):
             continue  # "order before 2pm", "commandez avant 14h": a cut-off, not a duration
-        span = match.span()
-        if _near(_DELIVERY, sentence, *span) and not _near(_RETURN, sentence, *span):
+        if _about(sentence, *match.span()) == "delivery":
             days = max(1, math.ceil(_number(match.group(1)) / 24))
             found.add(
                 ExtractedClaim(
@@ -144,10 +165,7 @@ def _delivery(sentence: str, found: _Found) -> None:
                 )
             )
     for match in _DAYS.finditer(sentence):
-        span = match.span()
-        if _near(_RETURN, sentence, *span):
-            continue
-        if _near(_DELIVERY, sentence, *span):
+        if _about(sentence, *match.span()) == "delivery":
             found.add(
                 ExtractedClaim(
                     "delivery",
@@ -188,18 +206,25 @@ def _free_shipping(sentence: str, found: _Found) -> None:
 
 def _returns(sentence: str, found: _Found) -> None:
     for match in _RETURN.finditer(sentence):
-        window_start = max(0, match.start() - CONTEXT_WINDOW)
-        window = sentence[window_start : match.end() + CONTEXT_WINDOW]
-        days = _DAYS.search(window)
-        is_free = bool(_FREE.search(window)) or None
-        if days is None and not is_free:
+        days = [
+            d
+            for d in _DAYS.finditer(sentence)
+            if _about(sentence, *d.span()) == "returns"
+            and _distance(_RETURN, sentence, *d.span()) is not None
+        ]
+        # "Free" qualifies the returns only when it stands right by the word ("free returns",
+        # "retours gratuits", "free 60-day returns"), not "free shipping ... and returns".
+        around = sentence[max(0, match.start() - FREE_REACH) : match.end() + FREE_REACH]
+        is_free = (bool(_FREE.search(around)) and not _FREE_SHIPPING.search(around)) or None
+        if not days and not is_free:
             continue
-        begin = min(match.start(), window_start + days.start()) if days else match.start()
+        first = days[0] if days else None
+        begin = min(match.start(), first.start()) if first else match.start()
         found.add(
             ExtractedClaim(
                 "returns",
                 sentence[begin:].strip()[:120],
-                days=_number(days.group(1)) if days else None,
+                days=_number(first.group(1)) if first else None,
                 is_free=is_free,
             )
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import datetime
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -15,6 +16,7 @@ from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel
+from campaigns.querysets import checked_q
 from catalog.choices import InventoryPolicy
 from catalog.models import SKU, StockLevel
 from insights.models import ChannelMetric, Order
@@ -42,7 +44,6 @@ from promises.models import (
     SupportReply,
 )
 
-CHECKED = CampaignStatus.checked()
 # Rows fetched per round trip when streaming large results (server-side cursor on PostgreSQL).
 ROW_CHUNK = 10_000
 ID_CHUNK = 10_000
@@ -69,8 +70,8 @@ _operations_memo: tuple[int, float, Operations] | None = None
 def bump_operations_version() -> None:
     try:
         cache.incr(OPERATIONS_VERSION_KEY)
-    except ValueError:  # not set yet (or evicted)
-        cache.set(OPERATIONS_VERSION_KEY, 1, timeout=None)
+    except ValueError:  # not set yet, or evicted: a fresh value no process can have cached
+        cache.set(OPERATIONS_VERSION_KEY, time.time_ns(), timeout=None)
 
 
 def current_operations() -> Operations:
@@ -221,21 +222,25 @@ def load_promo_codes() -> dict[str, PromoCodeFacts]:
     return codes
 
 
-def load_skus(sku_ids: Iterable[int] | None = None) -> dict[int, SkuFacts]:
+def load_skus(
+    sku_ids: Iterable[int] | None = None, now: datetime | None = None
+) -> dict[int, SkuFacts]:
     """Facts of the given SKUs (all when None): store data, stock, and campaign demand."""
     if sku_ids is None:
-        return _load_skus({})
+        return _load_skus({}, now=now)
     facts: dict[int, SkuFacts] = {}
     ids = sorted(set(sku_ids))
     # Explicit id lists, in chunks: the planner uses the indexes, and SQLite's limit on
     # query parameters is never reached.
     for start in range(0, len(ids), ID_CHUNK):
         chunk = ids[start : start + ID_CHUNK]
-        facts.update(_load_skus({"pk__in": chunk}, {"sku_id__in": chunk}))
+        facts.update(_load_skus({"pk__in": chunk}, {"sku_id__in": chunk}, now=now))
     return facts
 
 
-def _load_skus(sku_filter: dict, related_filter: dict | None = None) -> dict[int, SkuFacts]:
+def _load_skus(
+    sku_filter: dict, related_filter: dict | None = None, now: datetime | None = None
+) -> dict[int, SkuFacts]:
     related_filter = related_filter or {}
     facts: dict[int, SkuFacts] = {}
     rows = (
@@ -313,7 +318,7 @@ def _load_skus(sku_filter: dict, related_filter: dict | None = None) -> dict[int
             facts[sku_id].available = total or 0
             facts[sku_id].stock_as_of = as_of
     demand = (
-        CampaignItem.objects.filter(campaign__status__in=CHECKED, **related_filter)
+        CampaignItem.objects.filter(checked_q("campaign__", now), **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(
@@ -334,13 +339,15 @@ def over_demanded(skus: dict[int, SkuFacts]) -> list[int]:
     return [s.id for s in skus.values() if s.demand_total > s.available - s.safety_buffer]
 
 
-def load_demand_windows(sku_ids: Iterable[int]) -> dict[int, list[DemandWindow]]:
+def load_demand_windows(
+    sku_ids: Iterable[int], now: datetime | None = None
+) -> dict[int, list[DemandWindow]]:
     windows: dict[int, list[DemandWindow]] = defaultdict(list)
     ids = list(sku_ids)
     for chunk_start in range(0, len(ids), 5000):
         chunk = ids[chunk_start : chunk_start + 5000]
         for row in (
-            CampaignItem.objects.filter(sku_id__in=chunk, campaign__status__in=CHECKED)
+            CampaignItem.objects.filter(checked_q("campaign__", now), sku_id__in=chunk)
             .order_by()
             .values_list(
                 "sku_id",
@@ -357,6 +364,8 @@ def load_demand_windows(sku_ids: Iterable[int]) -> dict[int, list[DemandWindow]]
             windows[sku_id].append(
                 DemandWindow(campaign_id, name, channel, starts, ends, max(expected, reserved))
             )
+    for sku_windows in windows.values():
+        sku_windows.sort(key=lambda w: w.campaign_id)  # stable evidence from run to run
     return dict(windows)
 
 
@@ -416,12 +425,12 @@ def load_channels() -> dict[int, ChannelFacts]:
 
 
 def load_campaigns(
-    campaign_ids: list[int], channels: dict[int, ChannelFacts]
+    campaign_ids: list[int], channels: dict[int, ChannelFacts], now: datetime | None = None
 ) -> list[CampaignFacts]:
     """The checked campaigns among `campaign_ids`, with their items, claims and results."""
     campaigns: dict[int, CampaignFacts] = {}
     for row in (
-        Campaign.objects.filter(pk__in=campaign_ids, status__in=CHECKED)
+        Campaign.objects.filter(checked_q(now=now), pk__in=campaign_ids)
         .order_by("pk")
         .values_list(
             "pk",
@@ -538,7 +547,8 @@ def load_campaigns(
         [
             c
             for c in campaigns.values()
-            if c.status == CampaignStatus.LIVE and c.objective == "performance"
+            if c.status in (CampaignStatus.LIVE, CampaignStatus.PAUSED)
+            and c.objective == "performance"
         ]
     )
     return list(campaigns.values())

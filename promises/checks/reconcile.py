@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
+from django.utils import timezone
 
 from campaigns.models import Campaign
 from promises.checks.registry import Finding
@@ -39,12 +40,14 @@ class Outcome:
     reopened: int = 0
     resolved: int = 0
     updated: int = 0
+    superseded: int = 0  # campaigns left alone: written to after this run loaded its facts
 
     def add(self, other: Outcome) -> None:
         self.opened += other.opened
         self.reopened += other.reopened
         self.resolved += other.resolved
         self.updated += other.updated
+        self.superseded += other.superseded
 
 
 def reconcile(
@@ -68,6 +71,19 @@ def reconcile(
             .select_for_update()
             .values_list("pk", flat=True)
         )
+        # A run that loaded its facts before someone else wrote to these campaigns' conflicts
+        # (a newer re-check, a waiver) must not overwrite that with older facts: leave those
+        # campaigns to the next run.
+        superseded = set(
+            ConflictEvent.objects.filter(conflict__campaign_id__in=ids, at__gt=now)
+            .values_list("conflict__campaign_id", flat=True)
+            .distinct()
+        )
+        if superseded:
+            ids = [cid for cid in ids if cid not in superseded]
+            findings = [f for f in findings if f.campaign_id not in superseded]
+            outcome.superseded = len(superseded)
+        written = timezone.now()  # when this happens, for the history; `now` is the facts' time
         # Plain tuples: building a model instance for each of 100,000 standing conflicts would
         # cost more than the rules; instances are made only for the rows that change.
         existing: dict[tuple, tuple] = {
@@ -96,7 +112,7 @@ def reconcile(
             events.append(
                 ConflictEvent(
                     conflict_id=pk,
-                    at=now,
+                    at=written,
                     kind=kind,
                     from_state=old,
                     to_state=new_state,
@@ -145,24 +161,27 @@ def reconcile(
             )
             if fresh != row[5:11]:
                 conflict = Conflict(
-                    pk=pk, updated_at=now, **dict(zip(TRACKED_FIELDS, fresh, strict=True))
+                    pk=pk, updated_at=written, **dict(zip(TRACKED_FIELDS, fresh, strict=True))
                 )
                 changed.append(conflict)
             waived_until, waiver_reason, reopened_count = row[11:14]
             if state == ConflictState.RESOLVED:
+                # A waiver still running covers the conflict again if it comes back.
+                still_waived = waived_until is not None and waived_until > now
+                back_to = ConflictState.WAIVED if still_waived else ConflictState.OPEN
                 state_changed.append(
                     Conflict(
                         pk=pk,
-                        state=ConflictState.OPEN,
+                        state=back_to,
                         resolved_at=None,
                         reopened_count=reopened_count + 1,
-                        waived_until=waived_until,
-                        waiver_reason=waiver_reason,
+                        waived_until=waived_until if still_waived else None,
+                        waiver_reason=waiver_reason if still_waived else "",
                         due_at=_due(severity, now, starts.get(finding.campaign_id)),
-                        updated_at=now,
+                        updated_at=written,
                     )
                 )
-                event(pk, ConflictEventKind.REOPENED, state, ConflictState.OPEN)
+                event(pk, ConflictEventKind.REOPENED, state, back_to)
                 outcome.reopened += 1
             elif state == ConflictState.WAIVED and waived_until <= now:
                 state_changed.append(
@@ -174,7 +193,7 @@ def reconcile(
                         waived_until=None,
                         waiver_reason="",
                         due_at=_due(severity, now, starts.get(finding.campaign_id)),
-                        updated_at=now,
+                        updated_at=written,
                     )
                 )
                 note = f"Waiver until {waived_until:%Y-%m-%d %H:%M} lapsed: {waiver_reason}"
@@ -189,12 +208,12 @@ def reconcile(
         for start in range(0, len(to_resolve), WRITE_BATCH):
             chunk = [row[0] for row in to_resolve[start : start + WRITE_BATCH]]
             Conflict.objects.filter(pk__in=chunk).update(
-                state=ConflictState.RESOLVED, resolved_at=now, updated_at=now
+                state=ConflictState.RESOLVED, resolved_at=written, updated_at=written
             )
         outcome.resolved = len(to_resolve)
 
         if new:
-            _record_opened(_insert_conflicts(new, now, ids), now, run_id)
+            _record_opened(_insert_conflicts(new, now, ids), written, run_id)
             outcome.opened = len(new)
         if changed:
             Conflict.objects.bulk_update(

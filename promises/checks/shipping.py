@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime
 
+from django.utils import timezone
+
 from promises.checks.facts import CampaignFacts, CheckContext, ClaimFacts, ShippingMethodFacts
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
@@ -19,8 +21,11 @@ OPTION_KINDS = {
 
 
 def campaign_dates(campaign: CampaignFacts, now: datetime) -> tuple[date, date | None]:
-    start = (campaign.starts_at or now).date()
-    return start, campaign.ends_at.date() if campaign.ends_at else None
+    """The days still ahead of the campaign, in the store's time zone: a peak season that
+    is over no longer slows anything down."""
+    today = timezone.localdate(now)
+    start = max(timezone.localdate(campaign.starts_at), today) if campaign.starts_at else today
+    return start, timezone.localdate(campaign.ends_at) if campaign.ends_at else None
 
 
 def extra_days(method: ShippingMethodFacts, start: date, end: date | None) -> tuple[int, str]:
@@ -135,7 +140,7 @@ def shipping_option_not_in_checkout(
                     campaign.updated_at,
                     suffix=option,
                 )
-        for claim in free_claims[:1]:
+        for claim in _strictest_free(free_claims):
             methods = methods_for(ctx, country)
             if not any(_free_for(m, claim) for m in methods):
                 thresholds = sorted(
@@ -160,6 +165,13 @@ def shipping_option_not_in_checkout(
                     campaign.updated_at,
                     suffix="free_shipping",
                 )
+
+
+def _strictest_free(claims: list[ClaimFacts]) -> list[ClaimFacts]:
+    """The free-shipping claim hardest to honour: unconditional, else the lowest threshold."""
+    if not claims:
+        return []
+    return [min(claims, key=lambda c: (c.amount is not None, c.amount or 0))]
 
 
 def _free_for(method: ShippingMethodFacts, claim: ClaimFacts) -> bool:

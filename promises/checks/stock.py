@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
+from django.utils import timezone
+
 from promises.checks.facts import CampaignFacts, CheckContext, DemandWindow, ItemFacts, SkuFacts
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
@@ -156,9 +158,10 @@ def preorder_without_date(campaign: CampaignFacts, ctx: CheckContext) -> Iterato
     campaign_preorder = bool(preorder_claims)
     promised_by = _promised_delivery_date(campaign)
     for item in campaign.items:
-        if not (is_preorder(item) or campaign_preorder):
-            continue
         sku = ctx.skus[item.sku_id]
+        # Copy announcing a preorder concerns the items that are not there to sell now.
+        if not (is_preorder(item) or (campaign_preorder and free_for(item, sku) <= 0)):
+            continue
         as_of = oldest(sku.price_as_of, campaign.updated_at)
         if sku.available_on is None:
             yield emit.sku(
@@ -192,7 +195,7 @@ def _promised_delivery_date(campaign: CampaignFacts) -> date | None:
         return min(dated)
     days = [c.days for c in campaign.claims_of("delivery") if c.days is not None]
     if days and campaign.starts_at is not None:
-        return campaign.starts_at.date() + timedelta(days=min(days))
+        return timezone.localdate(campaign.starts_at) + timedelta(days=min(days))
     return None
 
 

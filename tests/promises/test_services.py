@@ -102,3 +102,17 @@ def test_conflict_actions_write_history(world, ops_user, exec_user):
         ("acknowledged", "ops-user"),
         ("note", "ops-user"),
     ]
+
+
+def test_a_campaign_paused_on_its_stop_rule_cannot_go_live_again(world, marketing_user):
+    from insights.models import ChannelMetric
+
+    campaign = world.campaign
+    campaign.status, campaign.stop_min_roas = "paused", 2
+    campaign.save()
+    ChannelMetric.objects.create(
+        channel=world.channel, campaign=campaign, date=timezone.localdate(), spend=500
+    )
+    with pytest.raises(CampaignBlocked) as blocked:
+        change_campaign_status(campaign, "live", marketing_user)
+    assert "STOP_RULE_TRIPPED" in {b.rule_code for b in blocked.value.blockers}

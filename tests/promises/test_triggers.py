@@ -248,3 +248,31 @@ def test_changing_a_methods_days_in_the_admin_updates_the_conflicts(world, commi
         response = client.post(f"/admin/promises/shippingmethod/{world.method.pk}/change/", form)
     assert response.status_code == 302, response.content[:2000]
     assert "DELIVERY_CLAIM_UNSUPPORTED" in rules_on(world.campaign)
+
+
+def test_moving_an_item_to_another_sku_rechecks_the_old_skus_campaigns(world, commit):
+    rival = CampaignFactory(
+        channel=world.channel, status="scheduled", name="Rival", target_countries=["FR"]
+    )
+    item = CampaignItemFactory(campaign=rival, sku=world.sku, expected_units=90, reserved_units=0)
+    with commit():
+        item.save()
+    assert "STOCK_OVERCOMMIT" in rules_on(world.campaign)
+    from tests.factories import StockLevelFactory
+
+    elsewhere = StockLevelFactory(on_hand=500, available=500).sku
+    with commit():
+        item.sku = elsewhere
+        item.save()
+    assert "STOCK_OVERCOMMIT" not in rules_on(world.campaign)
+
+
+def test_a_code_scoped_from_the_sku_side_rechecks(world, commit):
+    code = PromoCodeFactory(code="SERUMONLY", applies_to="skus")
+    with commit():
+        world.campaign.promo_code = "SERUMONLY"
+        world.campaign.save()
+    assert "PROMO_CODE_INVALID" in rules_on(world.campaign)  # applies to no SKU yet
+    with commit():
+        world.sku.promo_codes.add(code)
+    assert "PROMO_CODE_INVALID" not in rules_on(world.campaign)

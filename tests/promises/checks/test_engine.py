@@ -252,3 +252,68 @@ def test_new_conflicts_are_due_before_the_campaign_starts(world):
     )
     engine.run_checks(None)
     assert conflict(world).due_at <= timezone.now() + timedelta(hours=1)
+
+
+def test_a_run_with_older_facts_does_not_undo_a_newer_one(world):
+    """A sweep that loaded its facts before a re-check wrote must not reopen what it fixed."""
+    from promises.checks.reconcile import reconcile
+    from promises.checks.registry import Finding
+
+    sell_out(world)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        engine.run_checks(None)
+    restock(world)
+    with time_machine.travel(start + timedelta(seconds=5), tick=False):
+        engine.run_checks(None)  # the newer re-check resolves it
+    assert conflict(world).state == "resolved"
+    stale = Finding(
+        "STOCK_OUT",
+        world.campaign.pk,
+        f"sku:{world.sku.pk}",
+        "sold out",
+        {"available": 0},
+        sku_id=world.sku.pk,
+    )
+    with time_machine.travel(start + timedelta(seconds=6), tick=False):
+        outcome = reconcile(
+            [world.campaign.pk],
+            [stale],
+            severities={"STOCK_OUT": "blocker"},
+            starts={},
+            now=start + timedelta(seconds=3),
+        )
+    assert (outcome.superseded, outcome.reopened) == (1, 0)
+    assert conflict(world).state == "resolved"
+
+
+def test_a_waiver_still_running_covers_a_conflict_that_comes_back(world, ops_user):
+    sell_out(world)
+    engine.run_checks(None)
+    waive_conflicts(
+        [conflict(world).pk],
+        ops_user,
+        reason="Supplier late",
+        until=timezone.now() + timedelta(days=5),
+    )
+    restock(world)
+    engine.run_checks(None)
+    assert conflict(world).state == "resolved"
+    sell_out(world)
+    engine.run_checks(None)
+    found = conflict(world)
+    assert (found.state, found.waiver_reason) == ("waived", "Supplier late")
+    assert events(found)[-1] == "reopened"
+
+
+def test_a_campaign_past_its_end_date_is_no_longer_checked(world):
+    sell_out(world)
+    engine.run_checks(None)
+    Campaign.objects.filter(pk=world.campaign.pk).update(
+        status="live",
+        starts_at=timezone.now() - timedelta(days=10),
+        ends_at=timezone.now() - timedelta(minutes=1),
+    )
+    run = engine.run_checks(None).run
+    assert run.campaigns_checked == 0
+    assert conflict(world).state == "resolved"

@@ -55,6 +55,26 @@ CASES = [
     ("-20% avec le code ETE20 ☀️", {("promo_code", None, None, "", None, "", "ETE20")}),
     ("Promo code: glow15", {("promo_code", None, None, "", None, "", "GLOW15")}),
     ("Précommande ouverte : expédition début mars", {("preorder", None, None, "", None, "", "")}),
+    # Delivery and returns in one sentence: each number goes to its nearest word.
+    (
+        "Livraison en 48h et retours gratuits 30 jours",
+        {(D, 2, None, "", None, "", ""), ("returns", 30, True, "", None, "", "")},
+    ),
+    (
+        "48h delivery, free returns for 60 days",
+        {(D, 2, None, "", None, "", ""), ("returns", 60, True, "", None, "", "")},
+    ),
+    (
+        "Delivered in 3 days and returns accepted for 14 days",
+        {(D, 3, None, "", None, "", ""), ("returns", 14, None, "", None, "", "")},
+    ),
+    (
+        "Free shipping over $50 and 30-day returns",
+        {
+            ("free_shipping", None, True, "", Decimal("50"), "USD", ""),
+            ("returns", 30, None, "", None, "", ""),
+        },
+    ),
     # Copy that must extract nothing.
     ("Now in 48 colours", set()),
     ("Family-run since 2019", set()),

@@ -691,3 +691,38 @@ def test_evidence_is_json_native(code_, campaign_, ctx, fires):
 
     for finding in fired(code_, campaign_, ctx):
         assert json.loads(json.dumps(finding.evidence)) == finding.evidence
+
+
+@pytest.mark.parametrize(("spend", "fires"), [("60", False), ("100", False), ("100.01", True)])
+def test_stop_rule_on_cpa_with_no_order_yet_waits_for_the_spend(spend, fires):
+    campaign_ = campaign(
+        status="live",
+        stop_min_roas=None,
+        stop_max_cpa=E("100"),
+        performance=_measured("0", 0, spend),
+    )
+    assert bool(fired("STOP_RULE_TRIPPED", campaign_, context())) is fires
+
+
+def test_a_preorder_in_the_copy_concerns_only_items_not_in_stock():
+    campaign_ = campaign(
+        items=[item(1), item(2, reserved_units=0)], claims=[claim("preorder", text="pre-order")]
+    )
+    ctx = context([sku(1, available=100), sku(2, available=0, reserved_total=10)])
+    findings = fired("PREORDER_WITHOUT_DATE", campaign_, ctx)
+    assert [f.sku_id for f in findings] == [2]
+
+
+def test_a_peak_season_already_over_slows_nothing():
+    live = campaign(
+        status="live", starts_at=NOW - timedelta(days=20), claims=[claim("delivery", days=3)]
+    )
+    past_peak = override(4, NOW.date() - timedelta(days=20), NOW.date() - timedelta(days=1))
+    assert (
+        fired(
+            "DELIVERY_CLAIM_UNSUPPORTED",
+            live,
+            context(methods=[method(max_days=3, overrides=(past_peak,))]),
+        )
+        == []
+    )
