@@ -1,5 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
+from campaigns.admin import CampaignAdmin
+from campaigns.choices import CampaignStatus
+from campaigns.models import Campaign
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -11,6 +15,12 @@ from promises.models import (
     ShippingMethod,
     ShippingOverride,
     SupportReply,
+)
+from promises.services import (
+    CampaignBlocked,
+    acknowledge_conflicts,
+    assign_conflicts,
+    change_campaign_status,
 )
 
 
@@ -97,6 +107,9 @@ class ConflictEventInline(admin.TabularInline):
 
 @admin.register(Conflict)
 class ConflictAdmin(admin.ModelAdmin):
+    """The engine owns a conflict's facts and state; people act on it through the services,
+    so every change lands in its history."""
+
     list_display = [
         "rule_code",
         "severity",
@@ -105,13 +118,66 @@ class ConflictAdmin(admin.ModelAdmin):
         "sku",
         "country",
         "first_seen_at",
+        "due_at",
         "assignee",
     ]
     list_filter = ["state", "severity", "rule_code", "campaign__channel"]
     search_fields = ["rule_code", "message", "campaign__name", "sku__code"]
     list_select_related = ["campaign__channel", "sku", "assignee"]
-    raw_id_fields = ["campaign", "sku"]
+    readonly_fields = [f.name for f in Conflict._meta.concrete_fields if f.name not in {"id"}]
     inlines = [ConflictEventInline]
+    actions = ["acknowledge", "assign_to_me"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Acknowledge selected conflicts", permissions=["change"])
+    def acknowledge(self, request, queryset):
+        count = acknowledge_conflicts(queryset.values_list("pk", flat=True), request.user)
+        self.message_user(request, f"{count} conflict(s) acknowledged.", messages.SUCCESS)
+
+    @admin.action(description="Assign selected conflicts to me", permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        count = assign_conflicts(queryset.values_list("pk", flat=True), request.user, request.user)
+        self.message_user(request, f"{count} conflict(s) assigned to you.", messages.SUCCESS)
+
+
+# Campaign status changes go through the engine's service: the admin cannot schedule a
+# blocked campaign either. (Registered here because campaigns must not depend on promises.)
+admin.site.unregister(Campaign)
+
+
+def _status_action(status: str, label: str):
+    def action(modeladmin, request, queryset):
+        moved, refused = [], []
+        for campaign in queryset:
+            try:
+                change_campaign_status(campaign, status, request.user)
+                moved.append(campaign.name)
+            except CampaignBlocked as blocked:
+                reasons = "; ".join(f"{b.rule_code}: {b.message}" for b in blocked.blockers)
+                refused.append(f"{campaign.name} is blocked ({reasons})")
+            except ValidationError as error:
+                refused.append(f"{campaign.name}: {' '.join(error.messages)}")
+        if moved:
+            modeladmin.message_user(request, f"{label}: {', '.join(moved)}.", messages.SUCCESS)
+        for reason in refused:
+            modeladmin.message_user(request, reason, messages.ERROR)
+
+    action.__name__ = f"move_to_{status}"
+    return admin.action(description=f"{label} selected campaigns", permissions=["change"])(action)
+
+
+@admin.register(Campaign)
+class CampaignStatusAdmin(CampaignAdmin):
+    readonly_fields = ["status"]
+    actions = [
+        _status_action(CampaignStatus.IN_REVIEW, "Submit for review"),
+        _status_action(CampaignStatus.SCHEDULED, "Schedule"),
+        _status_action(CampaignStatus.LIVE, "Go live"),
+        _status_action(CampaignStatus.PAUSED, "Pause"),
+        _status_action(CampaignStatus.ENDED, "End"),
+    ]
 
 
 @admin.register(ConflictEvent)

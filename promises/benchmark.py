@@ -191,7 +191,9 @@ def build(size: Size, now: datetime) -> dict:
 
         def campaign_rows() -> Iterator[tuple]:
             for c in range(size.campaigns):
-                starts = now + timedelta(days=rng.randrange(-20, 60))
+                # Every campaign is current or upcoming (live ones started up to 6 days ago and
+                # run at least 7), so all of them are checked.
+                starts = now + timedelta(days=rng.randrange(-6, 60))
                 ends = starts + timedelta(days=rng.randrange(7, 30))
                 code = "NOPE" if rng.random() < UNKNOWN_CODE_SHARE else "BENCH10"
                 yield (

@@ -71,18 +71,6 @@ def reconcile(
             .select_for_update()
             .values_list("pk", flat=True)
         )
-        # A run that loaded its facts before someone else wrote to these campaigns' conflicts
-        # (a newer re-check, a waiver) must not overwrite that with older facts: leave those
-        # campaigns to the next run.
-        superseded = set(
-            ConflictEvent.objects.filter(conflict__campaign_id__in=ids, at__gt=now)
-            .values_list("conflict__campaign_id", flat=True)
-            .distinct()
-        )
-        if superseded:
-            ids = [cid for cid in ids if cid not in superseded]
-            findings = [f for f in findings if f.campaign_id not in superseded]
-            outcome.superseded = len(superseded)
         written = timezone.now()  # when this happens, for the history; `now` is the facts' time
         # Plain tuples: building a model instance for each of 100,000 standing conflicts would
         # cost more than the rules; instances are made only for the rows that change.
@@ -100,8 +88,18 @@ def reconcile(
                 "waived_until",
                 "waiver_reason",
                 "reopened_count",
+                "updated_at",
             )
         }
+        # A run that loaded its facts before someone else wrote to these campaigns' conflicts
+        # (a newer re-check, a waiver) must not overwrite that with older facts: leave those
+        # campaigns to the next run. Every write stamps updated_at, so the rows just read say.
+        superseded = {row[2] for row in existing.values() if row[14] > now}
+        if superseded:
+            ids = [cid for cid in ids if cid not in superseded]
+            findings = [f for f in findings if f.campaign_id not in superseded]
+            existing = {key: row for key, row in existing.items() if key[1] not in superseded}
+            outcome.superseded = len(superseded)
         new: list[dict] = []
         changed: list[Conflict] = []
         state_changed: list[Conflict] = []
