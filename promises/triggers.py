@@ -24,6 +24,7 @@ from promises.models import (
     CheckoutCountry,
     PromoCode,
     ReturnPolicy,
+    RuleSetting,
     ShippingMethod,
     ShippingOverride,
     SupportReply,
@@ -166,7 +167,12 @@ def _claim_changed(sender, instance: CampaignClaim, **kwargs) -> None:
 
 
 def _channel_changed(sender, instance: Channel, **kwargs) -> None:
-    recheck(_ids(Campaign.objects.checked().filter(channel=instance)))
+    recheck(_ids(Campaign.objects.checked().filter(channel=instance)), operations_changed=True)
+
+
+def _rule_setting_changed(sender, instance, **kwargs) -> None:
+    # Every campaign may be judged differently: the next sweep re-checks them all.
+    recheck([], operations_changed=True)
 
 
 def _creator_changed(sender, instance: Creator, **kwargs) -> None:
@@ -249,6 +255,7 @@ def connect() -> None:
         (ShippingOverride, _override_changed),
         (PromoCode, _code_changed),
         (SupportReply, _support_reply_changed),
+        (RuleSetting, _rule_setting_changed),
     ]
     for model, handler in wiring:
         for signal in both:

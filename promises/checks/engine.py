@@ -24,7 +24,7 @@ from promises.checks.facts import CheckContext, Operations
 from promises.checks.reconcile import UNRESOLVED, Outcome, reconcile
 from promises.checks.registry import Finding, Rule, all_rules
 from promises.choices import CheckRunStatus, CheckTrigger
-from promises.models import CheckRun, Conflict, RuleSetting
+from promises.models import CheckRun, Conflict
 
 logger = logging.getLogger(__name__)
 
@@ -96,16 +96,14 @@ class Shared:
     windows: dict | None = None
 
 
-def active_rules() -> tuple[list[Rule], dict[str, str]]:
+def active_rules(overrides: dict[str, tuple[str, bool]]) -> tuple[list[Rule], dict[str, str]]:
     """The enabled rules and their severities, with the admins' RuleSetting overrides."""
-    overrides = {s.rule_code: s for s in RuleSetting.objects.all()}
     rules, severities = [], {}
     for rule in all_rules():
-        setting = overrides.get(rule.code)
-        if setting is not None and not setting.enabled:
-            continue
-        rules.append(rule)
-        severities[rule.code] = setting.severity if setting else rule.severity
+        severity, enabled = overrides.get(rule.code, (rule.severity, True))
+        if enabled:
+            rules.append(rule)
+            severities[rule.code] = severity
     return rules, severities
 
 
@@ -136,7 +134,8 @@ def run_checks(
     )
     result = RunResult(run=run)
     try:
-        rules, severities = active_rules()
+        operations = loader.load_operations() if full else loader.current_operations()
+        rules, severities = active_rules(operations.rule_settings)
         result.severities = severities
         ids = _scope(campaign_ids, now)
         batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
@@ -144,8 +143,8 @@ def run_checks(
             now=now,
             rules=rules,
             severities=severities,
-            operations=loader.load_operations() if full else loader.current_operations(),
-            channels=loader.load_channels(),
+            operations=operations,
+            channels=operations.channels,
             margin_floor=settings.CHECKS_MARGIN_FLOOR,
             run_id=run.pk,
         )
@@ -298,7 +297,20 @@ def _finish(run: CheckRun, started: float, status: str, error: str = "") -> None
     if error:
         run.errors += 1
         run.error_details = [*run.error_details, {"error": error}][-MAX_ERROR_DETAILS:]
-    run.save()
+    run.save(
+        update_fields=[
+            "status",
+            "duration_ms",
+            "finished_at",
+            "errors",
+            "error_details",
+            "campaigns_checked",
+            "items_checked",
+            "opened",
+            "resolved",
+            "reopened",
+        ]
+    )
 
 
 def _abandon_stale_runs(now) -> None:

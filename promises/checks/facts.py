@@ -201,6 +201,10 @@ class Operations:
     return_policies: list[ReturnPolicyFacts] = field(default_factory=list)
     promo_codes: dict[str, PromoCodeFacts] = field(default_factory=dict)  # by upper-case code
     support_replies: list[SupportReplyFacts] = field(default_factory=list)
+    # Loaded and cached with them, as they change as rarely: channels by id, and the admins'
+    # rule overrides (code -> (severity, enabled)).
+    channels: dict[int, ChannelFacts] = field(default_factory=dict)
+    rule_settings: dict[str, tuple[str, bool]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -39,6 +39,7 @@ from promises.models import (
     CheckoutCountry,
     PromoCode,
     ReturnPolicy,
+    RuleSetting,
     ShippingMethod,
     ShippingOverride,
     SupportReply,
@@ -58,7 +59,8 @@ def countries(value) -> frozenset[str]:
     return frozenset(str(getattr(code, "code", code)) for code in value)
 
 
-# Operations (shipping, returns, checkout, codes, replies) change rarely and cost ten queries
+# Operations (shipping, returns, checkout, codes, replies, channels, rule settings) change
+# rarely and cost a dozen queries
 # to load: re-checks after a change reuse them while OPERATIONS_VERSION_KEY in the shared
 # cache has not moved (every change to those tables moves it on commit) and for at most
 # OPERATIONS_MAX_AGE seconds, a bound for writes that bypass signals. Full sweeps reload.
@@ -174,6 +176,13 @@ def load_operations() -> Operations:
         return_policies=policies,
         promo_codes=load_promo_codes(),
         support_replies=replies,
+        channels=load_channels(),
+        rule_settings={
+            code: (severity, enabled)
+            for code, severity, enabled in RuleSetting.objects.values_list(
+                "rule_code", "severity", "enabled"
+            )
+        },
     )
 
 

@@ -276,3 +276,20 @@ def test_a_code_scoped_from_the_sku_side_rechecks(world, commit):
     with commit():
         world.sku.promo_codes.add(code)
     assert "PROMO_CODE_INVALID" not in rules_on(world.campaign)
+
+
+def test_a_rule_setting_change_reaches_the_next_recheck(world, commit):
+    from promises.models import RuleSetting
+
+    with commit():
+        world.stock.available = world.stock.on_hand = 0
+        world.stock.save()  # caches operations, rule settings included
+    assert Conflict.objects.get(rule_code="STOCK_OUT").severity == "blocker"
+    with commit():
+        RuleSetting.objects.create(rule_code="STOCK_OUT", severity="warning")
+    with commit():
+        world.stock.available = world.stock.on_hand = 1
+        world.stock.save()
+        world.stock.available = world.stock.on_hand = 0
+        world.stock.save()
+    assert Conflict.objects.get(rule_code="STOCK_OUT").severity == "warning"
