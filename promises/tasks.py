@@ -34,13 +34,22 @@ def _counts(result) -> dict:
     }
 
 
-@shared_task(name="promises.check_campaigns", acks_late=True, **RETRY)
+# A change re-checks a few hundred campaigns at most: seconds, not minutes.
+@shared_task(
+    name="promises.check_campaigns",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    **RETRY,
+)
 def check_campaigns(campaign_ids: list[int]) -> dict:
     """Re-check the campaigns a change touched."""
     return _counts(run_checks([int(i) for i in campaign_ids], trigger=CheckTrigger.CHANGE))
 
 
-@shared_task(name="promises.sweep", acks_late=True, **RETRY)
+# A full sweep of a million items takes ~13 s on two cores; the limits leave room for ten
+# times that before the worker gives up on it (the next sweep then finishes the job).
+@shared_task(name="promises.sweep", acks_late=True, soft_time_limit=240, time_limit=270, **RETRY)
 def sweep() -> dict:
     """Check every campaign: catches what time changes (starts, expiries, lapsed waivers)."""
     return _counts(run_checks(None, trigger=CheckTrigger.SWEEP))
