@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.shortcuts import render
 
 from campaigns.admin import CampaignAdmin
 from campaigns.choices import CampaignStatus
@@ -21,6 +23,7 @@ from promises.services import (
     acknowledge_conflicts,
     assign_conflicts,
     change_campaign_status,
+    waive_conflicts,
 )
 
 
@@ -126,10 +129,41 @@ class ConflictAdmin(admin.ModelAdmin):
     list_select_related = ["campaign__channel", "sku", "assignee"]
     readonly_fields = [f.name for f in Conflict._meta.concrete_fields if f.name not in {"id"}]
     inlines = [ConflictEventInline]
-    actions = ["acknowledge", "assign_to_me"]
+    actions = ["acknowledge", "assign_to_me", "waive"]
 
     def has_add_permission(self, request):
         return False
+
+    @admin.action(
+        description="Waive selected conflicts (reason and expiry)…", permissions=["change"]
+    )
+    def waive(self, request, queryset):
+        conflicts = list(queryset.select_related("campaign"))
+        form = WaiverForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                count = waive_conflicts(
+                    [c.pk for c in conflicts],
+                    request.user,
+                    reason=form.cleaned_data["reason"],
+                    until=form.cleaned_data["until"],
+                )
+            except ValidationError as error:
+                for field, messages_ in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, messages_)
+            else:
+                self.message_user(request, f"{count} conflict(s) waived.", messages.SUCCESS)
+                return None
+        return render(
+            request,
+            "admin/promises/conflict/waive.html",
+            {
+                **self.admin_site.each_context(request),
+                "conflicts": conflicts,
+                "form": form,
+                "title": "Waive conflicts",
+            },
+        )
 
     @admin.action(description="Acknowledge selected conflicts", permissions=["change"])
     def acknowledge(self, request, queryset):
@@ -140,6 +174,15 @@ class ConflictAdmin(admin.ModelAdmin):
     def assign_to_me(self, request, queryset):
         count = assign_conflicts(queryset.values_list("pk", flat=True), request.user, request.user)
         self.message_user(request, f"{count} conflict(s) assigned to you.", messages.SUCCESS)
+
+
+class WaiverForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    until = forms.DateTimeField(
+        help_text="At most 30 days ahead.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
 
 
 # Campaign status changes go through the engine's service: the admin cannot schedule a

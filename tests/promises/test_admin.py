@@ -67,3 +67,64 @@ def test_the_conflict_form_is_read_only(world, login, root):
     page = login(root).get(f"/admin/promises/conflict/{conflict.pk}/change/")
     assert page.status_code == 200
     assert b'name="state"' not in page.content
+
+
+def test_ops_waives_from_the_admin_and_the_campaign_is_ready(world, login, ops_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from promises.querysets import annotate_readiness
+
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=0, available=0)
+    run_checks(None)
+    blocker = Conflict.objects.get(rule_code="STOCK_OUT")
+    ops_user.is_staff = True
+    ops_user.save()
+    client = login(ops_user)
+    url = "/admin/promises/conflict/"
+    page = act(client, url, "waive", blocker.pk)
+    assert b"Waive 1 conflict" in page.content  # the form asks for a reason and an expiry
+
+    until = (timezone.localtime() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(
+        url,
+        {
+            "action": "waive",
+            "apply": "1",
+            "_selected_action": [blocker.pk],
+            "reason": "",
+            "until": until,
+        },
+    )
+    assert b"This field is required" in refused.content
+    too_long = (timezone.localtime() + timedelta(days=45)).strftime("%Y-%m-%dT%H:%M")
+    refused = client.post(
+        url,
+        {
+            "action": "waive",
+            "apply": "1",
+            "_selected_action": [blocker.pk],
+            "reason": "Restock Tuesday",
+            "until": too_long,
+        },
+    )
+    assert b"30 days at most" in refused.content
+    blocker.refresh_from_db()
+    assert blocker.state == "open"
+
+    client.post(
+        url,
+        {
+            "action": "waive",
+            "apply": "1",
+            "_selected_action": [blocker.pk],
+            "reason": "Restock Tuesday",
+            "until": until,
+        },
+    )
+    blocker.refresh_from_db()
+    assert (blocker.state, blocker.waiver_reason) == ("waived", "Restock Tuesday")
+    assert blocker.events.filter(kind="waived", actor=ops_user).exists()
+    readiness = annotate_readiness(type(world.campaign).objects.filter(pk=world.campaign.pk))
+    assert readiness.get().open_blockers == 0
