@@ -37,6 +37,17 @@ from socialops.db import (
 DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS = 24
 
 
+def governance_gaps(calendar_owner_id, creative_budget, catalog_sync, response_hours) -> list[str]:
+    """The four things every network needs written down, named when missing."""
+    checks = (
+        ("calendar owner", calendar_owner_id is None),
+        ("creative budget", creative_budget is None),
+        ("catalog sync", not catalog_sync),
+        ("response-time commitment", response_hours is None),
+    )
+    return [gap for gap, missing in checks if missing]
+
+
 def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -119,16 +130,12 @@ class Channel(models.Model):
     @property
     def governance_gaps(self) -> list[str]:
         """The governance items not written down, in plain words."""
-        gaps = []
-        if self.calendar_owner_id is None:
-            gaps.append("calendar owner")
-        if self.creative_budget_monthly is None:
-            gaps.append("creative budget")
-        if not self.catalog_sync:
-            gaps.append("catalog sync")
-        if self.response_time_commitment_hours is None:
-            gaps.append("response-time commitment")
-        return gaps
+        return governance_gaps(
+            self.calendar_owner_id,
+            self.creative_budget_monthly,
+            self.catalog_sync,
+            self.response_time_commitment_hours,
+        )
 
 
 class Creator(models.Model):

@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django_countries.fields import CountryField
 
 from catalog.choices import InventoryPolicy, ProductStatus, StockSource
-from catalog.querysets import ProductQuerySet, SKUQuerySet
+from catalog.querysets import SKUQuerySet
 from socialops.db import (
     CurrencyField,
     MoneyField,
@@ -45,8 +45,6 @@ class Product(models.Model):
     shopify_product_id = models.BigIntegerField(null=True, blank=True, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ProductQuerySet.as_manager()
 
     class Meta:
         ordering = ["title"]
@@ -119,10 +117,6 @@ class SKU(models.Model):
         label = self.code or "(no SKU)"
         options = " / ".join(o for o in (self.option1, self.option2, self.option3) if o)
         return f"{label} {options}".strip()
-
-    @property
-    def is_on_sale(self) -> bool:
-        return self.compare_at_price is not None and self.compare_at_price > self.price
 
     @property
     def allows_backorder(self) -> bool:

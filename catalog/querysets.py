@@ -9,14 +9,6 @@ from django.db import models
 from django.db.models import OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from catalog.choices import ProductStatus
-
-
-class ProductQuerySet(models.QuerySet):
-    def sellable(self) -> ProductQuerySet:
-        """Products a shopper can reach: active and published."""
-        return self.filter(status=ProductStatus.ACTIVE, published=True)
-
 
 class SKUQuerySet(models.QuerySet):
     def annotate_available(self) -> SKUQuerySet:

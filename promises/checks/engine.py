@@ -9,7 +9,6 @@ import os
 import signal
 import time
 import traceback
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -40,8 +39,6 @@ MAX_ERROR_DETAILS = 50
 @dataclass
 class RunResult:
     run: CheckRun
-    findings_by_rule: Counter = field(default_factory=Counter)
-    severities: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -52,14 +49,12 @@ class Totals:
     items: int = 0
     outcome: Outcome = field(default_factory=Outcome)
     errors: list[dict] = field(default_factory=list)
-    findings_by_rule: Counter = field(default_factory=Counter)
 
     def add(self, other: Totals) -> None:
         self.campaigns += other.campaigns
         self.items += other.items
         self.outcome.add(other.outcome)
         self.errors.extend(other.errors)
-        self.findings_by_rule.update(other.findings_by_rule)
 
     def as_json(self) -> dict:
         return {
@@ -67,7 +62,6 @@ class Totals:
             "items": self.items,
             "outcome": vars(self.outcome),
             "errors": self.errors,
-            "findings_by_rule": dict(self.findings_by_rule),
         }
 
     @classmethod
@@ -77,7 +71,6 @@ class Totals:
             data["items"],
             Outcome(**data["outcome"]),
             data["errors"],
-            Counter(data["findings_by_rule"]),
         )
 
 
@@ -89,7 +82,6 @@ class Shared:
     rules: list[Rule]
     severities: dict[str, str]
     operations: Operations
-    channels: dict
     margin_floor: Decimal
     run_id: int
     skus: dict | None = None
@@ -136,7 +128,6 @@ def run_checks(
     try:
         operations = loader.load_operations() if full else loader.current_operations()
         rules, severities = active_rules(operations.rule_settings)
-        result.severities = severities
         ids = _scope(campaign_ids, now)
         batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
         shared = Shared(
@@ -144,7 +135,6 @@ def run_checks(
             rules=rules,
             severities=severities,
             operations=operations,
-            channels=operations.channels,
             margin_floor=settings.CHECKS_MARGIN_FLOOR,
             run_id=run.pk,
         )
@@ -163,7 +153,6 @@ def run_checks(
         run.errors = len(totals.errors)
         run.error_details = totals.errors[:MAX_ERROR_DETAILS]
         run.status = CheckRunStatus.SUCCEEDED
-        result.findings_by_rule = totals.findings_by_rule
     except TRANSIENT_ERRORS:
         _finish(run, started, CheckRunStatus.FAILED, "transient database error; retrying")
         raise
@@ -177,7 +166,7 @@ def run_checks(
 def _check_batches(batches: list[list[int]], shared: Shared) -> Totals:
     totals = Totals()
     for batch in batches:
-        campaigns = loader.load_campaigns(batch, shared.channels, shared.now)
+        campaigns = loader.load_campaigns(batch, shared.operations.channels, shared.now)
         skus, windows = shared.skus, shared.windows
         if skus is None:
             skus = loader.load_skus((i.sku_id for c in campaigns for i in c.items), shared.now)
@@ -209,8 +198,6 @@ def _check_batches(batches: list[list[int]], shared: Shared) -> Totals:
                 logger.exception("Checking campaign %s failed", campaign.id)
                 continue
             findings.extend(found)
-        for finding in findings:
-            totals.findings_by_rule[finding.rule_code] += 1
         totals.campaigns += len(campaigns) - len(broken)
         totals.items += sum(len(c.items) for c in campaigns if c.id not in broken)
         totals.outcome.add(

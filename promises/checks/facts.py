@@ -44,11 +44,6 @@ class ItemFacts(NamedTuple):
     reserved_units: int
     preorder_message: str
 
-    @property
-    def demand(self) -> int:
-        """Units the campaign counts on: what it expects or holds, whichever is more."""
-        return max(self.expected_units, self.reserved_units)
-
 
 @dataclass(slots=True)
 class ClaimFacts:

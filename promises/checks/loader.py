@@ -15,7 +15,7 @@ from django.db.models import DecimalField, F, Max, Sum
 from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus
-from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel
+from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, governance_gaps
 from campaigns.querysets import checked_q
 from catalog.choices import InventoryPolicy
 from catalog.models import SKU, StockLevel
@@ -408,16 +408,7 @@ def load_channels() -> dict[int, ChannelFacts]:
             max_age,
             updated,
         ) = row
-        gaps = tuple(
-            gap
-            for gap, missing in (
-                ("calendar owner", owner is None),
-                ("creative budget", budget is None),
-                ("catalog sync", not sync),
-                ("response-time commitment", response is None),
-            )
-            if missing
-        )
+        gaps = tuple(governance_gaps(owner, budget, sync, response))
         channels[pk] = ChannelFacts(
             id=pk,
             name=name,
