@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "socialops",
     "catalog",
     "campaigns",

@@ -1,0 +1,70 @@
+"""Filters for the conflict queue, shared by the `/conflicts/` page and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from campaigns.models import Campaign, Channel
+from promises.checks.registry import all_rules
+from promises.choices import ConflictState, Severity
+from promises.models import Conflict
+from promises.querysets import STANDING
+
+
+def _rule_choices() -> list[tuple[str, str]]:
+    return sorted((rule.code, rule.code) for rule in all_rules())
+
+
+class ConflictFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    state = django_filters.MultipleChoiceFilter(choices=ConflictState.choices)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    rule = django_filters.ChoiceFilter(field_name="rule_code", choices=_rule_choices, label="Rule")
+    channel = django_filters.ModelChoiceFilter(
+        field_name="campaign__channel", queryset=Channel.objects.order_by("name")
+    )
+    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all())
+    assignee = django_filters.CharFilter(
+        method="filter_assignee",
+        label="Assignee",
+        help_text='A user id, "me", or "none" for unassigned.',
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+
+    class Meta:
+        model = Conflict
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(message__icontains=value)
+            | Q(rule_code__icontains=value)
+            | Q(campaign__name__icontains=value)
+            | Q(sku__code__iexact=value)
+        )
+
+    def filter_assignee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip().lower()
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value == "me":
+            user = getattr(self.request, "user", None)
+            if user is None or not user.is_authenticated:
+                return queryset.none()
+            return queryset.filter(assignee=user)
+        if value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        user_model = get_user_model()
+        return queryset.filter(**{f"assignee__{user_model.USERNAME_FIELD}__iexact": value})
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(state__in=STANDING, due_at__lt=timezone.now())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
