@@ -13,11 +13,14 @@ from django.views.decorators.http import require_GET
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, Channel
-from promises.choices import ConflictState, Severity
+from promises.choices import ConflictState, Readiness, Severity
 from promises.models import Conflict
+from promises.querysets import annotate_readiness
 from socialops.health import probe_broker, probe_database
 from socialops.roles import Role, user_roles
 
+# Blocker messages shown per campaign on the marketing home; the campaign page has them all.
+HOME_BLOCKERS_PER_CAMPAIGN = 3
 # The exec scorecard on the home page looks back this far.
 SCORECARD_DAYS = 30
 
@@ -47,29 +50,37 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _campaigns_by_status(user) -> list[dict]:
-    campaigns = (
-        Campaign.objects.filter(owner=user)
-        .exclude(status=CampaignStatus.ENDED)
-        .select_related("channel")
-        .annotate(
-            open_blockers=Count(
-                "conflicts",
-                filter=Q(conflicts__state=ConflictState.OPEN, conflicts__severity=Severity.BLOCKER),
-            ),
-            open_warnings=Count(
-                "conflicts",
-                filter=Q(conflicts__state=ConflictState.OPEN, conflicts__severity=Severity.WARNING),
-            ),
-        )
-        .order_by("starts_at", "name")
+    """The user's current campaigns grouped by readiness, blocked first, each with what
+    blocks it (its first standing blockers' messages). Three queries, however many campaigns."""
+    campaigns = list(
+        annotate_readiness(
+            Campaign.objects.filter(owner=user)
+            .exclude(status=CampaignStatus.ENDED)
+            .select_related("channel")
+        ).order_by(F("starts_at").asc(nulls_last=True), "name", "pk")
     )
-    groups: dict[str, list[Campaign]] = {status: [] for status in CampaignStatus.values}
+    blocking: dict[int, list[Conflict]] = {c.pk: [] for c in campaigns}
+    blockers = (
+        Conflict.objects.blockers()
+        .filter(campaign__owner=user)
+        .exclude(campaign__status=CampaignStatus.ENDED)
+        .only("pk", "campaign_id", "rule_code", "message")
+        .order_by("campaign_id", "rule_code", "scope")
+    )
+    for conflict in blockers:
+        shown = blocking.setdefault(conflict.campaign_id, [])
+        if len(shown) < HOME_BLOCKERS_PER_CAMPAIGN:
+            shown.append(conflict)
+    groups: dict[str, list[Campaign]] = {readiness: [] for readiness in Readiness.values}
     for campaign in campaigns:
-        groups[campaign.status].append(campaign)
+        campaign.top_blockers = blocking.get(campaign.pk, [])
+        campaign.more_blockers = campaign.open_blockers - len(campaign.top_blockers)
+        groups[campaign.readiness].append(campaign)
+    order = [Readiness.BLOCKED, Readiness.AT_RISK, Readiness.READY]
     return [
-        {"status": status, "label": CampaignStatus(status).label, "campaigns": groups[status]}
-        for status in CampaignStatus.values
-        if groups[status]
+        {"readiness": r, "label": Readiness(r).label, "campaigns": groups[r]}
+        for r in order
+        if groups[r]
     ]
 
 
