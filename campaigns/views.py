@@ -46,7 +46,8 @@ STATUS_ACTIONS = {
     CampaignStatus.PAUSED: "Pause",
     CampaignStatus.ENDED: "End",
 }
-CAN_EDIT = ("campaigns.add_campaign", "campaigns.change_campaign")
+# The list's CSV export parameter (`?export=csv`): `format` already filters by campaign format.
+EXPORT = "export"
 
 
 def _countries(campaign: Campaign) -> str:
@@ -90,9 +91,30 @@ class CampaignList(ListPage):
     def get_base_queryset(self) -> QuerySet:
         return annotate_readiness(Campaign.objects.select_related("channel", "owner"))
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # `?format=` is the campaign format filter here, so the export has its own parameter.
+        if request.GET.get(EXPORT) == "csv":
+            return self.export_csv()
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset(self) -> CampaignFilter:
+        data = self.request.GET.copy()
+        data.pop(EXPORT, None)
+        if data.get("format") == "csv":  # ListPage's own export link: not a campaign format
+            data.pop("format")
+        return CampaignFilter(data or None, queryset=self.get_base_queryset(), request=self.request)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_create"] = self.request.user.has_perm("campaigns.add_campaign")
+        form = self.filterset.form
+        chosen = form.cleaned_data.get("sku") if hasattr(form, "cleaned_data") else None
+        if chosen is None:
+            # Thousands of SKUs make a select too heavy for a filter bar; the SKU pages link
+            # here with ?sku=<id>, and then the bar offers just that one.
+            form.fields.pop("sku", None)
+        else:
+            form.fields["sku"].queryset = SKU.objects.filter(pk=chosen.pk)
         return context
 
 
