@@ -99,6 +99,7 @@ class ItemForm(forms.ModelForm):
             "reserved_units",
             "preorder_message",
         ]
+        labels = {"sku": "SKU", "announced_price": "Announced price"}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -121,6 +122,7 @@ class ClaimForm(forms.ModelForm):
             "code",
         ]
         widgets = {"is_free": forms.NullBooleanSelect()}
+        labels = {"is_free": "Free?", "text": "Words used"}
 
     def save(self, commit: bool = True) -> CampaignClaim:
         self.instance.source = ClaimSource.ENTERED

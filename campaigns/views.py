@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import timeline as calendar
-from campaigns.checklist import checklist, dry_run, evidence_rows, rule_settings
+from campaigns.checklist import PASS, checklist, dry_run, evidence_rows, rule_settings
 from campaigns.choices import CampaignStatus, ClaimKind
 from campaigns.filters import CampaignFilter
 from campaigns.forms import StatusForm, campaign_forms
@@ -37,13 +37,13 @@ from promises.querysets import annotate_readiness
 from promises.services import TRANSITIONS, CampaignBlocked, change_campaign_status
 from socialops.listing import Column, ListPage, Sort, attr
 
-# What the button moving a campaign to each status says.
+# What the button moving a campaign to each status says, the way forward first.
 STATUS_ACTIONS = {
-    CampaignStatus.DRAFT: "Back to draft",
     CampaignStatus.IN_REVIEW: "Submit for review",
     CampaignStatus.SCHEDULED: "Schedule",
     CampaignStatus.LIVE: "Go live",
     CampaignStatus.PAUSED: "Pause",
+    CampaignStatus.DRAFT: "Back to draft",
     CampaignStatus.ENDED: "End",
 }
 # The list's CSV export parameter (`?export=csv`): `format` already filters by campaign format.
@@ -259,6 +259,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for item in items:
         item.stock = by_sku.get(item.sku_id)
     can_edit = request.user.has_perm("campaigns.change_campaign")
+    verdicts = checklist(conflicts, rule_settings())
     return render(
         request,
         "campaigns/campaign_detail.html",
@@ -266,7 +267,9 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "campaign": campaign,
             "checked": checked,
             "preview": preview,
-            "checklist": checklist(conflicts, rule_settings()),
+            "checklist": verdicts,
+            "flagged": [v for v in verdicts if v.outcome != PASS],
+            "passing": [v for v in verdicts if v.outcome == PASS],
             "conflicts": conflicts if preview is None else [],
             "blockers": sum(1 for c in conflicts if c.severity == Severity.BLOCKER),
             "items": items,
