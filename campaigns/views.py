@@ -46,8 +46,6 @@ STATUS_ACTIONS = {
     CampaignStatus.DRAFT: "Back to draft",
     CampaignStatus.ENDED: "End",
 }
-# The list's CSV export parameter (`?export=csv`): `format` already filters by campaign format.
-EXPORT = "export"
 
 
 def _countries(campaign: Campaign) -> str:
@@ -90,19 +88,6 @@ class CampaignList(ListPage):
 
     def get_base_queryset(self) -> QuerySet:
         return annotate_readiness(Campaign.objects.select_related("channel", "owner"))
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        # `?format=` is the campaign format filter here, so the export has its own parameter.
-        if request.GET.get(EXPORT) == "csv":
-            return self.export_csv()
-        return super().get(request, *args, **kwargs)
-
-    def get_filterset(self) -> CampaignFilter:
-        data = self.request.GET.copy()
-        data.pop(EXPORT, None)
-        if data.get("format") == "csv":  # ListPage's own export link: not a campaign format
-            data.pop("format")
-        return CampaignFilter(data or None, queryset=self.get_base_queryset(), request=self.request)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
