@@ -23,7 +23,7 @@ from catalog.models import SKU
 # Six weeks: a campaign's run-up, its run and its tail fit on one screen.
 PERIOD_DAYS = 42
 # Most campaigns drawn at once: beyond this the calendar is unreadable; filters narrow it.
-MAX_BARS = 300
+MAX_BARS = 150
 # Most SKU lanes in the by-SKU view, the SKUs with the most campaigns first.
 MAX_SKU_LANES = 60
 

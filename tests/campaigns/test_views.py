@@ -601,3 +601,25 @@ def test_home_groups_my_campaigns_by_readiness_with_what_blocks_them(
         ConflictFactory(campaign=CampaignFactory(owner=marketing_user), rule_code=f"X{n}")
     with django_assert_max_num_queries(9):
         client.get("/")
+
+
+def test_readiness_filter_means_what_the_badge_says(login, marketing_user, world):
+    """The list filters readiness set-based; each choice matches annotate_readiness."""
+    blocked = CampaignFactory(name="Blocked")
+    ConflictFactory(campaign=blocked)
+    ConflictFactory(campaign=blocked, severity="warning", rule_code="STOCK_SHORT")
+    at_risk = CampaignFactory(name="At risk")
+    ConflictFactory(campaign=at_risk, severity="warning", rule_code="STOCK_SHORT")
+    ConflictFactory(campaign=at_risk, state="resolved", rule_code="STOCK_OUT")
+    acknowledged = CampaignFactory(name="Acknowledged")
+    ConflictFactory(campaign=acknowledged, state="acknowledged")
+    client = login(marketing_user)
+
+    def names(readiness: str) -> set[str]:
+        rows = client.get(LIST, {"readiness": readiness}).context["object_list"]
+        assert {c.readiness for c in rows} <= {readiness}
+        return {c.name for c in rows}
+
+    assert names("blocked") == {"Blocked", "Acknowledged"}
+    assert names("at_risk") == {"At risk"}
+    assert names("ready") == {"Spring glow"}
