@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from catalog.webhooks.views import shopify_webhook
 from socialops import views
 
 admin.site.site_header = "SocialOps administration"
@@ -13,4 +14,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
+    path("feeds/", include("campaigns.feeds.urls")),
 ]
