@@ -227,3 +227,7 @@ CELERY_BEAT_SCHEDULE["webhook-inbox-sweep"] = {
     "task": "catalog.sweep_webhook_inbox",
     "schedule": env_int("WEBHOOK_INBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=10),
 }
+
+# --- Catalog feeds (campaigns/feeds) --------------------------------------------------------
+# The storefront's base URL: feed items link to <STORE_URL>/products/<handle>?variant=<id>.
+STORE_URL = env_url("STORE_URL", schemes=("http", "https"))
