@@ -88,3 +88,15 @@ def channel_feed(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context = {"channel": channel, "report": report, "page": page, "feed_urls": urls}
     return render(request, "feeds/channel.html", context)
+
+
+@require_GET
+@permission_required("campaigns.view_channel", raise_exception=True)
+def channel_feeds(request: HttpRequest) -> HttpResponse:
+    """Every channel with its feed: network format, last fetch, link to its problems."""
+    channels = list(
+        Channel.objects.only("pk", "name", "network", "last_catalog_sync_at", "catalog_sync")
+    )
+    for channel in channels:
+        channel.feed_format = format_of(channel)
+    return render(request, "feeds/index.html", {"channels": channels})

@@ -184,3 +184,23 @@ def test_the_page_query_count_does_not_grow_with_items(
     # session, user, permissions and roles of the shell, channel, fingerprint (5), items (1)
     with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 19])
+def test_the_feeds_index_lists_channels_in_fixed_queries(
+    catalog, extra, ops_user, login, django_assert_num_queries
+):
+    from tests.factories import ChannelFactory
+
+    for _ in range(extra):
+        ChannelFactory()
+    client = login(ops_user)
+    with django_assert_num_queries(6):
+        response = client.get("/feeds/")
+    assert response.status_code == 200
+    assert f'href="/feeds/channels/{catalog.channel.pk}/"' in response.content.decode()
+    assert 'href="/feeds/"' in response.content.decode()  # the nav entry
+
+
+def test_the_feeds_index_is_refused_without_a_role(outsider, login):
+    assert login(outsider).get("/feeds/").status_code == 403
