@@ -15,8 +15,9 @@ from catalog.webhooks.verify import signature
 from tests.webhooks.conftest import TEST_SECRET
 
 POSTS = 1000
-# Generous for a shared 2-core CI machine; measured p95 is a few milliseconds.
-P95_BUDGET_MS = 50
+# A regression guard, generous for a loaded 2-core CI machine: measured there at load 5,
+# p50 22 ms and p95 49 ms, nearly all of it the INSERT, its commit and the Redis send.
+P95_BUDGET_MS = 200
 
 
 @pytest.mark.django_db(transaction=True)
