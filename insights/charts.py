@@ -105,7 +105,8 @@ class Chart:
 
     @property
     def is_empty(self) -> bool:
-        return all(v is None for s in self.series for v in s.values)
+        """Nothing but unknowns and zeros: a flat line at zero would say nothing."""
+        return all(not v for s in self.series for v in s.values)
 
     def svg(self) -> SafeString:
         plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
@@ -147,9 +148,13 @@ class Chart:
         for index in sorted(shown):
             if index != points - 1 and points - 1 - index < step / 2:
                 continue  # too close to the last label: they would overlap
+            # The outer labels of a line chart hang inwards so they are not clipped.
+            anchor = "middle"
+            if self.kind == "line" and points > 1 and index in (0, points - 1):
+                anchor = "start" if index == 0 else "end"
             parts.append(
                 f'<text class="tick" x="{x(index):.1f}" y="{HEIGHT - MARGIN_BOTTOM + 18}" '
-                f'text-anchor="middle">{escape(self.x_labels[index])}</text>'
+                f'text-anchor="{anchor}">{escape(self.x_labels[index])}</text>'
             )
         parts.append(
             f'<line class="axis" x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT}" y1="{MARGIN_TOP}" '
