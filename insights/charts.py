@@ -23,7 +23,7 @@ WIDTH, HEIGHT = 640, 280
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 16, 40, 36
 # Enough ticks to read a value off the axis, few enough to stay legible on a phone.
 Y_TICKS = 5
-X_LABELS = 6
+X_LABELS = 5
 # Colour-blind safe pairs (Okabe-Ito), told apart by dash pattern as well.
 PALETTE = ("#0b5cad", "#c2570c", "#2b7a3d", "#8a3ea5")
 DASHES = ("", "6 4", "2 3", "8 3 2 3")
@@ -146,7 +146,7 @@ class Chart:
         step = max(1, math.ceil(points / X_LABELS))
         shown = set(range(0, points, step)) | ({points - 1} if points else set())
         for index in sorted(shown):
-            if index != points - 1 and points - 1 - index < step / 2:
+            if index != points - 1 and points - 1 - index < step * 0.8:
                 continue  # too close to the last label: they would overlap
             # The outer labels of a line chart hang inwards so they are not clipped.
             anchor = "middle"
@@ -226,5 +226,6 @@ class Chart:
                 f'<g class="legend">{mark}<text x="{left + 28}" y="19">'
                 f"{escape(series.label)}</text></g>"
             )
-            left += 40 + 7 * len(series.label)
+            # Room for the label at the larger type the phone layout uses.
+            left += 44 + 11 * len(series.label)
         return out
