@@ -101,7 +101,8 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("sort", "")
     sort = asked if asked.lstrip("-") in SORTS else DEFAULT_SORT
     rows = _sorted(card.rows, sort)
-    if request.GET.get("format") == "csv":
+    # `?export=csv`, as on every list page (`?format=csv` too: this page has no format filter).
+    if "csv" in (request.GET.get("export"), request.GET.get("format")):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = StreamingHttpResponse(
             stream_csv(iter(rows), CSV_COLUMNS), content_type="text/csv; charset=utf-8"

@@ -161,7 +161,7 @@ def test_the_scorecard_sorts_both_ways_and_ignores_unknown_keys(login, exec_user
 
 def test_the_csv_export_has_the_rows_of_the_page(login, exec_user, tiktok):
     ChannelFactory(name="=cmd|' /C calc'!A0", network=Network.OTHER)
-    response = login(exec_user).get(LIST, {"format": "csv", "period": "7", "sort": "name"})
+    response = login(exec_user).get(LIST, {"export": "csv", "period": "7", "sort": "name"})
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv(response)
