@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("promises.urls")),
     path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
     path("feeds/", include("campaigns.feeds.urls")),
+    path("", include("insights.urls")),
 ]
