@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from campaigns.feeds.services import last_feed_report
 from campaigns.models import Channel
 from insights import kpis
 from insights.charts import Chart, Series
@@ -146,6 +147,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "shares": sorted(card.rows, key=lambda r: r.net_revenue, reverse=True),
         "governance": _governance(channel),
         "conflicts_url": _conflicts_url(channel),
+        "feed_report": last_feed_report(channel),
     }
     return render(request, "insights/channel_detail.html", context)
 

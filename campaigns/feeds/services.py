@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Sum
@@ -24,6 +24,8 @@ from catalog.models import SKU, Product, StockLevel
 
 # A report is recomputed at least this often even if nothing seems to change.
 REPORT_CACHE_SECONDS = 600
+# The last report shown on the channel KPI page, with its age, for up to a week.
+LAST_REPORT_SECONDS = 7 * 24 * 3600
 
 
 @dataclass
@@ -33,6 +35,7 @@ class FeedReport:
     format: FeedFormat
     items: int = 0
     problems: list[Problem] = field(default_factory=list)
+    checked_at: datetime | None = None
 
     @property
     def items_with_problems(self) -> int:
@@ -81,8 +84,23 @@ def feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport:
         if item.id in seen:
             report.problems.append(Problem(item.id, fmt.spec.id_field, "The same id twice."))
         seen.add(item.id)
+    report.checked_at = timezone.now()
     cache.set(key, report, REPORT_CACHE_SECONDS)
+    cache.set(_last_key(fmt), report, LAST_REPORT_SECONDS)
     return report
+
+
+def last_feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport | None:
+    """The channel's most recent feed report (see `checked_at`), without checking anything.
+
+    For pages with a time budget (the channel KPI page): checking a whole catalog is the
+    feed page's and the fetch's work, and even the fingerprint scans every campaign item.
+    """
+    return cache.get(_last_key(format_of(channel, fmt_key)))
+
+
+def _last_key(fmt: FeedFormat) -> str:
+    return f"feeds:last-report:{fmt.key}"
 
 
 def feed_problems(channel: Channel, fmt_key: str | None = None) -> list[Problem]:

@@ -204,3 +204,12 @@ def test_the_feeds_index_lists_channels_in_fixed_queries(
 
 def test_the_feeds_index_is_refused_without_a_role(outsider, login):
     assert login(outsider).get("/feeds/").status_code == 403
+
+
+def test_the_channel_kpi_page_shows_the_last_feed_check(catalog, exec_user, login):
+    client = login(exec_user)
+    kpi_page = f"/channels/{catalog.channel.pk}/"
+    assert "has not been checked lately" in client.get(kpi_page).content.decode()
+    client.get(f"/feeds/channels/{catalog.channel.pk}/")
+    page = client.get(kpi_page).content.decode()
+    assert "items with problems" in page and "Checked" in page
