@@ -623,3 +623,42 @@ def test_readiness_filter_means_what_the_badge_says(login, marketing_user, world
     assert names("blocked") == {"Blocked", "Acknowledged"}
     assert names("at_risk") == {"At risk"}
     assert names("ready") == {"Spring glow"}
+
+
+def test_sorting_by_blockers_counts_only_standing_ones(login, marketing_user, world):
+    """Sorting by counts uses a join instead of per-row subqueries: same counts, same badge."""
+    waived_only = CampaignFactory(name="Waived only")
+    ConflictFactory.create_batch(
+        3,
+        campaign=waived_only,
+        state="waived",
+        waiver_reason="Agreed",
+        waived_until=timezone.now() + timedelta(days=1),
+    )
+    two = CampaignFactory(name="Two blockers")
+    ConflictFactory.create_batch(2, campaign=two)
+    ConflictFactory(campaign=two, severity="warning", rule_code="STOCK_SHORT")
+    warned = CampaignFactory(name="Warned")
+    ConflictFactory(campaign=warned, severity="warning", rule_code="STOCK_SHORT")
+    client = login(marketing_user)
+    rows = list(client.get(LIST, {"sort": "-blockers"}).context["object_list"])
+    assert [r.name for r in rows][:2] == ["Two blockers", "Warned"]
+    counts = {r.name: (r.open_blockers, r.open_warnings, r.readiness) for r in rows}
+    assert counts["Two blockers"] == (2, 1, "blocked")
+    assert counts["Warned"] == (0, 1, "at_risk")
+    assert counts["Waived only"] == (0, 0, "ready")
+    blocked = client.get(LIST, {"sort": "-blockers", "readiness": "blocked"})
+    assert [r.name for r in blocked.context["object_list"]] == ["Two blockers"]
+    exported = _csv(client.get(LIST, {"sort": "-blockers", "export": "csv"}))
+    assert [row[1] for row in exported[1:3]] == ["Two blockers", "Warned"]
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_blockers_sort_query_count_does_not_grow(
+    login, marketing_user, django_assert_num_queries, rows
+):
+    for campaign in CampaignFactory.create_batch(rows):
+        ConflictFactory(campaign=campaign)
+    client = login(marketing_user)
+    with django_assert_num_queries(9):
+        assert client.get(LIST, {"sort": "-blockers"}).status_code == 200
