@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
@@ -28,6 +29,8 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 # Share of control characters past which a "text" is binary data.
 BINARY_CONTROL_SHARE = 0.01
+# What surrogateescape makes of a byte the encoding cannot decode.
+UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
 
 
 def _decodes(sample: bytes, encoding: str) -> str | None:
@@ -134,7 +137,11 @@ class CsvSource:
         can share one source.
         """
         self.binary.seek(0)
-        wrapper = io.TextIOWrapper(self.binary, encoding=self.encoding, newline="")
+        # surrogateescape: an undecodable byte becomes a marker in its cell, so the error names
+        # the row it is on rather than the block of the file the decoder was reading ahead.
+        wrapper = io.TextIOWrapper(
+            self.binary, encoding=self.encoding, errors="surrogateescape", newline=""
+        )
         reader = csv.reader(wrapper, delimiter=self.delimiter)
         line = 1
         try:
@@ -142,6 +149,8 @@ class CsvSource:
             line = reader.line_num + 1
             for cells in reader:
                 if any(cell.strip() for cell in cells):
+                    if UNDECODABLE_RE.search("".join(cells)):
+                        raise UnicodeDecodeError(self.encoding, b"", 0, 1, "undecodable byte")
                     yield line, cells
                 line = reader.line_num + 1
         except csv.Error as exc:

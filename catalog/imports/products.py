@@ -143,6 +143,7 @@ class ProductImporter(Importer):
     def _read_row(self, group: Group, line: int, cells: list[str]) -> None:
         group.rows += 1
         if group.refused:
+            self.result.refused += 1  # refused with its product row, which has the error
             return
         if group.rows == 1 and self.cell(cells, "title"):
             try:
