@@ -64,3 +64,10 @@ def commit(django_capture_on_commit_callbacks):
             yield callbacks
 
     return block
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Uploaded files go to a temporary MEDIA_ROOT, never into the repository."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
