@@ -18,7 +18,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from catalog.choices import StockSource
@@ -187,10 +186,14 @@ class InventoryImporter(Importer):
     def _skus(self, rows: Sequence[InventoryRow]) -> dict[tuple, int]:
         codes = {row.code for row in rows if row.code}
         handles = {row.handle for row in rows if not row.code}
-        found = SKU.objects.filter(Q(code__in=codes) | Q(product__handle__in=handles)).values_list(
-            "pk", "code", "product__handle", "option1", "option2", "option3"
-        )
+        fields = ("pk", "code", "product__handle", "option1", "option2", "option3")
+        # Two queries, each on its index (see ProductImporter._write_variants).
+        by_code = SKU.objects.filter(code__in=codes).exclude(code="")
+        by_handle = SKU.objects.filter(product__handle__in=handles)
         index: dict[tuple, int] = {}
+        found = [
+            row for query in (by_code, by_handle) for row in query.order_by().values_list(*fields)
+        ]
         for pk, code, handle, *options in found:
             if code:
                 index[("code", code)] = pk
@@ -208,7 +211,7 @@ class InventoryImporter(Importer):
         return found
 
     def _locations(self, names: set[str]) -> dict[str, Location]:
-        locations = {loc.name: loc for loc in Location.objects.filter(name__in=names)}
+        locations = {loc.name: loc for loc in Location.objects.filter(name__in=names).order_by()}
         missing = sorted(names - set(locations))
         if missing:
             new = [Location(name=name, country=self.country) for name in missing]
@@ -228,7 +231,7 @@ class InventoryImporter(Importer):
             for level in StockLevel.objects.filter(
                 sku_id__in={sku_id for _, sku_id in matched},
                 location_id__in={loc.pk for loc in locations.values()},
-            )
+            ).order_by()
         }
         created: list[StockLevel] = []
         changed: list[StockLevel] = []

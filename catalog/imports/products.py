@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from catalog.choices import InventoryPolicy, ProductStatus
@@ -223,9 +222,8 @@ class ProductImporter(Importer):
         if not groups:
             return
         now = timezone.now()
-        products = {
-            p.handle: p for p in Product.objects.filter(handle__in={g.handle for g in groups})
-        }
+        handles = {g.handle for g in groups}
+        products = {p.handle: p for p in Product.objects.filter(handle__in=handles).order_by()}
         changed_products = self._write_products(groups, products, now)
         self._write_variants(groups, products, changed_products, now)
 
@@ -284,12 +282,18 @@ class ProductImporter(Importer):
     ) -> None:
         product_ids = [p.pk for p in products.values()]
         codes = {v.values["code"] for g in groups for v in g.variants if v.values.get("code")}
-        existing = SKU.objects.select_related("product").filter(
-            Q(product_id__in=product_ids) | Q(code__in=codes)
-        )
+        # Two queries, not one with OR: each uses its index (the code's is partial, on
+        # code <> '', so the query says so too), where the OR made PostgreSQL scan the table.
+        of_products = SKU.objects.filter(product_id__in=product_ids)
+        by_code_query = SKU.objects.filter(code__in=codes).exclude(code="")
+        existing = {
+            sku.pk: sku
+            for query in (of_products, by_code_query)
+            for sku in query.select_related("product").order_by()
+        }
         by_code: dict[str, SKU] = {}
         by_options: dict[int, dict[tuple[str, str, str], SKU]] = defaultdict(dict)
-        for sku in existing:
+        for sku in existing.values():
             if sku.code:
                 by_code[sku.code] = sku
             by_options[sku.product_id][(sku.option1, sku.option2, sku.option3)] = sku

@@ -72,10 +72,9 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if job.is_finished:
             return HttpResponseClientRefresh()  # the full page carries the report
         return render(request, "imports/partials/_progress.html", {"job": job})
-    response = render(request, "imports/detail.html", {"job": job})
-    if not job.is_finished:
-        response["Refresh"] = str(NO_JS_REFRESH_SECONDS)
-    return response
+    return render(
+        request, "imports/detail.html", {"job": job, "no_js_refresh": NO_JS_REFRESH_SECONDS}
+    )
 
 
 @require_POST
