@@ -197,8 +197,6 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 # The largest import file accepted by the upload page, in megabytes.
 IMPORTS_MAX_UPLOAD_MB = env_int("IMPORTS_MAX_UPLOAD_MB", 200, minimum=1)
-# Django holds uploads above this size in a temporary file rather than in memory.
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Country given to a location an inventory import creates (the export names it, nothing more).
 IMPORTS_LOCATION_COUNTRY = env_str("IMPORTS_LOCATION_COUNTRY", "FR").upper()
 if len(IMPORTS_LOCATION_COUNTRY) != 2 or not IMPORTS_LOCATION_COUNTRY.isalpha():

@@ -42,6 +42,7 @@ POLICIES = {
 # with images), so one product never holds the whole file in memory.
 MAX_GROUP_ROWS = 5_000
 
+HANDLE_LIMIT = 255
 TEXT_LIMITS = {
     "title": 255,
     "vendor": 255,
@@ -115,8 +116,9 @@ class ProductImporter(Importer):
         group: Group | None = None
         for line, cells in self.rows():
             handle = self.cell(cells, "handle")
-            if not handle:
-                self.result.refuse(line, self.columns.column("handle"), "The handle is blank.")
+            if not handle or len(handle) > HANDLE_LIMIT:
+                problem = "is blank" if not handle else f"is longer than {HANDLE_LIMIT} characters"
+                self.result.refuse(line, self.columns.column("handle"), f"The handle {problem}.")
                 continue
             if group is None or handle != group.handle or group.rows >= MAX_GROUP_ROWS:
                 if group is not None:

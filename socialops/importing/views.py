@@ -23,6 +23,8 @@ from socialops.models import ImportJob, ImportStatus
 LIST_LIMIT = 100
 # Seconds between reloads of a running job's page for browsers without JavaScript.
 NO_JS_REFRESH_SECONDS = 2
+# A cell starting with one of these is a formula to Excel and LibreOffice (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _kinds_or_403(request: HttpRequest) -> list[str]:
@@ -95,5 +97,10 @@ def import_errors_csv(request: HttpRequest, pk: int) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow(["line", "column", "message"])
     for error in job.errors:
-        writer.writerow([error["line"], error["column"], error["message"]])
+        writer.writerow([error["line"], _inert(error["column"]), _inert(error["message"])])
     return response
+
+
+def _inert(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (messages quote the uploaded cells)."""
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text

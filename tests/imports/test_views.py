@@ -94,6 +94,19 @@ def test_a_dry_run_upload_shows_the_preview_and_errors_then_imports_for_real(
     assert "Import for real" not in client.get(real.url).content.decode()
 
 
+def test_the_errors_csv_does_not_carry_formulas(
+    ops_user, login, django_capture_on_commit_callbacks
+):
+    client = login(ops_user)
+    # A wide inventory export names its location columns: here, a formula.
+    data = csv_bytes([["Handle", "SKU", "COO", "=SUM(A1)"], ["tee", "T-1", "", "abc"]])
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, data=data, kind="inventory")
+    job = ImportJob.objects.get()
+    lines = client.get(reverse("imports:errors", args=[job.pk])).content.decode().splitlines()
+    assert lines[1] == "2,'=SUM(A1),'=SUM(A1): 'abc' is not a whole number."
+
+
 def test_only_a_dry_run_can_be_imported_for_real(
     ops_user, login, django_capture_on_commit_callbacks
 ):
