@@ -18,4 +18,5 @@ urlpatterns = [
     path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
     path("feeds/", include("campaigns.feeds.urls")),
     path("", include("insights.urls")),
+    path("imports/", include("socialops.importing.urls")),
 ]
