@@ -127,7 +127,7 @@ def test_the_queue_sorts_by_severity_then_lateness_then_age(login, ops_user):
     ]
     client = login(ops_user)
     assert list(client.get(LIST).context["object_list"]) == expected
-    assert list(client.get(LIST, {"sort": "-priority"}).context["object_list"])[0] == info
+    assert next(iter(client.get(LIST, {"sort": "-priority"}).context["object_list"])) == info
 
 
 @pytest.mark.django_db
