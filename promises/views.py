@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Case, Exists, F, IntegerField, QuerySet, Value, When
+from django.db.models import Exists, F, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -23,7 +23,7 @@ from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
 from promises.checks.registry import RULES
-from promises.choices import ConflictEventKind, Severity
+from promises.choices import ConflictEventKind
 from promises.filters import (
     CheckoutCountryFilter,
     CheckRunFilter,
@@ -54,23 +54,15 @@ from promises.models import (
     ShippingOverride,
     SupportReply,
 )
-from promises.querysets import STANDING
+from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING
 from socialops.listing import Column, ListPage, Sort, attr
 
 CHANGE_CONFLICT = "promises.change_conflict"
 # Marketing asks for waivers on its campaigns' conflicts; ops grant them.
 REQUEST_WAIVER = "campaigns.change_campaign"
 
-# Blockers first, then warnings, then information.
-SEVERITY_RANK = Case(
-    When(severity=Severity.BLOCKER, then=Value(0)),
-    When(severity=Severity.WARNING, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
-# The queue's order: severity, then lateness against the due time (overdue first, then
-# soonest due, conflicts without a due time last), then the oldest first.
-PRIORITY = (SEVERITY_RANK.asc(), F("due_at").asc(nulls_last=True), F("first_seen_at").asc())
+# The queue's order (see promises.querysets.QUEUE_ORDER and the conflict_queue index).
+PRIORITY = QUEUE_ORDER
 
 
 class CheckRunList(ListPage):
@@ -185,10 +177,11 @@ class ConflictList(ListPage):
             due = F("due_at").asc(nulls_last=True)
             ordering = PRIORITY if key == "priority" else (due, F("first_seen_at").asc())
             if descending:
+                # Reversed whole (no due time counts as the latest), so PostgreSQL reads the
+                # same index backwards.
                 ordering = tuple(o.copy() for o in ordering)
                 for o in ordering:
-                    o.descending = not o.descending
-                    o.nulls_first, o.nulls_last = None, True
+                    o.reverse_ordering()
             return queryset.order_by(*ordering, F("pk").desc() if descending else F("pk").asc())
         return super().sort_queryset(queryset, sort)
 
