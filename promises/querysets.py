@@ -22,6 +22,9 @@ SEVERITY_RANK = Case(
     output_field=IntegerField(),
 )
 QUEUE_ORDER = (SEVERITY_RANK.asc(), F("due_at").asc(nulls_last=True), F("first_seen_at").asc())
+# The same, as the index stores it: PostgreSQL's ascending order already puts nulls last
+# (and SQLite refuses NULLS LAST in an index).
+QUEUE_INDEX = (SEVERITY_RANK.asc(), F("due_at").asc(), F("first_seen_at").asc())
 
 
 class ConflictQuerySet(models.QuerySet):
