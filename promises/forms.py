@@ -71,6 +71,7 @@ class ConflictActionForm(forms.Form):
     assignee = forms.CharField(
         required=False,
         label="Assign to",
+        initial="me",
         help_text='"me", a user, or blank to unassign.',
         widget=forms.Select(),
     )
