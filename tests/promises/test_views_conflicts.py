@@ -401,3 +401,26 @@ def test_a_resolved_conflict_cannot_be_asked_for_a_waiver(login, marketing_user)
     response = login(marketing_user).post(url, {"reason": "please"})
     assert response.status_code == 400
     assert not ConflictEvent.objects.exists()
+
+
+# --- The ops panel of the home page ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_ops_home_panel_lists_blockers_first_and_what_is_overdue(login, ops_user):
+    now = timezone.now()
+    late = ConflictFactory(message="Late blocker", due_at=now - timedelta(hours=2))
+    ConflictFactory(message="Late warning", severity=Severity.WARNING, due_at=now)
+    ConflictFactory(message="Settled", state=ConflictState.RESOLVED, due_at=now)
+    page = login(ops_user).get(reverse("home"))
+    queue = page.context["queue"]
+    assert (queue["blockers"], queue["warnings"], queue["overdue"]) == (1, 1, 2)
+    assert queue["top_blockers"] == [late]
+    assert [c.message for c in queue["overdue_list"]] == ["Late blocker", "Late warning"]
+    assert reverse("promises:conflict-detail", args=[late.pk]).encode() in page.content
+
+
+@pytest.mark.django_db
+def test_the_home_page_of_marketing_has_no_queue(login, marketing_user):
+    ConflictFactory()
+    assert "queue" not in login(marketing_user).get(reverse("home")).context
