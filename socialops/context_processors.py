@@ -14,6 +14,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Campaigns", "campaigns:list", "campaigns.view_campaign"),
     ("Conflicts", "promises:conflict-list", "promises.view_conflict"),
     ("Channels", "insights:channel-list", "campaigns.view_channel"),
+    ("Feeds", "feeds:index", "campaigns.view_channel"),
     ("Catalog", "catalog:sku-list", "catalog.view_sku"),
     ("Promises", "promises:shipping-list", "promises.view_shippingmethod"),
     ("Imports", "imports:list", "catalog.add_product"),

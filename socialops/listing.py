@@ -128,9 +128,17 @@ class ListPage(PermissionRequiredMixin, ListView):
         return self.sort_queryset(queryset, self.current_sort())
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.GET.get("format") == "csv":
+        if self.wants_csv():
             return self.export_csv()
         return super().get(request, *args, **kwargs)
+
+    def wants_csv(self) -> bool:
+        """`?export=csv`; `?format=csv` too where `format` is not one of the list's filters."""
+        query = self.request.GET
+        if query.get("export") == "csv":
+            return True
+        filters = getattr(self.filterset_class, "base_filters", {})
+        return query.get("format") == "csv" and "format" not in filters
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and self.results_template_name:

@@ -217,3 +217,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Shopify webhooks (catalog/webhooks) ----------------------------------------------------
+# The app's client secret signing every webhook; empty refuses every webhook (401).
+SHOPIFY_WEBHOOK_SECRET = env_str("SHOPIFY_WEBHOOK_SECRET")
+# The inbox sweep applies deliveries pending longer than this (their own task was lost).
+WEBHOOK_INBOX_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_INBOX_SWEEP_AFTER_SECONDS", 60, minimum=0)
+CELERY_BEAT_SCHEDULE["webhook-inbox-sweep"] = {
+    "task": "catalog.sweep_webhook_inbox",
+    "schedule": env_int("WEBHOOK_INBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=10),
+}
+
+# --- Catalog feeds (campaigns/feeds) --------------------------------------------------------
+# The storefront's base URL: feed items link to <STORE_URL>/products/<handle>?variant=<id>.
+STORE_URL = env_url("STORE_URL", schemes=("http", "https"))

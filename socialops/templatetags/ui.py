@@ -20,7 +20,7 @@ def sort_header(context, key: str, label: str, numeric: bool = False) -> dict:
     query: QueryDict = context["request"].GET.copy()
     query["sort"] = key if (not active or descending) else f"-{key}"
     query.pop("page", None)
-    query.pop("format", None)
+    query.pop("export", None)
     return {
         "label": label,
         "href": "?" + query.urlencode(),

@@ -26,7 +26,9 @@ SCREENSHOTS = Path(
 # Each browser test module sets `pytestmark = BROWSER`: the live server answers from another
 # thread, so the tests cannot run inside a rolled-back transaction. The database is flushed
 # after each test, which also empties the role groups the data migrations made; the
-# `role_groups` fixture below puts them back.
+# `role_groups` fixture below puts them back. Browser tests run last (tests/conftest.py):
+# once Playwright's sync API has run, Django's connections live in another contextvars
+# context and have lost the serialized database that `serialized_rollback` tests restore.
 BROWSER = pytest.mark.django_db(transaction=True)
 
 
@@ -35,10 +37,18 @@ def role_groups(request) -> None:
     if "live_server" not in request.fixturenames and "browse" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.auth.management import create_permissions
     from django.contrib.auth.models import Group, Permission
+    from django.contrib.contenttypes.management import create_contenttypes
 
     from socialops.roles import apply_role_permissions
 
+    # A serialized-rollback test before this one flushes without re-creating content types
+    # and permissions (its own setup restores them); make sure they are here.
+    for app_config in apps.get_app_configs():
+        create_contenttypes(app_config, verbosity=0)
+        create_permissions(app_config, verbosity=0)
     apply_role_permissions(Group, Permission)
 
 
