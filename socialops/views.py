@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,6 +16,8 @@ from promises.models import Conflict
 from socialops.health import probe_broker, probe_database
 from socialops.roles import Role, user_roles
 
+# The ops panel lists this many blockers and overdue conflicts; the queue has the rest.
+HOME_ROWS = 8
 # The exec scorecard on the home page looks back this far.
 SCORECARD_DAYS = 30
 
@@ -38,7 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.MARKETING in roles:
         context["my_campaigns"] = _campaigns_by_status(request.user)
     if Role.OPS in roles:
-        context["queue"] = _conflict_queue_summary()
+        context["queue"] = _conflict_queue_summary(request.user)
     if Role.EXEC in roles:
         context["scorecard"] = _channel_scorecard()
     return render(request, "home.html", context)
@@ -71,21 +73,27 @@ def _campaigns_by_status(user) -> list[dict]:
     ]
 
 
-def _conflict_queue_summary() -> dict:
+def _conflict_queue_summary(user) -> dict:
+    """The ops panel: counts of the standing queue, its blockers and what is overdue.
+
+    One aggregate for the counts (read off the state/severity index) and two short lists
+    in the queue's own order, so the panel agrees with /conflicts/.
+    """
+    from promises.querysets import QUEUE_ORDER
+
     now = timezone.now()
-    active = Conflict.objects.filter(state__in=[ConflictState.OPEN, ConflictState.ACKNOWLEDGED])
+    active = Conflict.objects.standing()
     counts = active.aggregate(
         blockers=Count("pk", filter=Q(severity=Severity.BLOCKER)),
         warnings=Count("pk", filter=Q(severity=Severity.WARNING)),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        mine=Count("pk", filter=Q(assignee=user)),
     )
-    top = (
-        active.filter(severity=Severity.BLOCKER)
-        .select_related("campaign__channel", "sku")
-        .order_by(F("due_at").asc(nulls_last=True), "first_seen_at")[:10]
-    )
-    return {**counts, "top_blockers": list(top)}
+    rows = active.select_related("campaign__channel", "sku", "assignee")
+    top = rows.filter(severity=Severity.BLOCKER).order_by(*QUEUE_ORDER, "pk")[:HOME_ROWS]
+    overdue = rows.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_ROWS]
+    return {**counts, "top_blockers": list(top), "overdue_list": list(overdue), "now": now}
 
 
 def _channel_scorecard() -> Scorecard:
