@@ -15,8 +15,10 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("promises.urls")),
+    path("", include("catalog.urls")),
     path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
     path("feeds/", include("campaigns.feeds.urls")),
     path("", include("insights.urls")),
+    path("imports/", include("socialops.importing.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from insights.kpis import Period, Scorecard, scorecard
-from promises.choices import ConflictState, Readiness, Severity
+from promises.choices import Readiness, Severity
 from promises.models import Conflict
 from promises.querysets import annotate_readiness
 from socialops.health import probe_broker, probe_database
@@ -19,6 +19,8 @@ from socialops.roles import Role, user_roles
 
 # Blocker messages shown per campaign on the marketing home; the campaign page has them all.
 HOME_BLOCKERS_PER_CAMPAIGN = 3
+# The ops panel lists this many blockers and overdue conflicts; the queue has the rest.
+HOME_ROWS = 8
 # The exec scorecard on the home page looks back this far.
 SCORECARD_DAYS = 30
 
@@ -41,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.MARKETING in roles:
         context["my_campaigns"] = _campaigns_by_status(request.user)
     if Role.OPS in roles:
-        context["queue"] = _conflict_queue_summary()
+        context["queue"] = _conflict_queue_summary(request.user)
     if Role.EXEC in roles:
         context["scorecard"] = _channel_scorecard()
     return render(request, "home.html", context)
@@ -82,21 +84,27 @@ def _campaigns_by_status(user) -> list[dict]:
     ]
 
 
-def _conflict_queue_summary() -> dict:
+def _conflict_queue_summary(user) -> dict:
+    """The ops panel: counts of the standing queue, its blockers and what is overdue.
+
+    One aggregate for the counts (read off the state/severity index) and two short lists
+    in the queue's own order, so the panel agrees with /conflicts/.
+    """
+    from promises.querysets import QUEUE_ORDER
+
     now = timezone.now()
-    active = Conflict.objects.filter(state__in=[ConflictState.OPEN, ConflictState.ACKNOWLEDGED])
+    active = Conflict.objects.standing()
     counts = active.aggregate(
         blockers=Count("pk", filter=Q(severity=Severity.BLOCKER)),
         warnings=Count("pk", filter=Q(severity=Severity.WARNING)),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        mine=Count("pk", filter=Q(assignee=user)),
     )
-    top = (
-        active.filter(severity=Severity.BLOCKER)
-        .select_related("campaign__channel", "sku")
-        .order_by(F("due_at").asc(nulls_last=True), "first_seen_at")[:10]
-    )
-    return {**counts, "top_blockers": list(top)}
+    rows = active.select_related("campaign__channel", "sku", "assignee")
+    top = rows.filter(severity=Severity.BLOCKER).order_by(*QUEUE_ORDER, "pk")[:HOME_ROWS]
+    overdue = rows.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_ROWS]
+    return {**counts, "top_blockers": list(top), "overdue_list": list(overdue), "now": now}
 
 
 def _channel_scorecard() -> Scorecard:
