@@ -259,6 +259,14 @@ class Conflict(models.Model):
                 condition=Q(state__in=STANDING),
                 name="conflict_queue_due",
             ),
+            # Readiness and counts per campaign or channel read standing conflicts by
+            # campaign and severity: an index-only scan of this, not the wide table.
+            models.Index(
+                fields=["campaign", "severity"],
+                include=["id"],
+                condition=Q(state__in=STANDING),
+                name="conflict_standing_campaign",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
