@@ -49,6 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+DRAFTS = "drafts"
+
+
 def _campaigns_by_status(user) -> list[dict]:
     """The user's current campaigns grouped by readiness, blocked first, each with what
     blocks it (its first standing blockers' messages). Three queries, however many campaigns."""
@@ -71,14 +74,17 @@ def _campaigns_by_status(user) -> list[dict]:
         shown = blocking.setdefault(conflict.campaign_id, [])
         if len(shown) < HOME_BLOCKERS_PER_CAMPAIGN:
             shown.append(conflict)
-    groups: dict[str, list[Campaign]] = {readiness: [] for readiness in Readiness.values}
+    # Drafts are not checked (their page shows a dry run): a group of their own, not "Ready".
+    groups: dict[str, list[Campaign]] = {r: [] for r in [*Readiness.values, DRAFTS]}
     for campaign in campaigns:
         campaign.top_blockers = blocking.get(campaign.pk, [])
         campaign.more_blockers = campaign.open_blockers - len(campaign.top_blockers)
-        groups[campaign.readiness].append(campaign)
-    order = [Readiness.BLOCKED, Readiness.AT_RISK, Readiness.READY]
+        group = DRAFTS if campaign.status == CampaignStatus.DRAFT else campaign.readiness
+        groups[group].append(campaign)
+    labels = {**dict(Readiness.choices), DRAFTS: "Drafts, not checked yet"}
+    order = [Readiness.BLOCKED, Readiness.AT_RISK, Readiness.READY, DRAFTS]
     return [
-        {"readiness": r, "label": Readiness(r).label, "campaigns": groups[r]}
+        {"readiness": r if r != DRAFTS else "neutral", "label": labels[r], "campaigns": groups[r]}
         for r in order
         if groups[r]
     ]

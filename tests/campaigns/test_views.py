@@ -189,6 +189,14 @@ def test_list_shows_readiness_counts_and_filters_by_readiness(login, marketing_u
     assert [c.name for c in searched.context["object_list"]] == ["Spring glow"]
 
 
+def test_drafts_and_ended_campaigns_do_not_claim_to_be_ready(login, marketing_user, world):
+    CampaignFactory(name="Sketch", status="draft", channel=world.channel)
+    CampaignFactory(name="Last spring", status="ended", channel=world.channel)
+    content = login(marketing_user).get(LIST).content.decode()
+    assert '<span class="badge neutral">Draft, not checked</span>' in content
+    assert '<span class="badge neutral">Ended</span>' in content
+
+
 def test_list_sorts_by_blockers_and_name(login, marketing_user, world):
     worst = CampaignFactory(name="Worst")
     ConflictFactory.create_batch(2, campaign=worst)

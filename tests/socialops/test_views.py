@@ -121,3 +121,12 @@ def test_admin_lists_load_for_every_model(login, django_user_model):
         url = reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
         response = client.get(url, {"q": "x"})
         assert response.status_code == 200, url
+
+
+@pytest.mark.django_db
+def test_a_refused_page_says_why_with_the_menu(login, outsider):
+    response = login(outsider).get("/runs/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You may not do this" in page and "has no role yet" in page
+    assert 'href="/"' in page
