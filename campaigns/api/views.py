@@ -6,6 +6,8 @@ pages do, so a blocked campaign cannot be scheduled through the API either.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -158,7 +160,7 @@ class CampaignViewSet(DomainViewSet):
                 str(blocked),
                 code="campaign_blocked",
                 status_code=status.HTTP_409_CONFLICT,
-                extra={"blockers": [vars(b) for b in blocked.blockers]},
+                extra={"blockers": [asdict(b) for b in blocked.blockers]},
             ) from blocked
         return Response(self._detail(campaign.pk))
 

@@ -38,7 +38,16 @@ class Outcome:
     errors: list[dict] = field(default_factory=list)
 
     def refuse(self, index: int, key: str, errors: dict) -> None:
-        self.errors.append({"index": index, "key": key, "errors": errors})
+        self.errors.append({"index": index, "key": key, "errors": _plain(errors)})
+
+
+def _plain(errors: Any) -> Any:
+    """DRF's error containers as plain dicts, lists and strings."""
+    if isinstance(errors, dict):
+        return {str(k): _plain(v) for k, v in errors.items()}
+    if isinstance(errors, (list, tuple)):
+        return [_plain(v) for v in errors]
+    return str(errors)
 
 
 class BulkItemMixin:
@@ -101,7 +110,7 @@ class BulkSurveyResponseSerializer(BulkItemMixin, SurveyResponseSerializer):
 
 class BulkRequestSerializer(serializers.Serializer):
     items = serializers.ListField(
-        child=serializers.DictField(),
+        child=serializers.JSONField(),
         min_length=1,
         max_length=BULK_LIMIT,
         help_text=f"The records, {BULK_LIMIT} at most. A bare JSON list is accepted too.",

@@ -45,18 +45,20 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_errors(exc))
+    # ProtectedError is an IntegrityError: test it first.
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        blocking = getattr(exc, "protected_objects", None) or exc.restricted_objects
+        used_by = sorted({str(type(obj)._meta.verbose_name) for obj in blocking})
+        exc = ApiError(
+            f"Still in use by {', '.join(used_by) or 'other records'}; remove those first.",
+            code="protected",
+            status_code=status.HTTP_409_CONFLICT,
+        )
     elif isinstance(exc, IntegrityError):
         # Serializers validate constraints first; this is a concurrent write that won the race.
         exc = ApiError(
             "The change conflicts with data stored meanwhile; reload and try again.",
             code="conflict",
-            status_code=status.HTTP_409_CONFLICT,
-        )
-    elif isinstance(exc, (ProtectedError, RestrictedError)):
-        used_by = sorted({type(obj)._meta.verbose_name for obj in exc.protected_objects})
-        exc = ApiError(
-            f"Still in use by {', '.join(used_by) or 'other records'}; remove those first.",
-            code="protected",
             status_code=status.HTTP_409_CONFLICT,
         )
     response = drf_exception_handler(exc, context)
@@ -110,6 +112,8 @@ class ApiSchema(AutoSchema):
             codes.append("400")
         if "{" in self.path or self._is_list_view():  # unknown id, or a page past the end
             codes.append("404")
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")  # still in use, or a concurrent write won
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code)

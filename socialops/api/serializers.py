@@ -77,8 +77,9 @@ class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
             if name not in many:
                 setattr(instance, name, value)
         try:
-            # Unique fields are checked by DRF's UniqueValidator; constraints here.
-            instance.full_clean(exclude=many, validate_unique=False)
+            # Field errors stop DRF before this point, so nothing is reported twice: this
+            # catches what the serializer's own validators do not know (conditions, checks).
+            instance.full_clean(exclude=many)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(django_errors(exc)) from exc
         return attrs

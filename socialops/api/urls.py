@@ -54,10 +54,10 @@ for prefix, viewset in ROUTES:
     router.register(prefix, viewset, basename=prefix)
 
 
+@extend_schema(exclude=True)
 @api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
 @permission_classes([AllowAny])
 @authentication_classes([])
-@extend_schema(exclude=True)
 def not_found(request: Request) -> Response:
     raise NotFound("No such endpoint or object.")
 
