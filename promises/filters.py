@@ -58,8 +58,10 @@ class ConflictFilter(django_filters.FilterSet):
             if user is None or not user.is_authenticated:
                 return queryset.none()
             return queryset.filter(assignee=user)
-        if value.isdigit():
-            return queryset.filter(assignee_id=int(value))
+        if value.isascii() and value.isdecimal():
+            # "²".isdigit() is true and int() refuses it; ids past 64 bits match no one.
+            user_id = int(value)
+            return queryset.filter(assignee_id=user_id) if user_id < 2**63 else queryset.none()
         user_model = get_user_model()
         return queryset.filter(**{f"assignee__{user_model.USERNAME_FIELD}__iexact": value})
 

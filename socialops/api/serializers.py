@@ -8,10 +8,12 @@ validation (field validators, `clean()`, check and unique constraints) before it
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
@@ -46,11 +48,28 @@ def storable_json(value: Any) -> None:
         raise serializers.ValidationError("Text may not contain NUL or unpaired surrogates.")
 
 
+class CountryCodeField(CountryField):
+    """An ISO 3166-1 alpha-2 code, any case. django-countries' own field also guesses
+    from names and numbers, and fails with a ValueError on some digits ("²")."""
+
+    def to_internal_value(self, data: Any) -> str:
+        code = data.strip().upper() if isinstance(data, str) else None
+        if code == "" and self.allow_blank:
+            return ""
+        if code is None or not re.fullmatch(r"[A-Z]{2}", code) or not self.countries.alpha2(code):
+            self.fail("invalid_choice", input=data)
+        return code
+
+
 class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
     """A ModelSerializer whose writes pass the model's validation and constraints."""
 
     def build_standard_field(self, field_name: str, model_field: models.Field):
         field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_class is CountryField:
+            field_class = CountryCodeField
+        elif isinstance(kwargs.get("child"), CountryField):
+            kwargs["child"] = CountryCodeField(countries=kwargs["child"].countries)
         bounds = INTEGER_RANGES.get(model_field.get_internal_type())
         if bounds and issubclass(field_class, serializers.IntegerField):
             low, high = bounds

@@ -173,6 +173,8 @@ def test_a_new_campaign_is_a_draft_owned_by_its_planner(api, marketing_user):
     ("change", "field"),
     [
         ({"target_countries": ["XX"]}, "target_countries"),
+        ({"target_countries": ["²"]}, "target_countries"),
+        ({"target_countries": [3, None]}, "target_countries"),
         ({"currency": "EURO"}, "currency"),
         ({"budget": "-1"}, "budget"),
         ({"budget": "1" * 30}, "budget"),

@@ -152,3 +152,9 @@ def test_history_is_readable_on_its_own(api, stock_out, ops_user, exec_user):
     api(ops_user).post(f"/api/conflicts/{stock_out.pk}/acknowledge/")
     events = api(exec_user).get(f"/api/conflict-events/?conflict={stock_out.pk}").json()
     assert [e["kind"] for e in events["results"]] == ["opened", "acknowledged"]
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "9" * 30, "nobody", "\x00"])
+def test_odd_filter_values_are_answered_not_crashed_on(api, ops_user, value):
+    response = api(ops_user).get("/api/conflicts/", {"assignee": value})
+    assert response.status_code in (200, 400)
