@@ -81,3 +81,10 @@ def test_an_unknown_api_path_answers_the_json_error_body(api, exec_user):
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
     assert api(exec_user).get("/api/products/not-an-id/").json()["code"] == "not_found"
+
+
+@pytest.mark.parametrize("path", ["/api/campaigns/", "/api/conflicts/", "/api/skus/"])
+def test_a_browser_session_gets_the_browsable_api(login, world, ops_user, path):
+    response = login(ops_user).get(path, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    assert "text/html" in response["Content-Type"]

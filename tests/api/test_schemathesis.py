@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
@@ -55,9 +57,20 @@ def _load_schema():
 schema = _load_schema()
 
 
+@pytest.fixture
+def connection_kept():
+    """Keep the test's connection through each WSGI request, as Django's test client does:
+    the end-of-request hook would close a connection inside a transaction (PostgreSQL)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @schema.parametrize()
 @settings(suppress_health_check=list(HealthCheck), deadline=None)
-def test_no_input_gets_a_server_error(case, admin_token, world):
+def test_no_input_gets_a_server_error(case, admin_token, world, connection_kept):
     case.call_and_validate(
         headers={"Authorization": f"Token {admin_token}", "Host": "localhost"},
         checks=[
