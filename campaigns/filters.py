@@ -14,11 +14,12 @@ from campaigns.choices import CampaignFormat, CampaignStatus, Network
 from campaigns.models import Campaign, Channel
 from catalog.models import SKU
 from promises.choices import Readiness
+from promises.filters import DATE, SEARCH
 from promises.querysets import annotate_readiness
 
 
 class CampaignFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices)
     readiness = django_filters.ChoiceFilter(
         choices=Readiness.choices, method="filter_readiness", label="Readiness"
@@ -32,9 +33,15 @@ class CampaignFilter(django_filters.FilterSet):
     sku = django_filters.ModelChoiceFilter(
         queryset=SKU.objects.all(), field_name="items__sku", distinct=True, label="SKU"
     )
-    starts_after = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = django_filters.IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    active_on = django_filters.DateFilter(method="filter_active_on", label="Running on")
+    starts_after = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__gte", label="Starts from", widget=DATE
+    )
+    starts_before = django_filters.DateFilter(
+        field_name="starts_at", lookup_expr="date__lte", label="Starts until", widget=DATE
+    )
+    active_on = django_filters.DateFilter(
+        method="filter_active_on", label="Running on", widget=DATE
+    )
 
     class Meta:
         model = Campaign

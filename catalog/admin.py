@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.db import transaction
 
-from catalog.models import SKU, Location, Product, StockLevel
+from catalog.models import SKU, Location, Product, StockLevel, WebhookDelivery
+from catalog.webhooks.services import enqueue_inbox_processing, requeue_deliveries
 
 
 class SKUInline(admin.TabularInline):
@@ -75,3 +77,30 @@ class StockLevelAdmin(admin.ModelAdmin):
     search_fields = ["sku__code", "sku__product__title"]
     list_select_related = ["sku", "location"]
     autocomplete_fields = ["sku"]
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The webhook inbox: what Shopify sent, and what became of it."""
+
+    list_display = ["webhook_id", "topic", "status", "attempts", "triggered_at", "received_at"]
+    list_filter = ["status", "topic"]
+    search_fields = ["webhook_id", "resource_key", "last_error"]
+    readonly_fields = [f.name for f in WebhookDelivery._meta.fields if f.name != "body"] + [
+        "payload"
+    ]
+    exclude = ["body"]
+    actions = ["reprocess"]
+
+    @admin.display(description="Body")
+    def payload(self, obj: WebhookDelivery) -> str:
+        return bytes(obj.body).decode("utf-8", "replace")
+
+    @admin.action(description="Put back in the inbox (reprocess)")
+    def reprocess(self, request, queryset) -> None:
+        count = requeue_deliveries(list(queryset.values_list("pk", flat=True)))
+        transaction.on_commit(enqueue_inbox_processing)
+        self.message_user(request, f"{count} deliveries put back in the inbox.")
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -17,3 +17,10 @@ class StockSource(models.TextChoices):
     CSV = "csv", "Shopify CSV import"
     WEBHOOK = "webhook", "Shopify webhook"
     DEMO = "demo", "Demo data"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    PROCESSED = "processed", "Processed"
+    FAILED = "failed", "Failed"
+    IGNORED = "ignored", "Ignored"

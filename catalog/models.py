@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django_countries.fields import CountryField
 
-from catalog.choices import InventoryPolicy, ProductStatus, StockSource
+from catalog.choices import DeliveryStatus, InventoryPolicy, ProductStatus, StockSource
 from catalog.querysets import SKUQuerySet
 from socialops.db import (
     CurrencyField,
@@ -167,3 +167,46 @@ class StockLevel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} @ {self.location}: {self.available} available"
+
+
+class WebhookDelivery(models.Model):
+    """One Shopify webhook as received: the inbox row a task applies to the catalog later.
+
+    The raw body is kept byte for byte, so a delivery that failed can be replayed after a
+    fix, and nothing Shopify sent is lost when the worker or the broker is down.
+    """
+
+    webhook_id = models.CharField(max_length=255, unique=True, help_text="X-Shopify-Webhook-Id.")
+    topic = models.CharField(max_length=100)
+    shop_domain = models.CharField(max_length=255, blank=True)
+    api_version = models.CharField(max_length=32, blank=True)
+    event_id = models.CharField(max_length=255, blank=True)
+    triggered_at = models.DateTimeField(null=True, blank=True)
+    body = models.BinaryField()
+    received_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    # What the delivery updates and as of when, filled when applied: a delivery older than
+    # one already applied to the same resource is stale (Shopify does not deliver in order).
+    resource_key = models.CharField(max_length=100, blank=True)
+    resource_updated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "webhook deliveries"
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["status", "received_at"], name="webhook_delivery_inbox"),
+            models.Index(fields=["topic", "resource_key"], name="webhook_delivery_resource"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=DeliveryStatus.values), name="webhook_delivery_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.webhook_id} ({self.status})"

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Channel
 from promises.checks.registry import all_rules
-from promises.choices import ConflictState, Severity
-from promises.models import Conflict
+from promises.choices import CheckRunStatus, CheckTrigger, ConflictState, Severity
+from promises.models import CheckRun, Conflict
 from promises.querysets import STANDING
+
+# A search box: type=search, so browsers offer to clear it and screen readers announce it.
+SEARCH = forms.TextInput(attrs={"type": "search", "placeholder": "Search…"})
+# A native date picker.
+DATE = forms.DateInput(attrs={"type": "date"})
+# Yes / no / either, worded for people ("Any" rather than NullBooleanSelect's "Unknown").
+YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
 
 def _rule_choices() -> list[tuple[str, str]]:
@@ -19,7 +27,7 @@ def _rule_choices() -> list[tuple[str, str]]:
 
 
 class ConflictFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
+    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
     state = django_filters.MultipleChoiceFilter(choices=ConflictState.choices)
     severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
     rule = django_filters.ChoiceFilter(field_name="rule_code", choices=_rule_choices, label="Rule")
@@ -32,7 +40,7 @@ class ConflictFilter(django_filters.FilterSet):
         label="Assignee",
         help_text='A user id, "me", or "none" for unassigned.',
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue")
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=YES_NO)
 
     class Meta:
         model = Conflict
@@ -70,3 +78,26 @@ class ConflictFilter(django_filters.FilterSet):
             return queryset
         overdue = Q(state__in=STANDING, due_at__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+
+class CheckRunFilter(django_filters.FilterSet):
+    trigger = django_filters.MultipleChoiceFilter(choices=CheckTrigger.choices)
+    status = django_filters.MultipleChoiceFilter(choices=CheckRunStatus.choices)
+    started_after = django_filters.DateFilter(
+        field_name="started_at", lookup_expr="date__gte", label="From", widget=DATE
+    )
+    started_before = django_filters.DateFilter(
+        field_name="started_at", lookup_expr="date__lte", label="To", widget=DATE
+    )
+    with_errors = django_filters.BooleanFilter(
+        method="filter_with_errors", label="With errors", widget=YES_NO
+    )
+
+    class Meta:
+        model = CheckRun
+        fields: list[str] = []
+
+    def filter_with_errors(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(errors__gt=0) if value else queryset.filter(errors=0)

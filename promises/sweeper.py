@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections
 
 from promises.checks.engine import run_checks
@@ -22,8 +24,19 @@ def sweep_periodically(stop: threading.Event, interval: float) -> None:
             logger.info("Sweep: %s campaigns in %s ms", run.campaigns_checked, run.duration_ms)
         except Exception:  # keep sweeping: the next run may succeed (database back up...)
             logger.exception("Periodic sweep failed")
+        try:
+            sweep_webhook_inbox()
+        except Exception:  # the deliveries stay pending for the next pass
+            logger.exception("Webhook inbox sweep failed")
         finally:
             close_old_connections()
+
+
+def sweep_webhook_inbox() -> dict:
+    """Apply webhook deliveries left pending (no worker without Redis: nothing else will)."""
+    from catalog.webhooks.services import sweep_inbox
+
+    return sweep_inbox(timedelta(seconds=settings.WEBHOOK_INBOX_SWEEP_AFTER_SECONDS))
 
 
 def start(interval: float) -> threading.Event:

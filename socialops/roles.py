@@ -85,8 +85,15 @@ def sync_role_groups(apps) -> None:
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    apply_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def apply_role_permissions(Group, Permission) -> None:
+    """Give each role group exactly its permissions, creating the groups that are missing.
+
+    Data migrations call it through `sync_role_groups`; tests whose database is flushed
+    between tests (live-server browser tests) call it with the real models.
+    """
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = permission_codenames(role)

@@ -183,6 +183,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `?format=` is the campaign format filter (as on the campaigns page), not a renderer
+    # switch: clients choose JSON or the schema's YAML with the Accept header.
+    "URL_FORMAT_OVERRIDE": None,
 }
 # OpenAPI 3 schema at /api/schema/, Swagger UI at /api/docs/ served from our static files
 # (the sidecar package), never from a CDN.
@@ -258,3 +261,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Shopify webhooks (catalog/webhooks) ----------------------------------------------------
+# The app's client secret signing every webhook; empty refuses every webhook (401).
+SHOPIFY_WEBHOOK_SECRET = env_str("SHOPIFY_WEBHOOK_SECRET")
+# The inbox sweep applies deliveries pending longer than this (their own task was lost).
+WEBHOOK_INBOX_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_INBOX_SWEEP_AFTER_SECONDS", 60, minimum=0)
+CELERY_BEAT_SCHEDULE["webhook-inbox-sweep"] = {
+    "task": "catalog.sweep_webhook_inbox",
+    "schedule": env_int("WEBHOOK_INBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=10),
+}
+
+# --- Catalog feeds (campaigns/feeds) --------------------------------------------------------
+# The storefront's base URL: feed items link to <STORE_URL>/products/<handle>?variant=<id>.
+STORE_URL = env_url("STORE_URL", schemes=("http", "https"))

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from catalog.webhooks.views import shopify_webhook
 from socialops import views
 
 admin.site.site_header = "SocialOps administration"
@@ -14,4 +15,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("api/", include("socialops.api.urls")),
+    path("", include("promises.urls")),
+    path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
+    path("feeds/", include("campaigns.feeds.urls")),
+    path("", include("insights.urls")),
 ]

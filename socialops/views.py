@@ -1,10 +1,7 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, DecimalField, F, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -12,7 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from campaigns.choices import CampaignStatus
-from campaigns.models import Campaign, Channel
+from campaigns.models import Campaign
+from insights.kpis import Period, Scorecard, scorecard
 from promises.choices import ConflictState, Severity
 from promises.models import Conflict
 from socialops.health import probe_broker, probe_database
@@ -90,40 +88,8 @@ def _conflict_queue_summary() -> dict:
     return {**counts, "top_blockers": list(top)}
 
 
-def _channel_scorecard() -> list[Channel]:
-    since = timezone.now() - timedelta(days=SCORECARD_DAYS)
-    money = DecimalField(max_digits=14, decimal_places=2)
-    zero = Value(0, output_field=money)
-    revenue = Channel.objects.annotate(
-        net_revenue=Coalesce(
-            Sum(
-                F("orders__gross") - F("orders__discounts") - F("orders__refunded"),
-                filter=Q(orders__placed_at__gte=since),
-                output_field=money,
-            ),
-            zero,
-        ),
-        order_count=Count("orders", filter=Q(orders__placed_at__gte=since)),
-    )
-    spend = Channel.objects.annotate(
-        spend=Coalesce(
-            Sum(
-                "metrics__spend",
-                filter=Q(metrics__date__gte=since.date(), metrics__campaign__isnull=True),
-            ),
-            zero,
-        )
-    ).values_list("pk", "spend")
-    spend_by_channel = dict(spend)
-    conflicts = dict(
-        Conflict.objects.standing()
-        .values("campaign__channel")
-        .annotate(n=Count("pk"))
-        .values_list("campaign__channel", "n")
-    )
-    channels = list(revenue.order_by("-net_revenue", "name"))
-    for channel in channels:
-        channel.spend = spend_by_channel.get(channel.pk, 0)
-        channel.roas = (channel.net_revenue / channel.spend) if channel.spend else None
-        channel.open_conflicts = conflicts.get(channel.pk, 0)
-    return channels
+def _channel_scorecard() -> Scorecard:
+    """The exec panel: the channel scorecard of the last days, from the KPI page's own reads."""
+    card = scorecard(Period.last(SCORECARD_DAYS))
+    card.rows.sort(key=lambda row: (-row.net_revenue, row.name))
+    return card

@@ -10,6 +10,20 @@ from socialops.roles import Role
 from tests.factories import UserFactory
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items) -> None:
+    """Browser tests last, after pytest-django has put transactional tests after the rest.
+
+    Leaving Playwright's sync API changes the contextvars context Django keeps its
+    connections in, so a `serialized_rollback` test after a browser test would find no
+    serialized database to restore (see tests/browser/conftest.py).
+    """
+    browser = [item for item in items if "/tests/browser/" in str(item.path)]
+    if browser:
+        others = [item for item in items if "/tests/browser/" not in str(item.path)]
+        items[:] = others + browser
+
+
 def _member(role: Role):
     user = UserFactory(username=f"{role.value}-user")
     user.groups.add(Group.objects.get(name=role.value))

@@ -13,9 +13,10 @@ from campaigns.choices import CampaignFormat, CampaignStatus, Network
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from catalog.models import SKU, Location, Product, StockLevel
 from insights.models import ChannelMetric, Order, SurveyResponse
-from promises.choices import DiscountKind, Severity, SupportTopic
+from promises.choices import CheckRunStatus, CheckTrigger, DiscountKind, Severity, SupportTopic
 from promises.models import (
     CheckoutCountry,
+    CheckRun,
     Conflict,
     PromoCode,
     ReturnPolicy,
@@ -189,6 +190,19 @@ class ConflictFactory(factory.django.DjangoModelFactory):
     message = "Nothing available to promise."
     first_seen_at = factory.LazyFunction(timezone.now)
     updated_at = factory.LazyAttribute(lambda o: o.first_seen_at)
+
+
+class CheckRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CheckRun
+
+    trigger = CheckTrigger.SWEEP
+    status = CheckRunStatus.SUCCEEDED
+    started_at = factory.LazyFunction(timezone.now)
+    finished_at = factory.LazyAttribute(lambda o: o.started_at + timedelta(milliseconds=120))
+    duration_ms = 120
+    campaigns_checked = 10
+    items_checked = 30
 
 
 class OrderFactory(factory.django.DjangoModelFactory):

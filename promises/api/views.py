@@ -36,7 +36,7 @@ from promises.api.serializers import (
 )
 from promises.checks.engine import run_checks
 from promises.choices import CheckTrigger, ConflictState
-from promises.filters import ConflictFilter
+from promises.filters import CheckRunFilter, ConflictFilter
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -111,7 +111,7 @@ class RuleSettingViewSet(DomainViewSet):
 class CheckRunViewSet(ReadOnlyViewSet):
     queryset = CheckRun.objects.all()
     serializer_class = CheckRunSerializer
-    filterset_fields = ["trigger", "status"]
+    filterset_class = CheckRunFilter
     ordering_fields = ["started_at", "duration_ms", "id"]
 
 

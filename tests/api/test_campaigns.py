@@ -38,13 +38,15 @@ def test_the_list_shows_readiness_and_filters_on_it(api, world, marketing_user, 
 
 
 def test_the_list_uses_the_shared_campaign_filters(api, world, exec_user):
-    other = CampaignFactory(name="Autumn drop", status="draft")
+    other = CampaignFactory(name="Autumn drop", status="draft", format="story")
     client = api(exec_user)
     assert [r["id"] for r in client.get("/api/campaigns/?status=draft").json()["results"]] == [
         other.pk
     ]
     found = client.get("/api/campaigns/", {"q": "spring"}).json()["results"]
     assert [r["id"] for r in found] == [world.campaign.pk]
+    other_format = client.get("/api/campaigns/?format=story").json()["results"]
+    assert [r["id"] for r in other_format] == [other.pk]
     refused = client.get("/api/campaigns/?status=nonsense")
     assert refused.status_code == 400
     assert "status" in refused.json()["errors"]

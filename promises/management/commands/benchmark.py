@@ -36,6 +36,21 @@ class Command(BaseCommand):
             action="store_true",
             help="Empty the domain tables first, even if they hold data.",
         )
+        parser.add_argument(
+            "--open-conflicts",
+            type=int,
+            default=100_000,
+            help="Open conflicts to stand before the pages are timed (topped up if fewer).",
+        )
+        parser.add_argument(
+            "--page-samples", type=int, default=50, help="Requests to time per page."
+        )
+        parser.add_argument("--no-pages", action="store_true", help="Skip the page times.")
+        parser.add_argument(
+            "--pages-only",
+            action="store_true",
+            help="Time the pages on the store a previous run built, without rebuilding it.",
+        )
         parser.add_argument("--json", action="store_true", help="Print the figures as JSON.")
         # Internal: the parent runs each sweep in a fresh process to measure its memory alone.
         parser.add_argument("--sweep-only", action="store_true", help=argparse.SUPPRESS)
@@ -45,6 +60,15 @@ class Command(BaseCommand):
     ):
         if sweep_only:
             self.stdout.write(jsonlib.dumps(benchmark.sweep_here()))
+            return
+        say = (lambda *a: None) if json else self.stdout.write
+        if options["pages_only"]:
+            if not benchmark.holds_data():
+                raise CommandError("--pages-only needs a store built by an earlier run.")
+            figures = {"database": connection.vendor}
+            self._pages(figures, options, say)
+            if json:
+                self.stdout.write(jsonlib.dumps(figures, indent=2))
             return
         if min(skus, campaigns, items) < 1:
             raise CommandError("--skus, --campaigns and --items must be at least 1")
@@ -56,7 +80,6 @@ class Command(BaseCommand):
                     "DATABASE_URL at an empty database, or pass --force to empty it first."
                 )
             benchmark.wipe()
-        say = (lambda *a: None) if json else self.stdout.write
         say(
             f"Building {skus:,} SKUs, {campaigns:,} campaigns, {items:,} items "
             f"on {connection.vendor}..."
@@ -79,8 +102,28 @@ class Command(BaseCommand):
             f"  p50 {change['p50_ms']} ms, p95 {change['p95_ms']} ms, max {change['max_ms']} ms "
             f"({change['campaigns_per_change_median']} campaigns per change, median)"
         )
+        if not options["no_pages"]:
+            self._pages(figures, options, say)
         if json:
             self.stdout.write(jsonlib.dumps(figures, indent=2))
+
+    @staticmethod
+    def _pages(figures: dict, options: dict, say) -> None:
+        from socialops import page_benchmark
+
+        say(f"Topping up to {options['open_conflicts']:,} open conflicts, adding KPI history...")
+        figures["page_data"] = {
+            "conflicts_added": page_benchmark.top_up_conflicts(options["open_conflicts"]),
+            **page_benchmark.add_history(),
+        }
+        say(f"  {figures['page_data']}")
+        say(f"Page times, server-side ({options['page_samples']} requests each)...")
+        figures["pages"] = page_benchmark.time_pages(options["page_samples"])
+        for page in figures["pages"]:
+            say(
+                f"  {page['page']:<36} p50 {page['p50_ms']:>7} ms  p95 {page['p95_ms']:>7} ms  "
+                f"max {page['max_ms']:>7} ms  {page['queries']} queries  {page['url']}"
+            )
 
     @staticmethod
     def _sweep_line(sweep: dict) -> str:

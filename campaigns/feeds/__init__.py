@@ -1,0 +1,1 @@
+"""Channel catalog feeds out: one item builder, a writer per network format."""

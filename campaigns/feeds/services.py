@@ -1,0 +1,131 @@
+"""Feed reports and fetches: what a feed holds, what is wrong with it, who fetched it when.
+
+`feed_report(channel)` is the function other pages include (the channel KPI page shows its
+summary): one pass over the catalog, cached until the catalog or the reservations change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Sum
+from django.utils import timezone
+
+from campaigns.feeds.formats import FORMATS, FeedFormat, format_for_network
+from campaigns.feeds.items import feed_items
+from campaigns.feeds.validate import Problem, validate_row
+from campaigns.feeds.writers import render_row
+from campaigns.models import Campaign, CampaignItem, Channel
+from catalog.models import SKU, Product, StockLevel
+
+# A report is recomputed at least this often even if nothing seems to change.
+REPORT_CACHE_SECONDS = 600
+# The last report shown on the channel KPI page, with its age, for up to a week.
+LAST_REPORT_SECONDS = 7 * 24 * 3600
+
+
+@dataclass
+class FeedReport:
+    """One format's feed checked against its network's rules."""
+
+    format: FeedFormat
+    items: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    checked_at: datetime | None = None
+
+    @property
+    def items_with_problems(self) -> int:
+        return len({p.item_id for p in self.problems})
+
+    @property
+    def by_field(self) -> list[tuple[str, int]]:
+        """(field, number of problems) most frequent first: what to fix first."""
+        return Counter(p.field for p in self.problems).most_common()
+
+
+def catalog_fingerprint() -> str:
+    """Changes whenever anything a feed shows may have changed: an ETag and a cache key.
+
+    Reservations count through campaigns and items; the date counts because a preorder's
+    availability date passing turns it out of stock.
+    """
+    skus = SKU.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    products = Product.objects.aggregate(at=Max("updated_at"))
+    stock = StockLevel.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    items = CampaignItem.objects.aggregate(
+        n=Count("pk"), held=Sum(F("reserved_units") * F("sku_id"))
+    )
+    campaigns = Campaign.objects.aggregate(at=Max("updated_at"))
+    parts = [timezone.localdate(), skus, products, stock, items, campaigns]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def format_of(channel: Channel, key: str | None = None) -> FeedFormat:
+    """The asked format, else the one the channel's network reads."""
+    return FORMATS[key] if key in FORMATS else format_for_network(channel.network)
+
+
+def feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport:
+    """The channel's feed in `fmt_key` (default: its network's) with its problems per item."""
+    fmt = format_of(channel, fmt_key)
+    key = f"feeds:report:{fmt.key}:{catalog_fingerprint()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
+    report = FeedReport(format=fmt)
+    seen: set[str] = set()
+    for item in feed_items():
+        report.items += 1
+        report.problems.extend(validate_row(fmt.spec, render_row(fmt.spec, item)))
+        if item.id in seen:
+            report.problems.append(Problem(item.id, fmt.spec.id_field, "The same id twice."))
+        seen.add(item.id)
+    report.checked_at = timezone.now()
+    cache.set(key, report, REPORT_CACHE_SECONDS)
+    cache.set(_last_key(fmt), report, LAST_REPORT_SECONDS)
+    return report
+
+
+def last_feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport | None:
+    """The channel's most recent feed report (see `checked_at`), without checking anything.
+
+    For pages with a time budget (the channel KPI page): checking a whole catalog is the
+    feed page's and the fetch's work, and even the fingerprint scans every campaign item.
+    """
+    return cache.get(_last_key(format_of(channel, fmt_key)))
+
+
+def _last_key(fmt: FeedFormat) -> str:
+    return f"feeds:last-report:{fmt.key}"
+
+
+def feed_problems(channel: Channel, fmt_key: str | None = None) -> list[Problem]:
+    """The per-item problems of the channel's feed (item id, field, message)."""
+    return feed_report(channel, fmt_key).problems
+
+
+def record_feed_fetch(channel: Channel) -> None:
+    """A network fetched the channel's feed: its catalog is in sync as of now.
+
+    One UPDATE, no save(): a network fetching hourly must not re-check every campaign of the
+    channel each time. The engine caches channel facts, so the cache is refreshed on every
+    fetch; the channel's campaigns are re-checked only when the sync was stale (or never
+    done), the one case where CATALOG_SYNC_STALE can change its mind.
+    """
+    from promises import triggers
+
+    now = timezone.now()
+    last = channel.last_catalog_sync_at
+    was_stale = last is None or now - last > timedelta(hours=channel.catalog_sync_max_age_hours)
+    Channel.objects.filter(pk=channel.pk).update(last_catalog_sync_at=now)
+    channel.last_catalog_sync_at = now
+    campaigns = (
+        Campaign.objects.checked().filter(channel=channel).values_list("pk", flat=True)
+        if was_stale
+        else []
+    )
+    triggers.recheck(list(campaigns), operations_changed=True)

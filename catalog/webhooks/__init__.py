@@ -1,0 +1,1 @@
+"""Shopify webhooks in: verify, store in the inbox, acknowledge; a task applies them later."""

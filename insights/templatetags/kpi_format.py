@@ -1,0 +1,38 @@
+"""Template filters that print KPIs the way the charts do: money, ratios, shares, durations."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import template
+from django.conf import settings
+
+from insights.charts import format_value
+from socialops.templatetags.ui import compact_duration
+
+register = template.Library()
+
+
+@register.filter
+def money(value: Decimal | None, currency: str = "") -> str:
+    """€12,345 (the store's currency unless named); a dash when unknown."""
+    return format_value(value, "currency", currency or settings.STORE_CURRENCY)
+
+
+@register.filter
+def times(value: Decimal | None) -> str:
+    """A ratio such as ROAS: 2.45 times."""
+    return format_value(value, "ratio")
+
+
+@register.filter
+def pct(value: Decimal | None) -> str:
+    """A share or rate: 12.3 %."""
+    return format_value(value, "percent")
+
+
+@register.filter
+def span(value: timedelta | None) -> str:
+    """A duration such as a time to resolve: 3d 4h."""
+    return "—" if value is None else compact_duration(value)

@@ -1,0 +1,61 @@
+"""Template tags shared by the dashboard pages: sortable headers, badges, durations."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django import template
+from django.http import QueryDict
+from django.utils import timezone
+
+register = template.Library()
+
+
+@register.inclusion_tag("components/sort_header.html", takes_context=True)
+def sort_header(context, key: str, label: str, numeric: bool = False) -> dict:
+    """A column header that sorts the list by `key`, with aria-sort for screen readers."""
+    current = context.get("sort", "")
+    active = current.lstrip("-") == key
+    descending = active and current.startswith("-")
+    query: QueryDict = context["request"].GET.copy()
+    query["sort"] = key if (not active or descending) else f"-{key}"
+    query.pop("page", None)
+    query.pop("export", None)
+    return {
+        "label": label,
+        "href": "?" + query.urlencode(),
+        "aria_sort": ("descending" if descending else "ascending") if active else "none",
+        "active": active,
+        "descending": descending,
+        "numeric": numeric,
+    }
+
+
+@register.filter
+def age(moment: datetime | None) -> str:
+    """How long ago, compactly: '3d 4h', '2h 10m', '45m'."""
+    if moment is None:
+        return ""
+    return compact_duration(timezone.now() - moment)
+
+
+@register.filter
+def until(moment: datetime | None) -> str:
+    """Time left before `moment`, or 'overdue 2h' when it has passed."""
+    if moment is None:
+        return ""
+    left = moment - timezone.now()
+    if left < timedelta(0):
+        return f"overdue {compact_duration(-left)}"
+    return f"in {compact_duration(left)}"
+
+
+def compact_duration(delta: timedelta) -> str:
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {minutes}m"
+    return f"{minutes}m"
