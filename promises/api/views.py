@@ -6,12 +6,14 @@ admin call, so every change lands in the conflict's history.
 
 from __future__ import annotations
 
+import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from campaigns.models import Channel
 from promises import services
 from promises.api.serializers import (
     AssignSerializer,
@@ -85,10 +87,22 @@ class CheckoutCountryViewSet(DomainViewSet):
     ordering_fields = ["country", "id"]
 
 
+class PromoCodeFilter(django_filters.FilterSet):
+    # One channel at a time: a multiple-choice filter on ids runs an IN query that SQLite
+    # cannot bind past 64 bits, where a single id is checked against the column's range.
+    channel = django_filters.ModelChoiceFilter(
+        field_name="channels", queryset=Channel.objects.all(), label="Channel"
+    )
+
+    class Meta:
+        model = PromoCode
+        fields = ["kind", "active", "applies_to"]
+
+
 class PromoCodeViewSet(DomainViewSet):
     queryset = PromoCode.objects.prefetch_related("products", "skus", "channels")
     serializer_class = PromoCodeSerializer
-    filterset_fields = ["kind", "active", "applies_to", "channels"]
+    filterset_class = PromoCodeFilter
     search_fields = ["code"]
     ordering_fields = ["code", "starts_at", "ends_at", "id"]
 

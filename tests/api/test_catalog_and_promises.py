@@ -136,3 +136,18 @@ def test_rule_settings_name_real_rules_once(api, admin_user):
         "/api/rule-settings/", {"rule_code": "NOPE", "severity": "info"}, format="json"
     )
     assert "rule_code" in unknown.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "/api/promo-codes/?channel=-285945654086933244756885504",
+        "/api/promo-codes/?channel=99999999999999999999",
+        "/api/campaigns/?channel=-285945654086933244756885504",
+        "/api/conflicts/?campaign=99999999999999999999",
+        "/api/skus/?product=99999999999999999999",
+        "/api/products/99999999999999999999/",
+    ],
+)
+def test_ids_past_64_bits_are_answered_not_crashed_on(api, exec_user, query):
+    assert api(exec_user).get(query).status_code in (200, 400, 404)

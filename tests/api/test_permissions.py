@@ -97,7 +97,13 @@ def test_only_ops_and_admins_work_conflicts(api, cast):
     assert got == _expect({"ops", "admin"}, 200)
 
 
-def test_only_admins_change_rule_settings_and_insights(api, cast):
+def test_only_admins_load_orders_metrics_and_survey_answers(api, cast):
+    for path in ("/api/orders/bulk/", "/api/channel-metrics/bulk/", "/api/survey-responses/bulk/"):
+        got = _post_each(api, cast, path, {"items": [{}]})
+        assert got == _expect({"admin"}, 200), path
+
+
+def test_only_admins_change_rule_settings(api, cast):
     got = _post_each(
         api,
         cast,
