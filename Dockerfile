@@ -24,6 +24,9 @@ COPY static static
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput
 
+# Uploaded import files: a volume shared by web (which stores them) and worker (which reads them).
+RUN mkdir -p /data/media && chown socialops /data/media
+
 USER socialops
 EXPOSE 8000
 CMD ["gunicorn", "socialops.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

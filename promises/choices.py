@@ -53,6 +53,7 @@ class ConflictEventKind(models.TextChoices):
     ASSIGNED = "assigned", "Assigned"
     NOTE = "note", "Fix note"
     EVIDENCE_CHANGED = "evidence_changed", "Evidence changed"
+    WAIVER_REQUESTED = "waiver_requested", "Waiver requested"
 
 
 class CheckTrigger(models.TextChoices):

@@ -5,13 +5,32 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Channel
 from promises.checks.registry import all_rules
-from promises.choices import CheckRunStatus, CheckTrigger, ConflictState, Severity
-from promises.models import CheckRun, Conflict
+from promises.choices import (
+    AppliesTo,
+    CheckRunStatus,
+    CheckTrigger,
+    ConflictEventKind,
+    ConflictState,
+    DiscountKind,
+    Severity,
+    ShippingKind,
+    SupportTopic,
+)
+from promises.models import (
+    CheckoutCountry,
+    CheckRun,
+    Conflict,
+    ConflictEvent,
+    PromoCode,
+    ReturnPolicy,
+    ShippingMethod,
+    SupportReply,
+)
 from promises.querysets import STANDING
 
 # A search box: type=search, so browsers offer to clear it and screen readers announce it.
@@ -28,8 +47,10 @@ def _rule_choices() -> list[tuple[str, str]]:
 
 class ConflictFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
-    state = django_filters.MultipleChoiceFilter(choices=ConflictState.choices)
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices)
+    # No DISTINCT: these are columns of the conflict itself, and a DISTINCT would turn the
+    # queue's count into a count over a sorted subquery (slow at 100,000 conflicts).
+    state = django_filters.MultipleChoiceFilter(choices=ConflictState.choices, distinct=False)
+    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
     rule = django_filters.ChoiceFilter(field_name="rule_code", choices=_rule_choices, label="Rule")
     channel = django_filters.ModelChoiceFilter(
         field_name="campaign__channel", queryset=Channel.objects.order_by("name")
@@ -41,6 +62,9 @@ class ConflictFilter(django_filters.FilterSet):
         help_text='A user id, "me", or "none" for unassigned.',
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=YES_NO)
+    waiver_requested = django_filters.BooleanFilter(
+        method="filter_waiver_requested", label="Waiver requested", widget=YES_NO
+    )
 
     class Meta:
         model = Conflict
@@ -79,6 +103,22 @@ class ConflictFilter(django_filters.FilterSet):
         overdue = Q(state__in=STANDING, due_at__lt=timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
+    def filter_waiver_requested(
+        self, queryset: QuerySet, name: str, value: bool | None
+    ) -> QuerySet:
+        """Standing conflicts someone asked ops to waive (yes), or the others (no)."""
+        if value is None:
+            return queryset
+        requested = Q(state__in=STANDING) & Q(Exists(waiver_requests()))
+        return queryset.filter(requested) if value else queryset.exclude(requested)
+
+
+def waiver_requests() -> QuerySet:
+    """Waiver requests of the conflict in the outer query (for Exists)."""
+    return ConflictEvent.objects.filter(
+        conflict=OuterRef("pk"), kind=ConflictEventKind.WAIVER_REQUESTED
+    )
+
 
 class CheckRunFilter(django_filters.FilterSet):
     trigger = django_filters.MultipleChoiceFilter(choices=CheckTrigger.choices)
@@ -101,3 +141,91 @@ class CheckRunFilter(django_filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(errors__gt=0) if value else queryset.filter(errors=0)
+
+
+# --- Promises (ops pages) --------------------------------------------------------------------
+
+
+def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    value = value.strip()
+    if not value:
+        return queryset
+    query = Q()
+    for field in fields:
+        query |= Q(**{field: value})
+    return queryset.filter(query)
+
+
+class ShippingMethodFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    kind = django_filters.MultipleChoiceFilter(choices=ShippingKind.choices, distinct=False)
+    country = django_filters.CharFilter(
+        method="filter_country", label="Country", help_text="An ISO code, e.g. FR."
+    )
+    enabled_in_checkout = django_filters.BooleanFilter(label="In checkout", widget=YES_NO)
+
+    class Meta:
+        model = ShippingMethod
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("name__icontains",), value)
+
+    def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        code = value.strip().upper()
+        if not code:
+            return queryset
+        # Stored as "FR,DE,US": match a whole code, not a substring of another.
+        return queryset.filter(countries__regex=rf"(^|,){code[:2]}(,|$)")
+
+
+class ReturnPolicyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", label="Search", widget=SEARCH
+    )
+    is_free = django_filters.BooleanFilter(label="Free returns", widget=YES_NO)
+    active = django_filters.BooleanFilter(widget=YES_NO)
+
+    class Meta:
+        model = ReturnPolicy
+        fields: list[str] = []
+
+
+class CheckoutCountryFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="country", lookup_expr="iexact", label="Country code", widget=SEARCH
+    )
+    enabled = django_filters.BooleanFilter(widget=YES_NO)
+
+    class Meta:
+        model = CheckoutCountry
+        fields: list[str] = []
+
+
+class PromoCodeFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        field_name="code", lookup_expr="icontains", label="Search", widget=SEARCH
+    )
+    kind = django_filters.ChoiceFilter(choices=DiscountKind.choices)
+    applies_to = django_filters.ChoiceFilter(choices=AppliesTo.choices)
+    active = django_filters.BooleanFilter(widget=YES_NO)
+    channel = django_filters.ModelChoiceFilter(
+        field_name="channels", queryset=Channel.objects.order_by("name")
+    )
+
+    class Meta:
+        model = PromoCode
+        fields: list[str] = []
+
+
+class SupportReplyFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    topic = django_filters.MultipleChoiceFilter(choices=SupportTopic.choices, distinct=False)
+    active = django_filters.BooleanFilter(widget=YES_NO)
+
+    class Meta:
+        model = SupportReply
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return _search(queryset, ("title__icontains", "text__icontains"), value)

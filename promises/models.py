@@ -22,7 +22,7 @@ from promises.choices import (
     ShippingKind,
     SupportTopic,
 )
-from promises.querysets import ConflictQuerySet
+from promises.querysets import QUEUE_INDEX, STANDING, ConflictQuerySet
 from socialops.db import (
     CurrencyField,
     MoneyField,
@@ -247,6 +247,26 @@ class Conflict(models.Model):
         indexes = [
             models.Index(fields=["state", "severity"]),
             models.Index(fields=["campaign", "state"]),
+            # The ops queue (/conflicts/): its default order and its due-time order, over
+            # standing conflicts only, so a page of 50 out of 100,000 is an index scan.
+            models.Index(
+                *QUEUE_INDEX, F("id").asc(), condition=Q(state__in=STANDING), name="conflict_queue"
+            ),
+            models.Index(
+                F("due_at").asc(),
+                F("first_seen_at").asc(),
+                F("id").asc(),
+                condition=Q(state__in=STANDING),
+                name="conflict_queue_due",
+            ),
+            # Readiness and counts per campaign or channel read standing conflicts by
+            # campaign and severity: an index-only scan of this, not the wide table.
+            models.Index(
+                fields=["campaign", "severity"],
+                include=["id"],
+                condition=Q(state__in=STANDING),
+                name="conflict_standing_campaign",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from promises.choices import ConflictState, Readiness, Severity
 
 # Acknowledged conflicts still stand: someone has seen them, nobody has fixed them.
 STANDING = (ConflictState.OPEN, ConflictState.ACKNOWLEDGED)
+
+# The ops queue's order: blockers first, then warnings, then information; within a
+# severity, the due time (overdue first, then soonest; none last), then the oldest. The
+# conflict model indexes exactly these expressions for standing conflicts, so the queue's
+# first page is read off an index instead of sorting every standing conflict.
+SEVERITY_RANK = Case(
+    When(severity=Severity.BLOCKER, then=Value(0)),
+    When(severity=Severity.WARNING, then=Value(1)),
+    default=Value(2),
+    output_field=IntegerField(),
+)
+QUEUE_ORDER = (SEVERITY_RANK.asc(), F("due_at").asc(nulls_last=True), F("first_seen_at").asc())
+# The same, as the index stores it: PostgreSQL's ascending order already puts nulls last
+# (and SQLite refuses NULLS LAST in an index).
+QUEUE_INDEX = (SEVERITY_RANK.asc(), F("due_at").asc(), F("first_seen_at").asc())
 
 
 class ConflictQuerySet(models.QuerySet):

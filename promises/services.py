@@ -231,3 +231,29 @@ def note_fix(ids: Iterable[int], actor, note: str) -> int:
     if not note:
         raise ValidationError({"note": "Say what was fixed."})
     return _change(_locked(ids), actor, ConflictEventKind.NOTE, note, fix_note=note)
+
+
+@transaction.atomic
+def request_waiver(conflict_id: int, actor, reason: str) -> ConflictEvent:
+    """Record that someone (typically marketing) asks ops to waive a standing conflict.
+
+    A request changes nothing about the conflict: ops grant it by waiving, or not.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the conflict should be waived."})
+    conflict = next(iter(_locked([conflict_id])), None)
+    if conflict is None:
+        raise ValidationError("This conflict no longer exists.")
+    if conflict.state not in STANDING:
+        state = conflict.get_state_display().lower()
+        raise ValidationError({"reason": f"This conflict is {state}: nothing to waive."})
+    return ConflictEvent.objects.create(
+        conflict=conflict,
+        at=timezone.now(),
+        actor=actor,
+        kind=ConflictEventKind.WAIVER_REQUESTED,
+        from_state=conflict.state,
+        to_state=conflict.state,
+        note=reason,
+    )

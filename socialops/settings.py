@@ -234,6 +234,18 @@ STORAGES = {
     },
 }
 
+# --- Uploaded files (CSV imports) ----------------------------------------------------------
+# Import files are kept beside their job for its report and "Import for real". With a Celery
+# worker, the web process and the worker must share this directory (a volume in compose).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT") or BASE_DIR / "media")
+MEDIA_URL = "/media/"
+# The largest import file accepted by the upload page, in megabytes.
+IMPORTS_MAX_UPLOAD_MB = env_int("IMPORTS_MAX_UPLOAD_MB", 200, minimum=1)
+# Country given to a location an inventory import creates (the export names it, nothing more).
+IMPORTS_LOCATION_COUNTRY = env_str("IMPORTS_LOCATION_COUNTRY", "FR").upper()
+if len(IMPORTS_LOCATION_COUNTRY) != 2 or not IMPORTS_LOCATION_COUNTRY.isalpha():
+    raise ImproperlyConfigured("IMPORTS_LOCATION_COUNTRY must be an ISO 3166-1 alpha-2 code")
+
 # --- Security (checked by `manage.py check --deploy` when DEBUG is off) ---------------------
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

@@ -16,7 +16,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("socialops.api.urls")),
     path("", include("promises.urls")),
+    path("", include("catalog.urls")),
     path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),
     path("feeds/", include("campaigns.feeds.urls")),
     path("", include("insights.urls")),
+    path("imports/", include("socialops.importing.urls")),
+    path("", include("campaigns.urls")),
 ]

@@ -11,11 +11,16 @@ from django.views.decorators.http import require_GET
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from insights.kpis import Period, Scorecard, scorecard
-from promises.choices import ConflictState, Severity
+from promises.choices import Readiness, Severity
 from promises.models import Conflict
+from promises.querysets import annotate_readiness
 from socialops.health import probe_broker, probe_database
 from socialops.roles import Role, user_roles
 
+# Blocker messages shown per campaign on the marketing home; the campaign page has them all.
+HOME_BLOCKERS_PER_CAMPAIGN = 3
+# The ops panel lists this many blockers and overdue conflicts; the queue has the rest.
+HOME_ROWS = 8
 # The exec scorecard on the home page looks back this far.
 SCORECARD_DAYS = 30
 
@@ -38,54 +43,68 @@ def home(request: HttpRequest) -> HttpResponse:
     if Role.MARKETING in roles:
         context["my_campaigns"] = _campaigns_by_status(request.user)
     if Role.OPS in roles:
-        context["queue"] = _conflict_queue_summary()
+        context["queue"] = _conflict_queue_summary(request.user)
     if Role.EXEC in roles:
         context["scorecard"] = _channel_scorecard()
     return render(request, "home.html", context)
 
 
 def _campaigns_by_status(user) -> list[dict]:
-    campaigns = (
-        Campaign.objects.filter(owner=user)
-        .exclude(status=CampaignStatus.ENDED)
-        .select_related("channel")
-        .annotate(
-            open_blockers=Count(
-                "conflicts",
-                filter=Q(conflicts__state=ConflictState.OPEN, conflicts__severity=Severity.BLOCKER),
-            ),
-            open_warnings=Count(
-                "conflicts",
-                filter=Q(conflicts__state=ConflictState.OPEN, conflicts__severity=Severity.WARNING),
-            ),
-        )
-        .order_by("starts_at", "name")
+    """The user's current campaigns grouped by readiness, blocked first, each with what
+    blocks it (its first standing blockers' messages). Three queries, however many campaigns."""
+    campaigns = list(
+        annotate_readiness(
+            Campaign.objects.filter(owner=user)
+            .exclude(status=CampaignStatus.ENDED)
+            .select_related("channel")
+        ).order_by(F("starts_at").asc(nulls_last=True), "name", "pk")
     )
-    groups: dict[str, list[Campaign]] = {status: [] for status in CampaignStatus.values}
+    blocking: dict[int, list[Conflict]] = {c.pk: [] for c in campaigns}
+    blockers = (
+        Conflict.objects.blockers()
+        .filter(campaign__owner=user)
+        .exclude(campaign__status=CampaignStatus.ENDED)
+        .only("pk", "campaign_id", "rule_code", "message")
+        .order_by("campaign_id", "rule_code", "scope")
+    )
+    for conflict in blockers:
+        shown = blocking.setdefault(conflict.campaign_id, [])
+        if len(shown) < HOME_BLOCKERS_PER_CAMPAIGN:
+            shown.append(conflict)
+    groups: dict[str, list[Campaign]] = {readiness: [] for readiness in Readiness.values}
     for campaign in campaigns:
-        groups[campaign.status].append(campaign)
+        campaign.top_blockers = blocking.get(campaign.pk, [])
+        campaign.more_blockers = campaign.open_blockers - len(campaign.top_blockers)
+        groups[campaign.readiness].append(campaign)
+    order = [Readiness.BLOCKED, Readiness.AT_RISK, Readiness.READY]
     return [
-        {"status": status, "label": CampaignStatus(status).label, "campaigns": groups[status]}
-        for status in CampaignStatus.values
-        if groups[status]
+        {"readiness": r, "label": Readiness(r).label, "campaigns": groups[r]}
+        for r in order
+        if groups[r]
     ]
 
 
-def _conflict_queue_summary() -> dict:
+def _conflict_queue_summary(user) -> dict:
+    """The ops panel: counts of the standing queue, its blockers and what is overdue.
+
+    One aggregate for the counts (read off the state/severity index) and two short lists
+    in the queue's own order, so the panel agrees with /conflicts/.
+    """
+    from promises.querysets import QUEUE_ORDER
+
     now = timezone.now()
-    active = Conflict.objects.filter(state__in=[ConflictState.OPEN, ConflictState.ACKNOWLEDGED])
+    active = Conflict.objects.standing()
     counts = active.aggregate(
         blockers=Count("pk", filter=Q(severity=Severity.BLOCKER)),
         warnings=Count("pk", filter=Q(severity=Severity.WARNING)),
         overdue=Count("pk", filter=Q(due_at__lt=now)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        mine=Count("pk", filter=Q(assignee=user)),
     )
-    top = (
-        active.filter(severity=Severity.BLOCKER)
-        .select_related("campaign__channel", "sku")
-        .order_by(F("due_at").asc(nulls_last=True), "first_seen_at")[:10]
-    )
-    return {**counts, "top_blockers": list(top)}
+    rows = active.select_related("campaign__channel", "sku", "assignee")
+    top = rows.filter(severity=Severity.BLOCKER).order_by(*QUEUE_ORDER, "pk")[:HOME_ROWS]
+    overdue = rows.filter(due_at__lt=now).order_by("due_at", "pk")[:HOME_ROWS]
+    return {**counts, "top_blockers": list(top), "overdue_list": list(overdue), "now": now}
 
 
 def _channel_scorecard() -> Scorecard:

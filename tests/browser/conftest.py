@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import Client
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -85,7 +86,7 @@ def chromium() -> Iterator:
 
 
 @pytest.fixture
-def browse(chromium, live_server, client) -> Iterator[Callable]:
+def browse(chromium, live_server) -> Iterator[Callable]:
     """browse(user, viewport=...) -> a Playwright page logged in as `user` on the live server.
 
     The session cookie comes from Django's test client login, so each test spends its time
@@ -99,6 +100,9 @@ def browse(chromium, live_server, client) -> Iterator[Callable]:
         )
         context.set_default_timeout(10_000)
         if user is not None:
+            # A client of its own per user: logging a second user into one client would
+            # flush the first one's session.
+            client = Client()
             client.force_login(user)
             context.add_cookies(
                 [

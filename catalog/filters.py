@@ -1,0 +1,56 @@
+"""Filters for the catalog pages (SKU list)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from catalog.choices import ProductStatus
+from promises.filters import SEARCH, YES_NO
+
+# At or below this many units available to promise (and above zero), a SKU is low on stock.
+LOW_STOCK_UNITS = 10
+
+STOCK_CHOICES = [("out", "Out of stock"), ("low", f"Low (≤ {LOW_STOCK_UNITS})"), ("ok", "In stock")]
+
+
+class SKUFilter(django_filters.FilterSet):
+    """Filters over SKUs annotated with available to promise and `campaign_count`."""
+
+    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    status = django_filters.MultipleChoiceFilter(
+        field_name="product__status",
+        choices=ProductStatus.choices,
+        label="Product status",
+        distinct=False,
+    )
+    stock = django_filters.ChoiceFilter(
+        method="filter_stock", choices=STOCK_CHOICES, label="Available to promise"
+    )
+    promoted = django_filters.BooleanFilter(
+        method="filter_promoted", label="Promoted", widget=YES_NO
+    )
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(code__icontains=value) | Q(product__title__icontains=value) | Q(barcode=value)
+        )
+
+    def filter_stock(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "out":
+            return queryset.filter(available_to_promise__lte=0)
+        if value == "low":
+            return queryset.filter(
+                available_to_promise__gt=0, available_to_promise__lte=LOW_STOCK_UNITS
+            )
+        if value == "ok":
+            return queryset.filter(available_to_promise__gt=LOW_STOCK_UNITS)
+        return queryset
+
+    def filter_promoted(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        return queryset.filter(campaign_count__gt=0) if value else queryset.filter(campaign_count=0)

@@ -1,0 +1,179 @@
+"""Reading an uploaded CSV safely: encoding, delimiter, cell size limits, streamed rows.
+
+Everything that makes a whole file unreadable raises ImportAborted with a message a person
+can act on (and the line, where there is one); a row that is merely wrong is the importer's
+business. Rows are read through csv over a text wrapper, one record at a time, so memory does
+not grow with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from typing import BinaryIO
+
+from catalog.imports.aliases import ColumnMap
+from catalog.imports.result import ImportAborted
+
+# The largest cell we accept. Shopify descriptions run to tens of kilobytes; a megabyte in one
+# cell is a broken quote swallowing the rest of the file, not a product description.
+FIELD_SIZE_LIMIT = 1024 * 1024
+csv.field_size_limit(FIELD_SIZE_LIMIT)
+
+# Bytes looked at to decide the encoding and the delimiter.
+SNIFF_BYTES = 64 * 1024
+DELIMITERS = (",", ";", "\t", "|")
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# Share of control characters past which a "text" is binary data.
+BINARY_CONTROL_SHARE = 0.01
+# What surrogateescape makes of a byte the encoding cannot decode.
+UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
+
+
+def _decodes(sample: bytes, encoding: str) -> str | None:
+    decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
+    try:
+        # final=False: the sample may end in the middle of a multi-byte character.
+        return decoder.decode(sample, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _looks_binary(text: str) -> bool:
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    return controls > max(1, len(text) * BINARY_CONTROL_SHARE)
+
+
+class CsvSource:
+    """One CSV file, opened for streaming: its encoding, delimiter, header and column map."""
+
+    def __init__(
+        self,
+        binary: BinaryIO,
+        aliases: Mapping[str, Sequence[str]],
+        required: Sequence[str],
+        *,
+        header_check: Callable[[ColumnMap], None] | None = None,
+    ) -> None:
+        self.binary = binary
+        self.notices: list[str] = []
+        sample = binary.read(SNIFF_BYTES)
+        if not sample.strip():
+            raise ImportAborted("The file is empty.")
+        self.encoding, text = self._encoding(sample)
+        self.delimiter, self.columns = self._header(text, aliases, required)
+        if header_check is not None:
+            header_check(self.columns)
+
+    # --- File-level decisions ---------------------------------------------------------------
+
+    def _encoding(self, sample: bytes) -> tuple[str, str]:
+        if b"\x00" in sample:
+            raise ImportAborted(
+                "This is not a CSV file: it holds binary data (NUL bytes). "
+                "Export the sheet as CSV (UTF-8) and upload that."
+            )
+        text = _decodes(sample, "utf-8-sig")
+        encoding = "utf-8-sig"
+        if text is None:
+            text = _decodes(sample, "cp1252")
+            encoding = "cp1252"
+            if text is None:
+                raise ImportAborted(
+                    "The file is neither UTF-8 nor Windows-1252 text. "
+                    "Export the sheet as CSV (UTF-8) and upload that."
+                )
+            self.notices.append(
+                "The file is not UTF-8; it was read as Windows-1252 (Excel's default). "
+                "Check accented letters in the result, or export as CSV UTF-8."
+            )
+        if _looks_binary(text):
+            raise ImportAborted(
+                "This is not a CSV file: it is full of control characters (binary data). "
+                "Export the sheet as CSV (UTF-8) and upload that."
+            )
+        return encoding, text
+
+    def _header(
+        self, text: str, aliases: Mapping[str, Sequence[str]], required: Sequence[str]
+    ) -> tuple[str, ColumnMap]:
+        first_line = next(iter(io.StringIO(text, newline="")), "")
+        best: tuple[int, str, ColumnMap] | None = None
+        for delimiter in DELIMITERS:
+            header = next(csv.reader([first_line], delimiter=delimiter), [])
+            columns = ColumnMap(aliases, header)
+            score = len(columns.index)
+            if best is None or score > best[0]:
+                best = (score, delimiter, columns)
+        assert best is not None
+        score, delimiter, columns = best
+        if score == 0:
+            expected = ", ".join(aliases[f][0] for f in required)
+            raise ImportAborted(
+                f"No known column in the first line. Expected a header with {expected}; "
+                "is this the right kind of file, with its header row first?",
+                line=1,
+            )
+        if delimiter != ",":
+            self.notices.append(
+                f"Columns are separated by {DELIMITER_NAMES[delimiter]}s, not commas; "
+                "the file was read that way."
+            )
+        missing = columns.missing(required)
+        if missing:
+            names = "; ".join(" or ".join(f'"{a}"' for a in aliases[f]) for f in missing)
+            raise ImportAborted(f"Required column missing: {names}.", line=1)
+        return delimiter, columns
+
+    # --- Rows -------------------------------------------------------------------------------
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(line the record starts on, cells) for every data row; blank rows are skipped.
+
+        Reads from the start each time it is called, so a counting pass and an import pass
+        can share one source.
+        """
+        self.binary.seek(0)
+        # surrogateescape: an undecodable byte becomes a marker in its cell, so the error names
+        # the row it is on rather than the block of the file the decoder was reading ahead.
+        wrapper = io.TextIOWrapper(
+            self.binary, encoding=self.encoding, errors="surrogateescape", newline=""
+        )
+        reader = csv.reader(wrapper, delimiter=self.delimiter)
+        line = 1
+        try:
+            next(reader)  # the header, already read
+            line = reader.line_num + 1
+            for cells in reader:
+                if any(cell.strip() for cell in cells):
+                    if UNDECODABLE_RE.search("".join(cells)):
+                        raise UnicodeDecodeError(self.encoding, b"", 0, 1, "undecodable byte")
+                    yield line, cells
+                line = reader.line_num + 1
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise ImportAborted(
+                    f"a cell is larger than {FIELD_SIZE_LIMIT // 1024} KiB; usually a quote "
+                    "that is never closed, which swallows the rest of the file.",
+                    line=line,
+                ) from exc
+            raise ImportAborted(f"the CSV is malformed ({exc}).", line=line) from exc
+        except UnicodeDecodeError as exc:
+            raise ImportAborted(
+                f"bytes that are not valid {'UTF-8' if self.encoding == 'utf-8-sig' else 'text'}"
+                " (binary data, or a file saved in another encoding).",
+                line=line,
+            ) from exc
+        finally:
+            # Leave the underlying file open for the next pass.
+            wrapper.detach()
+
+    def count_rows(self) -> int:
+        """Read the whole file once: its size in rows, and any broken record, before writing."""
+        return sum(1 for _ in self.rows())
+
+    def cells_ok(self, cells: Sequence[str]) -> bool:
+        return len(cells) == len(self.columns.header)

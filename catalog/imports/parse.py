@@ -1,0 +1,120 @@
+"""Cell parsers: text in, a typed value out, or CellError naming what is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from socialops.db import MONEY_DIGITS, MONEY_PLACES
+
+CENT = Decimal(1).scaleb(-MONEY_PLACES)
+MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
+# "19,99": a decimal comma (European spreadsheets). "1,234" stays ambiguous and is refused.
+DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d{1,2}$")
+# What a spreadsheet makes of a long barcode: 3.65275E+11, the last digits gone for good.
+SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+TRUE = {"true", "yes", "y", "1", "t"}
+FALSE = {"false", "no", "n", "0", "f"}
+
+
+class CellError(ValueError):
+    """One cell cannot be used as it is."""
+
+
+def text(value: str, max_length: int) -> str:
+    if len(value) > max_length:
+        raise CellError(f"is {len(value)} characters long; at most {max_length} fit.")
+    return value
+
+
+def money(value: str) -> Decimal:
+    """A non-negative amount, rounded to the cent."""
+    raw = value.replace("\u00a0", "").replace(" ", "")
+    if DECIMAL_COMMA_RE.match(raw):
+        raw = raw.replace(",", ".")
+    try:
+        amount = Decimal(raw)
+    except InvalidOperation:
+        raise CellError(f"{value!r} is not an amount (write it like 19.99).") from None
+    if not amount.is_finite():
+        raise CellError(f"{value!r} is not an amount.")
+    if amount < 0:
+        raise CellError(f"{value} is negative.")
+    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount >= MONEY_MAX:
+        raise CellError(f"{value} is too large.")
+    return amount
+
+
+def optional_money(value: str) -> Decimal | None:
+    return money(value) if value else None
+
+
+def whole(value: str, *, allow_negative: bool = False) -> int:
+    """A whole number; "12.0" (a spreadsheet's float) is accepted as 12."""
+    try:
+        number = Decimal(value.replace(",", "").replace(" ", ""))
+    except InvalidOperation:
+        raise CellError(f"{value!r} is not a whole number.") from None
+    if not number.is_finite() or number != number.to_integral_value():
+        raise CellError(f"{value!r} is not a whole number.")
+    if number < 0 and not allow_negative:
+        raise CellError(f"{value} is negative.")
+    if abs(number) >= 2**62:
+        raise CellError(f"{value} is too large.")
+    return int(number)
+
+
+def boolean(value: str) -> bool:
+    folded = value.casefold()
+    if folded in TRUE:
+        return True
+    if folded in FALSE:
+        return False
+    raise CellError(f"{value!r} is neither true nor false.")
+
+
+def choice(value: str, choices: dict[str, str]) -> str:
+    """One of `choices` (spelling -> stored value), compared case-insensitively."""
+    found = choices.get(value.casefold())
+    if found is None:
+        raise CellError(f"{value!r} is not one of {', '.join(sorted(set(choices)))}.")
+    return found
+
+
+def barcode(value: str) -> str:
+    """The barcode as text, leading zeros kept; refused when a spreadsheet mangled it."""
+    if SCIENTIFIC_RE.match(value):
+        raise CellError(
+            f"{value!r} is a barcode a spreadsheet turned into a number in scientific notation; "
+            "its digits are lost. Format the column as text and export again."
+        )
+    return text(value, 64)
+
+
+def moment(value: str) -> datetime:
+    """An ISO 8601 date or date-time; a bare date is midnight in the project's time zone."""
+    try:
+        parsed = parse_datetime(value.replace(" ", "T", 1) if "T" not in value else value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        day = day_of(value)
+        parsed = datetime.combine(day, time.min)
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def day_of(value: str) -> date:
+    try:
+        parsed = parse_date(value)
+    except ValueError:
+        parsed = None
+    if parsed is None:
+        raise CellError(f"{value!r} is not a date (write it as YYYY-MM-DD).")
+    return parsed

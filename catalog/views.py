@@ -1,0 +1,147 @@
+"""Catalog pages: SKUs with what they can promise, and the stock ops keep up to date."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.views.generic import DetailView
+
+from campaigns.models import Campaign, CampaignItem
+from campaigns.querysets import annotate_available_to_promise, checked_q
+from catalog.filters import LOW_STOCK_UNITS, SKUFilter
+from catalog.forms import stock_formset
+from catalog.models import SKU
+from promises.choices import Readiness
+from promises.querysets import STANDING, annotate_readiness
+from socialops.listing import Column, ListPage, Sort, attr
+
+
+def skus_with_promises() -> QuerySet:
+    """SKUs with available, reserved, available to promise, and `campaign_count`: how many
+    checked campaigns promote each.
+
+    The count is a grouped subquery over campaign items (on the SKU-demand index), like the
+    reservations beside it, rather than a COUNT over a join: a join would GROUP BY every SKU
+    column and aggregate the whole catalog before the page is cut, while the subqueries are
+    evaluated for the 50 SKUs of the page only.
+    """
+    promoting = (
+        CampaignItem.objects.filter(checked_q("campaign__"), sku=OuterRef("pk"))
+        .order_by()
+        .values("sku")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return annotate_available_to_promise(
+        SKU.objects.select_related("product").annotate(
+            campaign_count=Coalesce(Subquery(promoting, output_field=IntegerField()), Value(0))
+        )
+    )
+
+
+class SKUList(ListPage):
+    """Every SKU with its available-to-promise stock and the campaigns promoting it."""
+
+    model = SKU
+    permission_required = "catalog.view_sku"
+    filterset_class = SKUFilter
+    template_name = "catalog/sku_list.html"
+    results_template_name = "catalog/_sku_results.html"
+    sorts = {
+        "code": Sort("SKU", ("code",)),
+        "product": Sort("Product", ("product__title", "code")),
+        "available": Sort("Available", ("available",)),
+        "reserved": Sort("Reserved", ("reserved",)),
+        "atp": Sort("Available to promise", ("available_to_promise",)),
+        "campaigns": Sort("Campaigns", ("campaign_count",)),
+    }
+    default_sort = "code"
+    csv_name = "skus"
+    csv_columns = [
+        Column("id", attr("pk")),
+        Column("sku", attr("code")),
+        Column("product", attr("product.title")),
+        Column("options", lambda s: " / ".join(o for o in (s.option1, s.option2, s.option3) if o)),
+        Column("product_status", attr("product.status")),
+        Column("price", attr("price")),
+        Column("currency", attr("currency")),
+        Column("available", attr("available")),
+        Column("reserved", attr("reserved")),
+        Column("safety_buffer", attr("safety_buffer")),
+        Column("available_to_promise", attr("available_to_promise")),
+        Column("campaigns", attr("campaign_count")),
+    ]
+
+    def get_base_queryset(self) -> QuerySet:
+        return skus_with_promises()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["low_stock"] = LOW_STOCK_UNITS
+        return context
+
+
+class SKUDetail(PermissionRequiredMixin, DetailView):
+    """One SKU: its stock per location (ops edit it) and the campaigns that promote it."""
+
+    permission_required = "catalog.view_sku"
+    raise_exception = True
+    template_name = "catalog/sku_detail.html"
+    context_object_name = "sku"
+
+    def get_queryset(self) -> QuerySet:
+        return skus_with_promises()
+
+    def can_edit(self) -> bool:
+        user = self.request.user
+        return user.has_perm("catalog.change_stocklevel") and user.has_perm(
+            "catalog.add_stocklevel"
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Save the stock levels; a change re-checks the campaigns promoting the SKU."""
+        self.object = self.get_object()
+        if not self.can_edit():
+            raise PermissionDenied
+        formset = stock_formset(data=request.POST, instance=self.object, prefix="stock")
+        if formset.is_valid():
+            with transaction.atomic():
+                saved = formset.save()
+            if saved:
+                messages.success(
+                    request,
+                    f"Saved stock at {len(saved)} location{'s' if len(saved) != 1 else ''}. "
+                    "Campaigns promoting this SKU are being re-checked.",
+                )
+            return redirect("catalog:sku-detail", pk=self.object.pk)
+        context = self.get_context_data(formset=formset)
+        return self.render_to_response(context, status=400)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        sku = self.object
+        items = CampaignItem.objects.filter(sku=sku).select_related("campaign", "campaign__channel")
+        campaigns = annotate_readiness(Campaign.objects.filter(pk__in=items.values("campaign")))
+        readiness = dict(campaigns.values_list("pk", "readiness"))
+        rows = []
+        for item in items.order_by("-campaign__starts_at"):
+            item.readiness = readiness.get(item.campaign_id, "")
+            item.readiness_label = Readiness(item.readiness).label if item.readiness else ""
+            rows.append(item)
+        context.update(
+            levels=list(sku.stock_levels.select_related("location").order_by("location__name")),
+            items=rows,
+            can_edit=self.can_edit(),
+            conflicts=sku.conflicts.filter(state__in=STANDING).select_related("campaign")[:20],
+        )
+        if context["can_edit"]:
+            context.setdefault("formset", stock_formset(instance=sku, prefix="stock"))
+        return context

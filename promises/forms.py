@@ -1,0 +1,326 @@
+"""Forms of the ops pages: conflict actions (one or many at once) and the promises.
+
+The conflict forms parse; `promises.services` decides (and says no with a ValidationError
+that the form turns into field-level messages). The promise forms check the models'
+constraints in `clean`, field by field, so a bad value is a message, never an IntegrityError.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from promises.models import (
+    CheckoutCountry,
+    Conflict,
+    PromoCode,
+    ReturnPolicy,
+    ShippingMethod,
+    ShippingOverride,
+    SupportReply,
+)
+from promises.services import (
+    MAX_WAIVER,
+    acknowledge_conflicts,
+    assign_conflicts,
+    note_fix,
+    request_waiver,
+    waive_conflicts,
+)
+
+DATETIME_LOCAL = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"]
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Waivers are short by design; the expiry the forms suggest is a week away.
+SUGGESTED_WAIVER = timedelta(days=7)
+
+
+def ops_users() -> QuerySet:
+    """People who may work conflicts: the ones a conflict can be assigned to."""
+    user_model = get_user_model()
+    return (
+        user_model._default_manager.with_perm("promises.change_conflict")
+        .filter(is_active=True)
+        .order_by(user_model.USERNAME_FIELD)
+    )
+
+
+class ConflictActionForm(forms.Form):
+    """One action on one or more conflicts: assign, acknowledge, waive, or a fix note."""
+
+    ASSIGN, ACKNOWLEDGE, WAIVE, NOTE = "assign", "acknowledge", "waive", "note"
+    ACTIONS = [
+        (ASSIGN, "Assign"),
+        (ACKNOWLEDGE, "Acknowledge"),
+        (WAIVE, "Waive"),
+        (NOTE, "Add a fix note"),
+    ]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.ModelMultipleChoiceField(
+        queryset=Conflict.objects.all(),
+        label="Conflicts",
+        error_messages={"required": "Select at least one conflict."},
+    )
+    assignee = forms.CharField(
+        required=False,
+        label="Assign to",
+        initial="me",
+        help_text='"me", a user, or blank to unassign.',
+        widget=forms.Select(),
+    )
+    reason = forms.CharField(
+        required=False, label="Waiver reason", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    until = forms.DateTimeField(
+        required=False,
+        label="Waived until",
+        help_text=f"At most {MAX_WAIVER.days} days ahead.",
+        widget=DATETIME_LOCAL,
+        input_formats=DATETIME_FORMATS,
+    )
+    note = forms.CharField(
+        required=False, label="Fix note", widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.assignable = list(ops_users())
+        choices = [("me", "Me"), ("", "Nobody (unassign)")]
+        choices += [(str(u.pk), u.get_username()) for u in self.assignable if u != user]
+        self.fields["assignee"].widget.choices = choices
+        self.fields["until"].initial = timezone.localtime() + SUGGESTED_WAIVER
+        self.fields["until"].widget.attrs["max"] = (timezone.localtime() + MAX_WAIVER).strftime(
+            "%Y-%m-%dT%H:%M"
+        )
+
+    def clean_assignee(self):
+        value = (self.cleaned_data.get("assignee") or "").strip()
+        if value == "me":
+            return self.user
+        if not value:
+            return None
+        for user in self.assignable:
+            if str(user.pk) == value:
+                return user
+        raise ValidationError("Choose someone who works conflicts.")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        action = data.get("action")
+        if action == self.WAIVE:
+            if not (data.get("reason") or "").strip():
+                self.add_error("reason", "A waiver needs a reason.")
+            until = data.get("until")
+            if until is None and "until" not in self.errors:
+                self.add_error("until", "A waiver needs an expiry.")
+            elif until is not None:
+                _check_expiry(self, until)
+        if action == self.NOTE and not (data.get("note") or "").strip():
+            self.add_error("note", "Say what was fixed.")
+        return data
+
+    def apply(self, actor) -> tuple[str, int]:
+        """Run the action through the services; returns (what was done, how many changed).
+
+        A ValidationError from a service lands on the form's fields.
+        """
+        data = self.cleaned_data
+        ids = [c.pk for c in data["ids"]]
+        action = data["action"]
+        try:
+            if action == self.ASSIGN:
+                who = data["assignee"]
+                done = f"assigned to {who.get_username() if who else 'nobody'}"
+                return done, assign_conflicts(ids, who, actor)
+            if action == self.ACKNOWLEDGE:
+                return "acknowledged", acknowledge_conflicts(ids, actor)
+            if action == self.WAIVE:
+                count = waive_conflicts(ids, actor, reason=data["reason"], until=data["until"])
+                return "waived", count
+            return "noted", note_fix(ids, actor, data["note"])
+        except ValidationError as error:
+            self._add_service_errors(error)
+            raise
+
+    def _add_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+def _check_expiry(form: forms.Form, until: datetime) -> None:
+    now = timezone.now()
+    if until <= now:
+        form.add_error("until", "A waiver needs an expiry in the future.")
+    elif until - now > MAX_WAIVER:
+        form.add_error("until", f"A waiver may last {MAX_WAIVER.days} days at most.")
+
+
+class WaiverRequestForm(forms.Form):
+    """Marketing asks ops to waive a conflict, saying why."""
+
+    reason = forms.CharField(
+        label="Why should ops waive it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the conflict should be waived."},
+    )
+
+    def save(self, conflict: Conflict, actor) -> None:
+        try:
+            request_waiver(conflict.pk, actor, self.cleaned_data["reason"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    self.add_error(field if field in self.fields else None, errors)
+            else:
+                self.add_error(None, error)
+            raise
+
+
+# --- Promises ----------------------------------------------------------------------------
+
+
+class PromiseForm(forms.ModelForm):
+    """A model form that puts constraint messages on the fields they concern."""
+
+    def non_negative(self, *names: str) -> None:
+        for name in names:
+            value = self.cleaned_data.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, "Cannot be negative.")
+
+
+class ShippingMethodForm(PromiseForm):
+    class Meta:
+        model = ShippingMethod
+        fields = [
+            "name",
+            "kind",
+            "countries",
+            "min_days",
+            "max_days",
+            "price",
+            "currency",
+            "free_shipping_threshold",
+            "enabled_in_checkout",
+        ]
+        widgets = {"countries": forms.SelectMultiple(attrs={"size": 8})}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        low, high = data.get("min_days"), data.get("max_days")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_days", "The slowest delivery cannot be faster than the fastest.")
+        return data
+
+
+class ShippingOverrideForm(PromiseForm):
+    class Meta:
+        model = ShippingOverride
+        fields = ["label", "starts_on", "ends_on", "extra_days"]
+        widgets = {"starts_on": DATE_INPUT, "ends_on": DATE_INPUT}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("starts_on"), data.get("ends_on")
+        if start and end and end < start:
+            self.add_error("ends_on", "The override cannot end before it starts.")
+        return data
+
+
+class ReturnPolicyForm(PromiseForm):
+    excluded_categories = forms.CharField(
+        required=False,
+        help_text="Product categories not returnable under this policy, comma-separated.",
+    )
+
+    class Meta:
+        model = ReturnPolicy
+        fields = ["name", "window_days", "is_free", "countries", "excluded_categories", "active"]
+        widgets = {"countries": forms.SelectMultiple(attrs={"size": 8})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["excluded_categories"] = ", ".join(self.instance.excluded_categories or [])
+
+    def clean_excluded_categories(self) -> list[str]:
+        raw = self.cleaned_data.get("excluded_categories") or ""
+        return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+class CheckoutCountryForm(PromiseForm):
+    class Meta:
+        model = CheckoutCountry
+        fields = ["country", "enabled"]
+
+
+class PromoCodeForm(PromiseForm):
+    class Meta:
+        model = PromoCode
+        fields = [
+            "code",
+            "kind",
+            "value",
+            "currency",
+            "starts_at",
+            "ends_at",
+            "active",
+            "usage_limit",
+            "usage_count",
+            "applies_to",
+            "products",
+            "skus",
+            "channels",
+        ]
+        widgets = {
+            "starts_at": DATETIME_LOCAL,
+            "ends_at": DATETIME_LOCAL,
+            "products": forms.SelectMultiple(attrs={"size": 6}),
+            "skus": forms.SelectMultiple(attrs={"size": 6}),
+            "channels": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+        self.fields["skus"].queryset = self.fields["skus"].queryset.select_related("product")
+
+    def clean_code(self) -> str:
+        code = (self.cleaned_data.get("code") or "").strip()
+        # Checkout matches codes case-insensitively (the unique constraint is on UPPER(code)).
+        clash = PromoCode.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
+        if code and clash.exists():
+            raise ValidationError(f"A code {clash.first().code} already exists.")
+        return code
+
+    def clean(self) -> dict:
+        data = super().clean()
+        value, kind = data.get("value"), data.get("kind")
+        if value is not None and value <= 0:
+            self.add_error("value", "A discount must be more than zero.")
+        elif value is not None and kind == "percentage" and value > 100:
+            self.add_error("value", "A percentage cannot exceed 100.")
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end < start:
+            self.add_error("ends_at", "The code cannot end before it starts.")
+        self.non_negative("usage_limit", "usage_count")
+        return data
+
+
+class SupportReplyForm(PromiseForm):
+    class Meta:
+        model = SupportReply
+        fields = ["topic", "title", "text", "stated_delivery_days", "stated_return_days", "active"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}

@@ -1,0 +1,1 @@
+"""CSV import jobs: upload, run in the background, follow progress, read the report."""

@@ -1,0 +1,38 @@
+"""The upload form: which import, which file, and how (dry run, all or nothing)."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django import forms
+from django.conf import settings
+
+from socialops.models import ImportKind
+
+ACCEPTED_SUFFIXES = {".csv", ".tsv", ".txt"}
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="What the file holds")
+    file = forms.FileField(label="CSV file", allow_empty_file=False)
+    dry_run = forms.BooleanField(
+        label="Dry run: show what would change, write nothing",
+        required=False,
+        initial=True,
+    )
+    atomic = forms.BooleanField(
+        label="All or nothing: if any row is refused, import none", required=False
+    )
+
+    def __init__(self, *args, kinds: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, ImportKind(k).label) for k in kinds]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
+            raise forms.ValidationError("Upload a CSV file (.csv, .tsv or .txt).")
+        limit = settings.IMPORTS_MAX_UPLOAD_MB
+        if upload.size > limit * 1024 * 1024:
+            raise forms.ValidationError(f"The file is larger than {limit} MB.")
+        return upload

@@ -1,0 +1,156 @@
+"""Starting and running import jobs; the page, the task and the commands share these."""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.imports.inventory import InventoryImporter
+from catalog.imports.products import ProductImporter
+from catalog.imports.result import ImportResult
+from catalog.imports.runner import Importer, run_import
+from insights.imports import INSIGHTS_IMPORTERS
+from socialops.models import ImportJob, ImportKind, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+IMPORTERS: dict[str, type[Importer]] = {
+    ImportKind.PRODUCTS: ProductImporter,
+    ImportKind.INVENTORY: InventoryImporter,
+    **INSIGHTS_IMPORTERS,
+}
+
+# What a user needs to run each kind of import: writing what it writes. Orders, metrics and
+# survey answers are written by admins only (socialops/roles.py); ops import the catalog.
+KIND_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    ImportKind.PRODUCTS: (
+        "catalog.add_product",
+        "catalog.change_product",
+        "catalog.add_sku",
+        "catalog.change_sku",
+    ),
+    ImportKind.INVENTORY: (
+        "catalog.add_stocklevel",
+        "catalog.change_stocklevel",
+        "catalog.delete_stocklevel",
+        "catalog.add_location",
+    ),
+    ImportKind.ORDERS: ("insights.add_order", "insights.change_order"),
+    ImportKind.METRICS: ("insights.add_channelmetric", "insights.change_channelmetric"),
+    ImportKind.SURVEY: ("insights.add_surveyresponse", "insights.change_surveyresponse"),
+}
+
+# Progress lives in the cache while a job runs: a dry run or an --atomic import holds its
+# writes in one transaction, so the job row's progress would be invisible until the end.
+PROGRESS_TTL = 24 * 3600
+
+
+def kinds_for(user) -> list[str]:
+    """The import kinds `user` may run, in menu order."""
+    return [kind for kind in ImportKind.values if user.has_perms(KIND_PERMISSIONS[kind])]
+
+
+def progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+def live_progress(job: ImportJob) -> ImportJob:
+    """The job with the rows processed so far, while it runs."""
+    if job.status == ImportStatus.RUNNING:
+        seen = cache.get(progress_key(job.pk))
+        if seen:
+            job.rows_processed, job.rows_total = seen
+    return job
+
+
+def start_import(
+    *,
+    kind: str,
+    user,
+    upload: UploadedFile | None = None,
+    dry_run: bool = False,
+    atomic: bool = False,
+    rerun_of: ImportJob | None = None,
+) -> ImportJob:
+    """Record a job for an uploaded file (or a dry run's file) and queue it once committed."""
+    from socialops.tasks import run_import_job
+
+    job = ImportJob(
+        kind=kind,
+        dry_run=dry_run,
+        atomic=atomic,
+        created_by=user if user is not None and user.is_authenticated else None,
+        rerun_of=rerun_of,
+    )
+    if rerun_of is not None:
+        job.file.name = rerun_of.file.name
+        job.original_name = rerun_of.original_name
+    else:
+        assert upload is not None
+        job.original_name = upload.name[:255]
+        job.file.save(upload.name, upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def import_for_real(dry_run: ImportJob, user) -> ImportJob:
+    """Run a finished dry run's file again, writing this time."""
+    return start_import(
+        kind=dry_run.kind, user=user, atomic=dry_run.atomic, rerun_of=dry_run, dry_run=False
+    )
+
+
+def run_job(job_id: int) -> dict:
+    """Run one queued job to the end; a broken file or a crash marks it failed, never hangs."""
+    job = ImportJob.objects.get(pk=job_id)
+    if job.is_finished:
+        return {"job": job.pk, "status": job.status}  # a redelivered task
+    job.status = ImportStatus.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+
+    def progress(result: ImportResult) -> None:
+        cache.set(progress_key(job.pk), (result.rows_processed, result.rows_total), PROGRESS_TTL)
+
+    try:
+        with open(job.file.path, "rb") as binary:
+            result = run_import(
+                IMPORTERS[job.kind],
+                binary,
+                dry_run=job.dry_run,
+                atomic=job.atomic,
+                progress=progress,
+            )
+    except OSError as exc:
+        result = ImportResult(fatal=f"The uploaded file cannot be read: {exc.strerror}.")
+    except Exception:
+        logger.exception("Import job %s crashed", job.pk)
+        result = ImportResult(fatal="The import stopped on an internal error; it is logged.")
+    finish_job(job, result)
+    cache.delete(progress_key(job.pk))
+    return {"job": job.pk, "status": job.status, "refused": job.refused}
+
+
+def finish_job(job: ImportJob, result: ImportResult) -> None:
+    job.rows_total = result.rows_total
+    job.rows_processed = result.rows_processed
+    job.created = result.created
+    job.updated = result.updated
+    job.unchanged = result.unchanged
+    job.refused = result.refused
+    job.counts = result.counts
+    job.errors = [error.as_dict() for error in result.errors]
+    job.errors_total = result.errors_total
+    job.notices = result.notices
+    job.sample = result.sample
+    job.message = result.fatal
+    job.rolled_back = result.rolled_back
+    failed = bool(result.fatal) or (job.atomic and not job.dry_run and result.refused > 0)
+    job.status = ImportStatus.FAILED if failed else ImportStatus.SUCCEEDED
+    job.finished_at = timezone.now()
+    job.save()
