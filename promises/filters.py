@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
@@ -175,8 +177,11 @@ class ShippingMethodFilter(django_filters.FilterSet):
         code = value.strip().upper()
         if not code:
             return queryset
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            # Not a country code (and never a pattern: "((" would break the regex).
+            return queryset.none()
         # Stored as "FR,DE,US": match a whole code, not a substring of another.
-        return queryset.filter(countries__regex=rf"(^|,){code[:2]}(,|$)")
+        return queryset.filter(countries__regex=rf"(^|,){code}(,|$)")
 
 
 class ReturnPolicyFilter(django_filters.FilterSet):

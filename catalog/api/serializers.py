@@ -44,6 +44,9 @@ class SKUSerializer(DomainSerializer):
     available_to_promise = serializers.IntegerField(
         read_only=True, help_text="Available - reserved - safety buffer, never below zero."
     )
+    campaign_count = serializers.IntegerField(
+        read_only=True, help_text="Campaigns the checks follow that promote this SKU."
+    )
 
     class Meta:
         model = SKU
@@ -67,6 +70,7 @@ class SKUSerializer(DomainSerializer):
             "available",
             "reserved",
             "available_to_promise",
+            "campaign_count",
             "created_at",
             "updated_at",
         ]

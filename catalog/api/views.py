@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from campaigns.querysets import annotate_available_to_promise
 from catalog.api.serializers import (
     LocationSerializer,
     ProductSerializer,
     SKUSerializer,
     StockLevelSerializer,
 )
-from catalog.models import SKU, Location, Product, StockLevel
+from catalog.filters import SKUFilter
+from catalog.models import Location, Product, StockLevel
+from catalog.views import skus_with_promises
 from socialops.api.viewsets import DomainViewSet
 
 
@@ -22,14 +23,22 @@ class ProductViewSet(DomainViewSet):
 
 
 class SKUViewSet(DomainViewSet):
-    queryset = SKU.objects.all()
+    """SKUs with available to promise, read and filtered as the SKU page does."""
+
     serializer_class = SKUSerializer
-    filterset_fields = ["product", "inventory_policy", "currency", "product__status"]
+    filterset_class = SKUFilter
     search_fields = ["code", "barcode", "product__title", "product__handle"]
-    ordering_fields = ["code", "price", "available_to_promise", "updated_at", "id"]
+    ordering_fields = [
+        "code",
+        "price",
+        "available_to_promise",
+        "campaign_count",
+        "updated_at",
+        "id",
+    ]
 
     def get_queryset(self):
-        return annotate_available_to_promise(SKU.objects.all())
+        return skus_with_promises()
 
 
 class LocationViewSet(DomainViewSet):

@@ -247,6 +247,10 @@ class WaiveSerializer(serializers.Serializer):
     until = serializers.DateTimeField(help_text="When the waiver lapses: 30 days at most.")
 
 
+class WaiverRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="Why the conflict should be waived.")
+
+
 class FixNoteSerializer(serializers.Serializer):
     note = serializers.CharField(allow_blank=True, help_text="What was fixed.")
 

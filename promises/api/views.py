@@ -6,14 +6,12 @@ admin call, so every change lands in the conflict's history.
 
 from __future__ import annotations
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from campaigns.models import Channel
 from promises import services
 from promises.api.serializers import (
     AssignSerializer,
@@ -34,11 +32,20 @@ from promises.api.serializers import (
     ShippingMethodSerializer,
     ShippingOverrideSerializer,
     SupportReplySerializer,
+    WaiverRequestSerializer,
     WaiveSerializer,
 )
 from promises.checks.engine import run_checks
 from promises.choices import CheckTrigger, ConflictState
-from promises.filters import CheckRunFilter, ConflictFilter
+from promises.filters import (
+    CheckoutCountryFilter,
+    CheckRunFilter,
+    ConflictFilter,
+    PromoCodeFilter,
+    ReturnPolicyFilter,
+    ShippingMethodFilter,
+    SupportReplyFilter,
+)
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -59,7 +66,7 @@ CHANGE_CONFLICT = ["promises.change_conflict"]
 class ShippingMethodViewSet(DomainViewSet):
     queryset = ShippingMethod.objects.all()
     serializer_class = ShippingMethodSerializer
-    filterset_fields = ["kind", "enabled_in_checkout", "currency"]
+    filterset_class = ShippingMethodFilter
     search_fields = ["name"]
     ordering_fields = ["name", "max_days", "price", "id"]
 
@@ -75,7 +82,7 @@ class ShippingOverrideViewSet(DomainViewSet):
 class ReturnPolicyViewSet(DomainViewSet):
     queryset = ReturnPolicy.objects.all()
     serializer_class = ReturnPolicySerializer
-    filterset_fields = ["is_free", "active"]
+    filterset_class = ReturnPolicyFilter
     search_fields = ["name"]
     ordering_fields = ["name", "window_days", "id"]
 
@@ -83,20 +90,8 @@ class ReturnPolicyViewSet(DomainViewSet):
 class CheckoutCountryViewSet(DomainViewSet):
     queryset = CheckoutCountry.objects.all()
     serializer_class = CheckoutCountrySerializer
-    filterset_fields = ["enabled"]
+    filterset_class = CheckoutCountryFilter
     ordering_fields = ["country", "id"]
-
-
-class PromoCodeFilter(django_filters.FilterSet):
-    # One channel at a time: a multiple-choice filter on ids runs an IN query that SQLite
-    # cannot bind past 64 bits, where a single id is checked against the column's range.
-    channel = django_filters.ModelChoiceFilter(
-        field_name="channels", queryset=Channel.objects.all(), label="Channel"
-    )
-
-    class Meta:
-        model = PromoCode
-        fields = ["kind", "active", "applies_to"]
 
 
 class PromoCodeViewSet(DomainViewSet):
@@ -110,7 +105,7 @@ class PromoCodeViewSet(DomainViewSet):
 class SupportReplyViewSet(DomainViewSet):
     queryset = SupportReply.objects.all()
     serializer_class = SupportReplySerializer
-    filterset_fields = ["topic", "active"]
+    filterset_class = SupportReplyFilter
     search_fields = ["title", "text"]
     ordering_fields = ["topic", "title", "id"]
 
@@ -154,7 +149,11 @@ class ConflictViewSet(ReadOnlyViewSet):
             "waive_many",
         ),
         CHANGE_CONFLICT,
-    )
+    ) | {
+        # Marketing asks from the campaign it plans; as the conflict page, this needs the
+        # right to change campaigns, not conflicts.
+        "request_waiver": ["campaigns.change_campaign"],
+    }
 
     def get_queryset(self) -> QuerySet:
         conflicts = Conflict.objects.select_related("campaign", "sku", "assignee")
@@ -201,6 +200,18 @@ class ConflictViewSet(ReadOnlyViewSet):
         services.waive_conflicts(
             [conflict.pk], request.user, reason=data["reason"], until=data["until"]
         )
+        return self._answer(conflict)
+
+    @extend_schema(request=WaiverRequestSerializer, responses=ConflictDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="request-waiver")
+    def request_waiver(self, request: Request, pk: str) -> Response:
+        """Ask ops to waive a standing conflict, saying why (marketing, from a campaign).
+
+        The request is an event in the conflict's history; ops grant it by waiving.
+        """
+        conflict = self.get_object()
+        data = self._valid(WaiverRequestSerializer, request)
+        services.request_waiver(conflict.pk, request.user, data["reason"])
         return self._answer(conflict)
 
     @extend_schema(request=FixNoteSerializer, responses=ResolveResultSerializer)

@@ -151,3 +151,24 @@ def test_rule_settings_name_real_rules_once(api, admin_user):
 )
 def test_ids_past_64_bits_are_answered_not_crashed_on(api, exec_user, query):
     assert api(exec_user).get(query).status_code in (200, 400, 404)
+
+
+def test_promise_lists_use_the_pages_filters(api, exec_user):
+    from tests.factories import ShippingMethodFactory
+
+    fr = ShippingMethodFactory(countries=["FR", "DE"])
+    ShippingMethodFactory(countries=["ES"])
+    client = api(exec_user)
+    assert [m["id"] for m in client.get("/api/shipping-methods/?country=de").json()["results"]] == [
+        fr.pk
+    ]
+    assert client.get("/api/shipping-methods/?country=((").json()["results"] == []
+
+
+def test_skus_filter_on_available_to_promise_as_the_sku_page(api, world, exec_user):
+    SKUFactory()  # nothing in stock
+    client = api(exec_user)
+    out = client.get("/api/skus/?stock=out").json()["results"]
+    assert world.sku.pk not in [s["id"] for s in out]
+    promoted = client.get("/api/skus/?promoted=true").json()["results"]
+    assert [(s["id"], s["campaign_count"]) for s in promoted] == [(world.sku.pk, 1)]

@@ -158,3 +158,25 @@ def test_history_is_readable_on_its_own(api, stock_out, ops_user, exec_user):
 def test_odd_filter_values_are_answered_not_crashed_on(api, ops_user, value):
     response = api(ops_user).get("/api/conflicts/", {"assignee": value})
     assert response.status_code in (200, 400)
+
+
+@pytest.mark.parametrize(("who", "code"), [("marketing", 200), ("ops", 403), ("exec", 403)])
+def test_marketing_asks_ops_for_a_waiver(api, stock_out, cast, who, code):
+    response = api(cast[who]).post(
+        f"/api/conflicts/{stock_out.pk}/request-waiver/",
+        {"reason": "The restock lands on launch day"},
+        format="json",
+    )
+    assert response.status_code == code
+    if code == 200:
+        body = response.json()
+        assert body["state"] == "open"  # a request changes nothing until ops waive
+        assert body["events"][-1]["kind"] == "waiver_requested"
+
+
+def test_a_waiver_request_needs_a_reason(api, stock_out, marketing_user):
+    response = api(marketing_user).post(
+        f"/api/conflicts/{stock_out.pk}/request-waiver/", {"reason": ""}, format="json"
+    )
+    assert response.status_code == 400
+    assert "reason" in response.json()["errors"]
