@@ -46,8 +46,10 @@ INSTALLED_APPS = [
     "django_countries",
     "django_htmx",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "socialops",
     "catalog",
     "campaigns",
@@ -161,11 +163,53 @@ LOGOUT_REDIRECT_URL = "login"
 # Every page needs a login (LoginRequiredMiddleware); the few public views are marked
 # @login_not_required and guard themselves where they expose data.
 
+# --- REST API (/api/) -----------------------------------------------------------------------
+# Token first: a client without credentials gets 401 with `WWW-Authenticate: Token`, not 403.
+# Session auth serves the docs page and scripts in the browser, with CSRF as the pages.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["socialops.api.permissions.RolePermissions"],
+    "DEFAULT_PAGINATION_CLASS": "socialops.api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "socialops.api.errors.ApiSchema",
+    "EXCEPTION_HANDLER": "socialops.api.errors.exception_handler",
+    # JSON in: one request format to document, validate and fuzz.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # `?format=` is the campaign format filter (as on the campaigns page), not a renderer
+    # switch: clients choose JSON or the schema's YAML with the Accept header.
+    "URL_FORMAT_OVERRIDE": None,
+}
+# OpenAPI 3 schema at /api/schema/, Swagger UI at /api/docs/ served from our static files
+# (the sidecar package), never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SocialOps API",
+    "DESCRIPTION": (
+        "Every resource of SocialOps and every action of its pages. Authenticate with "
+        "`Authorization: Token <key>` (POST /api/auth/token/) or a session. Errors answer "
+        '`{"detail", "code", "errors"}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CountryEnum": "django_countries.countries",
+        "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
+        "ProductStatusEnum": "catalog.choices.ProductStatus",
+        "CheckRunStatusEnum": "promises.choices.CheckRunStatus",
+        "ConflictStateEnum": "promises.choices.ConflictState",
+    },
 }
 
 # --- Internationalisation -------------------------------------------------------------------

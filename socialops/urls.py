@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("api/", include("socialops.api.urls")),
     path("", include("promises.urls")),
     path("", include("catalog.urls")),
     path("webhooks/shopify/", shopify_webhook, name="shopify-webhook"),

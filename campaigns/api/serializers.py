@@ -1,0 +1,181 @@
+"""Serializers of what marketing announces: channels, creators, campaigns, items, claims."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from campaigns.choices import CampaignStatus, ClaimSource, Surface
+from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from promises.api.serializers import CheckRunSerializer, ConflictSerializer
+from promises.choices import Readiness
+from socialops.api.serializers import DomainSerializer
+
+
+class ChannelSerializer(DomainSerializer):
+    surfaces = serializers.ListField(
+        child=serializers.ChoiceField(choices=Surface.choices), required=False
+    )
+    governance_gaps = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text="Governance items not written down, in plain words.",
+    )
+
+    class Meta:
+        model = Channel
+        # The feed token is a secret of the feed URLs, not channel data: never listed.
+        fields = [
+            "id",
+            "name",
+            "network",
+            "surfaces",
+            "native_checkout_countries",
+            "native_checkout_fee_rate",
+            "calendar_owner",
+            "creative_budget_monthly",
+            "currency",
+            "catalog_sync",
+            "catalog_feed_url",
+            "last_catalog_sync_at",
+            "catalog_sync_max_age_hours",
+            "response_time_commitment_hours",
+            "conversion_definition",
+            "attribution_window_days",
+            "pixel_configured",
+            "consent_configured",
+            "governance_gaps",
+            "updated_at",
+        ]
+
+
+class CreatorSerializer(DomainSerializer):
+    class Meta:
+        model = Creator
+        fields = [
+            "id",
+            "handle",
+            "network",
+            "commission_rate",
+            "promo_code",
+            "disclosure_required",
+        ]
+
+
+class CampaignItemSerializer(DomainSerializer):
+    sku_code = serializers.CharField(source="sku.code", read_only=True)
+
+    class Meta:
+        model = CampaignItem
+        fields = [
+            "id",
+            "campaign",
+            "sku",
+            "sku_code",
+            "announced_price",
+            "currency",
+            "expected_units",
+            "reserved_units",
+            "preorder_message",
+        ]
+
+
+class CampaignClaimSerializer(DomainSerializer):
+    """A claim entered by hand. Claims extracted from the copy follow the copy: change the
+    caption or script to change them."""
+
+    class Meta:
+        model = CampaignClaim
+        fields = [
+            "id",
+            "campaign",
+            "kind",
+            "source",
+            "text",
+            "days",
+            "is_free",
+            "shipping_option",
+            "amount",
+            "currency",
+            "code",
+            "date",
+        ]
+        read_only_fields = ["source"]
+
+    def validate(self, attrs: dict) -> dict:
+        if self.instance is not None and self.instance.source == ClaimSource.EXTRACTED:
+            raise serializers.ValidationError(
+                "This claim was read from the campaign's copy; edit the caption or script."
+            )
+        return super().validate(attrs)
+
+
+class CampaignSerializer(DomainSerializer):
+    """A campaign with its readiness. Its status changes only through the `status` action,
+    which refuses to schedule a blocked campaign."""
+
+    readiness = serializers.ChoiceField(choices=Readiness.choices, read_only=True)
+    open_blockers = serializers.IntegerField(read_only=True)
+    open_warnings = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id",
+            "channel",
+            "name",
+            "owner",
+            "objective",
+            "format",
+            "status",
+            "readiness",
+            "open_blockers",
+            "open_warnings",
+            "starts_at",
+            "ends_at",
+            "target_countries",
+            "checkout_path",
+            "budget",
+            "currency",
+            "cites_stock",
+            "cites_customer_service",
+            "cites_margin",
+            "stop_min_roas",
+            "stop_max_cpa",
+            "qualified_basket_threshold",
+            "creator",
+            "is_paid_partnership",
+            "disclosure",
+            "promo_code",
+            "caption",
+            "script",
+            "went_live_ready",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "went_live_ready"]
+
+
+class CampaignDetailSerializer(CampaignSerializer):
+    """A campaign with its items, its claims (entered and read from the copy), and its
+    unresolved conflicts with their evidence."""
+
+    items = CampaignItemSerializer(many=True, read_only=True)
+    claims = CampaignClaimSerializer(many=True, read_only=True)
+    conflicts = ConflictSerializer(
+        many=True,
+        read_only=True,
+        source="unresolved_conflicts",
+        help_text="Open, acknowledged and waived conflicts, blockers first.",
+    )
+
+    class Meta(CampaignSerializer.Meta):
+        fields = [*CampaignSerializer.Meta.fields, "items", "claims", "conflicts"]
+
+
+class StatusChangeSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=CampaignStatus.choices)
+
+
+class CheckResultSerializer(serializers.Serializer):
+    check_run = CheckRunSerializer()
+    campaign = CampaignDetailSerializer()
