@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 # How far (in characters) a number may sit from the delivery or returns word it qualifies.
@@ -70,7 +70,7 @@ _PRICE = re.compile(
 _NAME_AFTER = re.compile(r"^\s?[A-ZÀ-Ý][\w'-]*")
 
 _CODE = re.compile(
-    r"\b(?:promo[\s-]?code|discount code|coupon(?: code)?|code(?: promo)?)\s*[:=]?\s*"
+    r"\b(?i:promo[\s-]?code|discount code|coupon(?: code)?|code(?: promo)?)\s*[:=]?\s*"
     r"[\"'«“]?\s*(?P<code>[A-Za-z0-9][A-Za-z0-9_-]{2,31})\b",
 )
 _NOT_CODES = frozenset({"promo", "code", "the", "le", "du", "de", "at", "and", "et", "with"})
@@ -93,8 +93,13 @@ class _Found:
     claims: list[ExtractedClaim] = field(default_factory=list)
 
     def add(self, claim: ExtractedClaim) -> None:
-        if claim not in self.claims:
+        # The same promise told twice ("Code SUMMER20" ... "code SUMMER20") is one claim.
+        if not any(_same(claim, known) for known in self.claims):
             self.claims.append(claim)
+
+
+def _same(a: ExtractedClaim, b: ExtractedClaim) -> bool:
+    return replace(a, text=a.text.casefold()) == replace(b, text=b.text.casefold())
 
 
 def extract_claims(*texts: str) -> list[ExtractedClaim]:
@@ -137,7 +142,20 @@ def _near(pattern: re.Pattern, sentence: str, start: int, end: int) -> bool:
 
 
 def _about(sentence: str, start: int, end: int) -> str | None:
-    """Whether a number is about delivery or returns: whichever word is closer."""
+    """Whether a number is about delivery or returns.
+
+    The word in the number's own clause wins ("Livraison en 48h, retours 30 jours": 48h is
+    about delivery although "retours" is nearer); with none there, whichever is closer in
+    the sentence ("Free returns, 30 days to change your mind").
+    """
+    clause_start = max((sentence.rfind(mark, 0, start) for mark in ",;"), default=-1) + 1
+    ends = [i for i in (sentence.find(mark, end) for mark in ",;") if i != -1]
+    clause = sentence[clause_start : min(ends) if ends else len(sentence)]
+    verdict = _closer(clause, start - clause_start, end - clause_start)
+    return verdict if verdict is not None else _closer(sentence, start, end)
+
+
+def _closer(sentence: str, start: int, end: int) -> str | None:
     delivery = _distance(_DELIVERY, sentence, start, end)
     returns = _distance(_RETURN, sentence, start, end)
     if delivery is None and returns is None:

@@ -103,3 +103,23 @@ def test_the_claim_keeps_the_words_it_came_from():
     [claim] = extract_claims("Tout est livré en 48h chrono")
     assert claim.text == "48h"
     assert claim.days == 2
+
+
+@pytest.mark.parametrize(
+    ("copy", "expected"),
+    [
+        # The number's own clause decides, although "retours" is the nearer word.
+        ("Livraison en 48h, retours 30 jours", [("delivery", 2), ("returns", 30)]),
+        ("Retours 30 jours, livraison 48h", [("delivery", 2), ("returns", 30)]),
+        # No keyword in the clause: the nearest one in the sentence.
+        ("Free returns, 30 days to change your mind", [("returns", 30)]),
+    ],
+)
+def test_delivery_and_returns_in_one_sentence_keep_their_own_numbers(copy, expected):
+    found = sorted((c.kind, c.days) for c in extract_claims(copy))
+    assert found == expected
+
+
+def test_a_code_at_the_start_of_the_copy_is_a_code():
+    [claim] = extract_claims("Code SUMMER20 for 20% off")
+    assert claim.code == "SUMMER20"
