@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hmac
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -86,7 +87,13 @@ def channel_feed(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for f in FORMATS.values()
     ]
-    context = {"channel": channel, "report": report, "page": page, "feed_urls": urls}
+    context = {
+        "channel": channel,
+        "report": report,
+        "page": page,
+        "feed_urls": urls,
+        "store_url": settings.STORE_URL,
+    }
     return render(request, "feeds/channel.html", context)
 
 

@@ -18,7 +18,12 @@ def sort_header(context, key: str, label: str, numeric: bool = False) -> dict:
     active = current.lstrip("-") == key
     descending = active and current.startswith("-")
     query: QueryDict = context["request"].GET.copy()
-    query["sort"] = key if (not active or descending) else f"-{key}"
+    # Numbers sort largest first on the first click (the most blockers, the longest run);
+    # a second click turns the order around.
+    if not active:
+        query["sort"] = f"-{key}" if numeric else key
+    else:
+        query["sort"] = key if descending else f"-{key}"
     query.pop("page", None)
     query.pop("export", None)
     return {

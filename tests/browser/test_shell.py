@@ -39,5 +39,5 @@ def test_a_list_filters_in_place_and_sorts(browse, screenshot, ops_user):
     # htmx kept the filters in the address, so the view can be shared and reloaded.
     assert "status=failed" in page.url
     page.get_by_role("link", name=re.compile("^Errors")).click()
-    page.wait_for_url(re.compile("sort=errors"))
+    page.wait_for_url(re.compile("sort=-errors"))
     screenshot(page, "check-runs")

@@ -213,3 +213,11 @@ def test_the_channel_kpi_page_shows_the_last_feed_check(catalog, exec_user, logi
     client.get(f"/feeds/channels/{catalog.channel.pk}/")
     page = client.get(kpi_page).content.decode()
     assert "items with problems" in page and "Checked" in page
+
+
+def test_the_feed_page_says_when_the_store_address_is_missing(catalog, exec_user, login, settings):
+    page = f"/feeds/channels/{catalog.channel.pk}/"
+    settings.STORE_URL = ""
+    assert "<code>STORE_URL</code>" in login(exec_user).get(page).content.decode()
+    settings.STORE_URL = "https://shop.example.com"
+    assert "<code>STORE_URL</code>" not in login(exec_user).get(page).content.decode()
