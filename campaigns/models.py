@@ -128,8 +128,16 @@ class Channel(models.Model):
             raise ValidationError({"surfaces": f"Use a list of: {', '.join(Surface.values)}."})
 
     @property
+    def is_baseline(self) -> bool:
+        """The site's own organic traffic: the baseline other channels are read against,
+        not a network the brand buys from, so it has no governance to write down."""
+        return self.network == Network.ORGANIC
+
+    @property
     def governance_gaps(self) -> list[str]:
         """The governance items not written down, in plain words."""
+        if self.is_baseline:
+            return []
         return governance_gaps(
             self.calendar_owner_id,
             self.creative_budget_monthly,

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db.models import DecimalField, F, Max, Sum
 from django.db.models.functions import Greatest
 
-from campaigns.choices import CampaignStatus
+from campaigns.choices import CampaignStatus, Network
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, governance_gaps
 from campaigns.querysets import checked_q
 from catalog.choices import InventoryPolicy
@@ -408,7 +408,9 @@ def load_channels() -> dict[int, ChannelFacts]:
             max_age,
             updated,
         ) = row
-        gaps = tuple(governance_gaps(owner, budget, sync, response))
+        # The site's organic traffic is the baseline, not a network with governance.
+        baseline = network == Network.ORGANIC
+        gaps = () if baseline else tuple(governance_gaps(owner, budget, sync, response))
         channels[pk] = ChannelFacts(
             id=pk,
             name=name,

@@ -324,3 +324,12 @@ def test_the_exec_home_panel_reads_the_same_kpis(login, exec_user, tiktok):
     assert (row.name, row.net_revenue, row.roas) == ("TikTok Shop", D("120.00"), 3)
     content = response.content.decode()
     assert detail(tiktok) in content and reverse("insights:channel-list") in content
+
+
+def test_the_site_organic_channel_is_the_baseline_not_a_network(login, exec_user):
+    organic = ChannelFactory(name="Site organic", network=Network.ORGANIC)
+    assert organic.governance_gaps == []
+    page = login(exec_user).get(reverse("insights:channel-detail", args=[organic.pk]))
+    content = page.content.decode()
+    assert "the baseline other channels are read against" in content
+    assert "CHANNEL_GOVERNANCE_INCOMPLETE warning" not in content
