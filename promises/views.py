@@ -631,6 +631,13 @@ class PromiseEdit(PromiseTabsMixin, PermissionRequiredMixin):
         )
         return response
 
+    def form_invalid(self, form):
+        # Validation wrote the refused values onto the instance; the heading names what is
+        # saved (the fields still show what was typed, from the submitted data).
+        if getattr(self, "object", None) is not None and self.object.pk:
+            self.object.refresh_from_db()
+        return super().form_invalid(form)
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context.update(self.promise_context(), list_url=reverse(self.list_url_name))

@@ -187,6 +187,17 @@ def test_a_bad_shipping_method_gets_a_field_message_not_a_500(login, ops_user, c
 
 
 @pytest.mark.django_db
+def test_a_refused_edit_keeps_the_saved_name_in_the_heading(login, ops_user):
+    method = ShippingMethodFactory(name="Colissimo", min_days=2, max_days=4)
+    url = reverse("promises:shipping-edit", args=[method.pk])
+    response = login(ops_user).post(url, _method_data(name="Renamed", min_days="9", max_days="2"))
+    assert response.status_code == 200
+    heading = response.content.decode().split("<h1>")[1].split("</h1>")[0]
+    assert "Colissimo" in heading and "Renamed" not in heading and "9" not in heading
+    assert 'value="Renamed"' in response.content.decode()  # what was typed stays in the field
+
+
+@pytest.mark.django_db
 def test_a_duplicate_name_is_a_message(login, ops_user):
     ShippingMethodFactory(name="Colissimo")
     response = login(ops_user).post(reverse("promises:shipping-add"), _method_data())
