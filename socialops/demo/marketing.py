@@ -205,7 +205,7 @@ SOUND: tuple[CampaignSpec, ...] = (
         (ItemSpec("ML-TROU-40", 10, 4), ItemSpec("ML-TROU-42", 10, 4)),
         budget=money(1500),
         cites=(STOCK, SERVICE),
-        stop_max_cpa=money(40),
+        stop_max_cpa=money(60),
         qualified_basket=money(90),
         caption="Wide-leg trousers, delivered in 5 days to Germany and the Netherlands.",
         claims=(ClaimSpec(ClaimKind.DELIVERY, "delivered in 5 days", days=5),),

@@ -23,7 +23,7 @@ from socialops.demo.campaign_specs import (
 )
 from socialops.demo.context import money
 from socialops.demo.operations import EXPIRING_CODE
-from socialops.demo.people import CLARA, CREATORS, INSTAGRAM, LIVE, PINTEREST, SITE_ORGANIC
+from socialops.demo.people import CLARA, CREATORS, INSTAGRAM, LIVE, PINTEREST
 from socialops.demo.people import TIKTOK_SHOP as TIKTOK
 from socialops.demo.store import OVERCOMMITTED_SKU, SOLD_OUT_SKU
 from socialops.roles import Role
@@ -205,5 +205,5 @@ PLANTED_SIDE_EFFECTS: dict[str, list[str]] = {
 CHANNEL_GOVERNANCE_WARNINGS: dict[str, list[str]] = {
     PINTEREST: ["CHANNEL_GOVERNANCE_INCOMPLETE", "CATALOG_SYNC_STALE"],
     CREATORS: ["CHANNEL_GOVERNANCE_INCOMPLETE"],
-    SITE_ORGANIC: ["CHANNEL_GOVERNANCE_INCOMPLETE"],
+    # Site organic is the baseline, not a network: it has no governance to write down.
 }

@@ -92,7 +92,7 @@ def test_exec_reads_the_scorecard_then_a_channel_and_changes_the_period(
     screenshot(page, "exec-scorecard")
 
     page.get_by_role("link", name="ROAS", exact=True).click()
-    page.wait_for_url(re.compile("sort=roas"))
+    page.wait_for_url(re.compile("sort=-?roas"))
 
     page.get_by_role("link", name="TikTok Shop").click()
     page.wait_for_url(re.compile(f"/channels/{tiktok.pk}/"))
