@@ -14,8 +14,8 @@ from campaigns.choices import CampaignFormat, CampaignStatus, Network
 from campaigns.models import Campaign, Channel
 from catalog.models import SKU
 from promises.choices import Readiness
-from promises.filters import DATE, SEARCH
-from promises.querysets import annotate_readiness
+from promises.filters import DATE, SEARCH, search_any
+from promises.querysets import filter_readiness
 
 
 class CampaignFilter(django_filters.FilterSet):
@@ -48,20 +48,19 @@ class CampaignFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(name__icontains=value)
-            | Q(caption__icontains=value)
-            | Q(promo_code__iexact=value)
-            | Q(channel__name__icontains=value)
+        return search_any(
+            queryset,
+            (
+                "name__icontains",
+                "caption__icontains",
+                "promo_code__iexact",
+                "channel__name__icontains",
+            ),
+            value,
         )
 
     def filter_readiness(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        if "readiness" not in queryset.query.annotations:
-            queryset = annotate_readiness(queryset)
-        return queryset.filter(readiness=value)
+        return filter_readiness(queryset, value)
 
     def filter_active_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.filter(

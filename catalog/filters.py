@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from catalog.choices import ProductStatus
-from promises.filters import SEARCH, YES_NO
+from promises.filters import SEARCH, YES_NO, search_any
 
 # At or below this many units available to promise (and above zero), a SKU is low on stock.
 LOW_STOCK_UNITS = 10
@@ -32,11 +32,8 @@ class SKUFilter(django_filters.FilterSet):
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(code__icontains=value) | Q(product__title__icontains=value) | Q(barcode=value)
+        return search_any(
+            queryset, ("code__icontains", "product__title__icontains", "barcode"), value
         )
 
     def filter_stock(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

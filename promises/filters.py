@@ -73,14 +73,15 @@ class ConflictFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(message__icontains=value)
-            | Q(rule_code__icontains=value)
-            | Q(campaign__name__icontains=value)
-            | Q(sku__code__iexact=value)
+        return search_any(
+            queryset,
+            (
+                "message__icontains",
+                "rule_code__icontains",
+                "campaign__name__icontains",
+                "sku__code__iexact",
+            ),
+            value,
         )
 
     def filter_assignee(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -148,7 +149,8 @@ class CheckRunFilter(django_filters.FilterSet):
 # --- Promises (ops pages) --------------------------------------------------------------------
 
 
-def _search(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+def search_any(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
+    """Rows where any of the lookups matches the stripped search text (all rows if blank)."""
     value = value.strip()
     if not value:
         return queryset
@@ -171,7 +173,7 @@ class ShippingMethodFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("name__icontains",), value)
+        return search_any(queryset, ("name__icontains",), value)
 
     def filter_country(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         code = value.strip().upper()
@@ -233,4 +235,4 @@ class SupportReplyFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return _search(queryset, ("title__icontains", "text__icontains"), value)
+        return search_any(queryset, ("title__icontains", "text__icontains"), value)
