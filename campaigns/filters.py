@@ -13,8 +13,8 @@ from django.db.models import Q, QuerySet
 from campaigns.choices import CampaignFormat, CampaignStatus, Network
 from campaigns.models import Campaign, Channel
 from catalog.models import SKU
+from common.filters import DATE, SEARCH, search_any
 from promises.choices import Readiness
-from promises.filters import DATE, SEARCH, search_any
 from promises.querysets import filter_readiness
 
 

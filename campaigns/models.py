@@ -25,7 +25,7 @@ from campaigns.choices import (
 )
 from campaigns.querysets import CampaignQuerySet
 from catalog.models import SKU
-from socialops.db import (
+from common.db import (
     CurrencyField,
     MoneyField,
     country_list_check,

@@ -28,6 +28,7 @@ from campaigns.forms import StatusForm, campaign_forms
 from campaigns.models import Campaign, CampaignItem
 from campaigns.querysets import annotate_available_to_promise, checked_q
 from catalog.models import SKU
+from common.listing import Column, ListPage, Sort, attr
 from promises.checks.engine import run_checks
 from promises.checks.extract import extract_claims
 from promises.checks.reconcile import UNRESOLVED
@@ -35,7 +36,6 @@ from promises.choices import CheckTrigger, Severity
 from promises.models import Conflict
 from promises.querysets import annotate_readiness, annotate_readiness_joined
 from promises.services import TRANSITIONS, CampaignBlocked, change_campaign_status
-from socialops.listing import Column, ListPage, Sort, attr
 
 # What the button moving a campaign to each status says, the way forward first.
 STATUS_ACTIONS = {

@@ -6,7 +6,7 @@ import django_filters
 from django.db.models import QuerySet
 
 from catalog.choices import ProductStatus
-from promises.filters import SEARCH, YES_NO, search_any
+from common.filters import SEARCH, YES_NO, search_any
 
 # At or below this many units available to promise (and above zero), a SKU is low on stock.
 LOW_STOCK_UNITS = 10

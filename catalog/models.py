@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 
 from catalog.choices import DeliveryStatus, InventoryPolicy, ProductStatus, StockSource
 from catalog.querysets import SKUQuerySet
-from socialops.db import (
+from common.db import (
     CurrencyField,
     MoneyField,
     country_check,

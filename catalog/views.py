@@ -19,9 +19,9 @@ from campaigns.querysets import annotate_available_to_promise, checked_q
 from catalog.filters import LOW_STOCK_UNITS, SKUFilter
 from catalog.forms import stock_formset
 from catalog.models import SKU
+from common.listing import Column, ListPage, Sort, attr
 from promises.choices import Readiness
 from promises.querysets import STANDING, annotate_readiness
-from socialops.listing import Column, ListPage, Sort, attr
 
 
 def skus_with_promises() -> QuerySet:

@@ -32,13 +32,13 @@ from django_countries import countries
 
 from campaigns.choices import CheckoutPath
 from campaigns.models import Campaign, Channel
-from catalog.imports import parse
-from catalog.imports.parse import CellError
 from catalog.imports.products import apply_changes
-from catalog.imports.runner import Chunk, Importer
+from common.csvimport import parse
+from common.csvimport.parse import CellError
+from common.csvimport.runner import Chunk, Importer
+from common.db import CURRENCY_CHOICES
 from insights.models import ChannelMetric, Order, SurveyResponse
 from promises import triggers
-from socialops.db import CURRENCY_CHOICES
 
 CURRENCIES = {code for code, _ in CURRENCY_CHOICES}
 COUNTRIES = {code for code, _ in countries}

@@ -8,7 +8,7 @@ from django_countries.fields import CountryField
 
 from campaigns.choices import CheckoutPath
 from campaigns.models import Campaign, Channel
-from socialops.db import CurrencyField, MoneyField, country_check, currency_check, non_negative_all
+from common.db import CurrencyField, MoneyField, country_check, currency_check, non_negative_all
 
 
 class Order(models.Model):

@@ -22,10 +22,10 @@ from django.views.decorators.http import require_GET
 
 from campaigns.feeds.services import last_feed_report
 from campaigns.models import Channel
+from common.listing import Column, attr, stream_csv
 from insights import kpis
 from insights.charts import Chart, Series
 from insights.forms import PeriodForm
-from socialops.listing import Column, attr, stream_csv
 
 VIEW_CHANNEL = "campaigns.view_channel"
 

@@ -27,8 +27,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel
 from catalog.models import SKU, Location, Product, StockLevel
+from common.pgcopy import copy_rows
 from promises.models import CheckoutCountry, PromoCode, ReturnPolicy, ShippingMethod
-from socialops.pgcopy import copy_rows
 
 SEED = 20261123
 SOLD_OUT_SHARE = 0.02

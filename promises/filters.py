@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 import django_filters
-from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from campaigns.models import Campaign, Channel
+from common.filters import DATE, SEARCH, YES_NO, search_any
 from promises.checks.registry import all_rules
 from promises.choices import (
     AppliesTo,
@@ -34,13 +34,6 @@ from promises.models import (
     SupportReply,
 )
 from promises.querysets import STANDING
-
-# A search box: type=search, so browsers offer to clear it and screen readers announce it.
-SEARCH = forms.TextInput(attrs={"type": "search", "placeholder": "Search…"})
-# A native date picker.
-DATE = forms.DateInput(attrs={"type": "date"})
-# Yes / no / either, worded for people ("Any" rather than NullBooleanSelect's "Unknown").
-YES_NO = forms.Select(choices=[("", "Any"), ("true", "Yes"), ("false", "No")])
 
 
 def _rule_choices() -> list[tuple[str, str]]:
@@ -147,17 +140,6 @@ class CheckRunFilter(django_filters.FilterSet):
 
 
 # --- Promises (ops pages) --------------------------------------------------------------------
-
-
-def search_any(queryset: QuerySet, fields: tuple[str, ...], value: str) -> QuerySet:
-    """Rows where any of the lookups matches the stripped search text (all rows if blank)."""
-    value = value.strip()
-    if not value:
-        return queryset
-    query = Q()
-    for field in fields:
-        query |= Q(**{field: value})
-    return queryset.filter(query)
 
 
 class ShippingMethodFilter(django_filters.FilterSet):

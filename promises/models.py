@@ -11,6 +11,14 @@ from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Channel
 from catalog.models import SKU, Product
+from common.db import (
+    CurrencyField,
+    MoneyField,
+    country_check,
+    country_list_check,
+    currency_check,
+    non_negative_all,
+)
 from promises.choices import (
     AppliesTo,
     CheckRunStatus,
@@ -23,14 +31,6 @@ from promises.choices import (
     SupportTopic,
 )
 from promises.querysets import QUEUE_INDEX, STANDING, ConflictQuerySet
-from socialops.db import (
-    CurrencyField,
-    MoneyField,
-    country_check,
-    country_list_check,
-    currency_check,
-    non_negative_all,
-)
 
 
 class ShippingMethod(models.Model):

@@ -22,6 +22,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
+from common.listing import Column, ListPage, Sort, attr
 from promises.checks.registry import RULES
 from promises.choices import ConflictEventKind
 from promises.filters import (
@@ -55,7 +56,6 @@ from promises.models import (
     SupportReply,
 )
 from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING
-from socialops.listing import Column, ListPage, Sort, attr
 
 CHANGE_CONFLICT = "promises.change_conflict"
 # Marketing asks for waivers on its campaigns' conflicts; ops grant them.

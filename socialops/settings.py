@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "common",
     "socialops",
     "catalog",
     "campaigns",
@@ -171,11 +172,11 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["socialops.api.permissions.RolePermissions"],
-    "DEFAULT_PAGINATION_CLASS": "socialops.api.pagination.Pagination",
+    "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.RolePermissions"],
+    "DEFAULT_PAGINATION_CLASS": "common.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "socialops.api.errors.ApiSchema",
-    "EXCEPTION_HANDLER": "socialops.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "common.api.errors.ApiSchema",
+    "EXCEPTION_HANDLER": "common.api.errors.exception_handler",
     # JSON in: one request format to document, validate and fuzz.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": [

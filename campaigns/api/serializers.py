@@ -6,9 +6,9 @@ from rest_framework import serializers
 
 from campaigns.choices import CampaignStatus, ClaimSource, Surface
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from common.api.serializers import DomainSerializer
 from promises.api.serializers import CheckRunSerializer, ConflictSerializer
 from promises.choices import Readiness
-from socialops.api.serializers import DomainSerializer
 
 
 class ChannelSerializer(DomainSerializer):

@@ -28,14 +28,14 @@ from campaigns.api.serializers import (
 from campaigns.choices import ClaimSource
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from common.api.errors import ApiError, BlockedSerializer, ErrorSerializer
+from common.api.viewsets import DomainViewSet
 from promises import services
 from promises.api.serializers import CheckRunSerializer
 from promises.checks.engine import run_checks
 from promises.choices import CheckTrigger, ConflictState, Severity
 from promises.models import Conflict
 from promises.querysets import annotate_readiness
-from socialops.api.errors import ApiError, BlockedSerializer, ErrorSerializer
-from socialops.api.viewsets import DomainViewSet
 
 SEVERITY_ORDER = Case(
     When(severity=Severity.BLOCKER, then=Value(0)),

@@ -5,7 +5,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.lookups
 import django_countries.fields
-import socialops.db
+import common.db
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -30,8 +30,8 @@ class Migration(migrations.Migration):
                 ('surfaces', models.JSONField(blank=True, default=list, help_text='Any of: native_shop, link_to_site, live, messaging')),
                 ('native_checkout_countries', django_countries.fields.CountryField(blank=True, help_text='Countries where in-app checkout is enabled.', max_length=746, multiple=True)),
                 ('native_checkout_fee_rate', models.DecimalField(decimal_places=4, default=0, help_text='Share of the order the network keeps on native checkout (0.05 = 5%).', max_digits=5, validators=[django.core.validators.MinValueValidator(0), django.core.validators.MaxValueValidator(1)])),
-                ('creative_budget_monthly', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('creative_budget_monthly', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('catalog_sync', models.CharField(blank=True, choices=[('', 'Not written down'), ('feed', 'Scheduled feed'), ('api', 'API / app integration'), ('manual', 'Manual upload')], default='', max_length=16)),
                 ('catalog_feed_url', models.URLField(blank=True)),
                 ('last_catalog_sync_at', models.DateTimeField(blank=True, null=True)),
@@ -76,14 +76,14 @@ class Migration(migrations.Migration):
                 ('ends_at', models.DateTimeField(blank=True, null=True)),
                 ('target_countries', django_countries.fields.CountryField(blank=True, max_length=746, multiple=True)),
                 ('checkout_path', models.CharField(choices=[('native', 'Native in-app checkout'), ('site', 'Site checkout')], default='site', max_length=16)),
-                ('budget', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('budget', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('cites_stock', models.BooleanField(default=False)),
                 ('cites_customer_service', models.BooleanField(default=False)),
                 ('cites_margin', models.BooleanField(default=False)),
                 ('stop_min_roas', models.DecimalField(blank=True, decimal_places=2, max_digits=8, null=True, verbose_name='stop below ROAS')),
-                ('stop_max_cpa', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='stop above CPA')),
-                ('qualified_basket_threshold', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('stop_max_cpa', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))], verbose_name='stop above CPA')),
+                ('qualified_basket_threshold', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('is_paid_partnership', models.BooleanField(default=False)),
                 ('disclosure', models.CharField(blank=True, help_text='How the partnership is disclosed ("#ad", label...).', max_length=120)),
                 ('promo_code', models.CharField(blank=True, max_length=64, verbose_name='announced promo code')),
@@ -110,8 +110,8 @@ class Migration(migrations.Migration):
                 ('days', models.PositiveIntegerField(blank=True, help_text='Delivery or return window, in days.', null=True)),
                 ('is_free', models.BooleanField(blank=True, help_text='Free shipping or free returns.', null=True)),
                 ('shipping_option', models.CharField(blank=True, choices=[('', 'Any method'), ('standard', 'Standard'), ('express', 'Express'), ('next_day', 'Next day'), ('same_day', 'Same day')], default='', max_length=16)),
-                ('amount', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('amount', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('code', models.CharField(blank=True, max_length=64)),
                 ('date', models.DateField(blank=True, help_text='Preorder shipping date.', null=True)),
                 ('campaign', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='claims', to='campaigns.campaign')),
@@ -125,8 +125,8 @@ class Migration(migrations.Migration):
             name='CampaignItem',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('announced_price', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('announced_price', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('expected_units', models.PositiveIntegerField(default=0)),
                 ('reserved_units', models.PositiveIntegerField(default=0)),
                 ('preorder_message', models.CharField(blank=True, max_length=255)),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from catalog.models import SKU, Location, Product, StockLevel
-from socialops.api.serializers import DomainSerializer
+from common.api.serializers import DomainSerializer
 
 
 class ProductSerializer(DomainSerializer):

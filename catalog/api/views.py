@@ -11,7 +11,7 @@ from catalog.api.serializers import (
 from catalog.filters import SKUFilter
 from catalog.models import Location, Product, StockLevel
 from catalog.views import skus_with_promises
-from socialops.api.viewsets import DomainViewSet
+from common.api.viewsets import DomainViewSet
 
 
 class ProductViewSet(DomainViewSet):

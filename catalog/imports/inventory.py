@@ -21,12 +21,13 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.choices import StockSource
-from catalog.imports import parse
-from catalog.imports.aliases import SHOPIFY_INVENTORY_COLUMNS, ColumnMap
-from catalog.imports.parse import CellError
-from catalog.imports.result import ImportAborted
-from catalog.imports.runner import Chunk, Importer
+from catalog.imports.aliases import SHOPIFY_INVENTORY_COLUMNS
 from catalog.models import SKU, Location, StockLevel
+from common.csvimport import parse
+from common.csvimport.columns import ColumnMap
+from common.csvimport.parse import CellError
+from common.csvimport.result import ImportAborted
+from common.csvimport.runner import Chunk, Importer
 from promises import triggers
 
 NOT_STOCKED = "not stocked"

@@ -23,11 +23,11 @@ from django.conf import settings
 from django.utils import timezone
 
 from catalog.choices import InventoryPolicy, ProductStatus
-from catalog.imports import parse
 from catalog.imports.aliases import SHOPIFY_PRODUCT_COLUMNS
-from catalog.imports.parse import CellError
-from catalog.imports.runner import Chunk, Importer
 from catalog.models import SKU, Product
+from common.csvimport import parse
+from common.csvimport.parse import CellError
+from common.csvimport.runner import Chunk, Importer
 from promises import triggers
 
 STATUSES = {status.value: status.value for status in ProductStatus}

@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.lookups
 import django_countries.fields
-import socialops.db
+import common.db
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -67,10 +67,10 @@ class Migration(migrations.Migration):
                 ('option1', models.CharField(blank=True, max_length=255)),
                 ('option2', models.CharField(blank=True, max_length=255)),
                 ('option3', models.CharField(blank=True, max_length=255)),
-                ('price', socialops.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('compare_at_price', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('unit_cost', socialops.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('price', common.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('compare_at_price', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('unit_cost', common.db.MoneyField(blank=True, decimal_places=2, max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('barcode', models.CharField(blank=True, max_length=64)),
                 ('inventory_policy', models.CharField(choices=[('deny', 'Stop selling when out of stock'), ('continue', 'Continue selling (backorder)')], default='deny', max_length=16)),
                 ('available_on', models.DateField(blank=True, help_text='Restock or availability date, for preorder or backorder.', null=True)),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.api.serializers import DomainSerializer
 from insights.models import ChannelMetric, Order, SurveyResponse
-from socialops.api.serializers import DomainSerializer
 
 
 class OrderSerializer(DomainSerializer):

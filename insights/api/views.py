@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api.viewsets import DomainViewSet
 from insights.api.bulk import (
     BULK_LIMIT,
     CHANNEL_METRICS,
@@ -24,7 +25,6 @@ from insights.api.serializers import (
     SurveyResponseSerializer,
 )
 from insights.models import ChannelMetric, Order, SurveyResponse
-from socialops.api.viewsets import DomainViewSet
 
 
 class BulkUpsertMixin:

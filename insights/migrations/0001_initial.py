@@ -4,7 +4,7 @@ import django.core.validators
 import django.db.models.deletion
 import django.db.models.lookups
 import django_countries.fields
-import socialops.db
+import common.db
 from decimal import Decimal
 from django.db import migrations, models
 
@@ -28,13 +28,13 @@ class Migration(migrations.Migration):
                 ('placed_at', models.DateTimeField(db_index=True)),
                 ('checkout_path', models.CharField(choices=[('native', 'Native in-app checkout'), ('site', 'Site checkout')], default='site', max_length=16)),
                 ('is_new_customer', models.BooleanField(default=True)),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
-                ('gross', socialops.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('discounts', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('shipping', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('cost_of_goods', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('fees', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('refunded', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('gross', common.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('discounts', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('shipping', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('cost_of_goods', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('fees', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('refunded', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='campaigns.campaign')),
                 ('channel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='campaigns.channel')),
             ],
@@ -61,15 +61,15 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('date', models.DateField()),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
-                ('spend', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('spend', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('impressions', models.PositiveBigIntegerField(default=0)),
                 ('clicks', models.PositiveBigIntegerField(default=0)),
                 ('sessions', models.PositiveBigIntegerField(default=0)),
                 ('add_to_carts', models.PositiveBigIntegerField(default=0)),
                 ('qualified_add_to_carts', models.PositiveBigIntegerField(default=0)),
                 ('platform_purchases', models.PositiveBigIntegerField(default=0)),
-                ('platform_revenue', socialops.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('platform_revenue', common.db.MoneyField(decimal_places=2, default=0, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('attribution_window', models.CharField(blank=True, help_text='As the platform reports it, e.g. "7-day click".', max_length=64)),
                 ('campaign', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='campaigns.campaign')),
                 ('channel', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='metrics', to='campaigns.channel')),

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 
+from common.templatetags.ui import compact_duration
 from insights.charts import format_value
-from socialops.templatetags.ui import compact_duration
 
 register = template.Library()
 

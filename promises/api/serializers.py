@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+from common.api.serializers import INT64_MAX, DomainSerializer
 from promises.checks.registry import all_rules
 from promises.models import (
     CheckoutCountry,
@@ -19,7 +20,6 @@ from promises.models import (
     ShippingOverride,
     SupportReply,
 )
-from socialops.api.serializers import INT64_MAX, DomainSerializer
 
 # Conflicts per bulk action: the conflict queue selects a page at most.
 MAX_BULK_CONFLICTS = 500

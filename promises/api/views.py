@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from common.api.viewsets import DomainViewSet, ReadOnlyViewSet
 from promises import services
 from promises.api.serializers import (
     AssignSerializer,
@@ -58,7 +59,6 @@ from promises.models import (
     ShippingOverride,
     SupportReply,
 )
-from socialops.api.viewsets import DomainViewSet, ReadOnlyViewSet
 
 CHANGE_CONFLICT = ["promises.change_conflict"]
 

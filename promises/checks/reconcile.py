@@ -18,10 +18,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from common.pgcopy import copy_rows
 from promises.checks.registry import Finding
 from promises.choices import ConflictEventKind, ConflictState, Severity
 from promises.models import Conflict, ConflictEvent
-from socialops.pgcopy import copy_rows
 
 # How long ops has to act on a new conflict, by severity (sooner if the campaign starts first).
 TIME_TO_ACT = {

@@ -5,7 +5,7 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.lookups
 import django_countries.fields
-import socialops.db
+import common.db
 from decimal import Decimal
 from django.conf import settings
 from django.db import migrations, models
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('code', models.CharField(max_length=64)),
                 ('kind', models.CharField(choices=[('percentage', 'Percentage'), ('fixed', 'Fixed amount')], max_length=16)),
                 ('value', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
                 ('starts_at', models.DateTimeField()),
                 ('ends_at', models.DateTimeField(blank=True, help_text='Blank: open-ended.', null=True)),
                 ('active', models.BooleanField(default=True)),
@@ -154,9 +154,9 @@ class Migration(migrations.Migration):
                 ('countries', django_countries.fields.CountryField(max_length=746, multiple=True)),
                 ('min_days', models.PositiveIntegerField(help_text='Fastest delivery, in days.')),
                 ('max_days', models.PositiveIntegerField(help_text='Slowest delivery, in days.')),
-                ('price', socialops.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
-                ('currency', socialops.db.CurrencyField(default=socialops.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
-                ('free_shipping_threshold', socialops.db.MoneyField(blank=True, decimal_places=2, help_text='Order total from which this method is free.', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('price', common.db.MoneyField(decimal_places=2, max_digits=12, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
+                ('currency', common.db.CurrencyField(default=common.db.default_currency, max_length=3, validators=[django.core.validators.RegexValidator('^[A-Z]{3}$', 'Use an ISO 4217 code.')])),
+                ('free_shipping_threshold', common.db.MoneyField(blank=True, decimal_places=2, help_text='Order total from which this method is free.', max_digits=12, null=True, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('enabled_in_checkout', models.BooleanField(default=True)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
             ],

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from catalog.imports.inventory import InventoryImporter
 from catalog.imports.products import ProductImporter
-from catalog.imports.result import ImportResult
-from catalog.imports.runner import Importer, run_import
+from common.csvimport.result import ImportResult
+from common.csvimport.runner import Importer, run_import
 from insights.imports import INSIGHTS_IMPORTERS
 from socialops.models import ImportJob, ImportKind, ImportStatus
 

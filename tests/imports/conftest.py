@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 
-from catalog.imports.runner import run_import
+from common.csvimport.runner import run_import
 from promises import triggers
 from tests.promises.conftest import world  # noqa: F401 - the small store of the engine tests
 

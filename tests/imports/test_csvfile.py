@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from catalog.imports.csvfile import FIELD_SIZE_LIMIT
 from catalog.imports.products import ProductImporter
 from catalog.models import SKU, Product
+from common.csvimport.csvfile import FIELD_SIZE_LIMIT
 from tests.imports.conftest import csv_bytes, run
 
 pytestmark = pytest.mark.django_db

@@ -105,7 +105,7 @@ def test_htmx_asks_for_the_results_only(login, ops_user):
 
 @pytest.mark.django_db
 def test_a_cell_that_looks_like_a_formula_is_exported_as_text():
-    from socialops.listing import Column, stream_csv
+    from common.listing import Column, stream_csv
 
     rows = list(stream_csv(iter([{"v": "=HYPERLINK(1)"}]), [Column("v", lambda r: r["v"])]))
     assert rows[1].strip() == "'=HYPERLINK(1)"

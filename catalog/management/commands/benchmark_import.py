@@ -14,7 +14,7 @@ from django.test.utils import override_settings
 
 from catalog.imports.benchmark import delete_benchmark_catalog, write_product_csv
 from catalog.imports.products import ProductImporter
-from catalog.imports.runner import run_import
+from common.csvimport.runner import run_import
 
 
 def _maxrss_mb() -> float:

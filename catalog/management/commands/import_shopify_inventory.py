@@ -1,5 +1,5 @@
-from catalog.imports.command import ImportCommand
 from catalog.imports.inventory import InventoryImporter
+from common.csvimport.command import ImportCommand
 
 
 class Command(ImportCommand):

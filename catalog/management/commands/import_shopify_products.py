@@ -1,5 +1,5 @@
-from catalog.imports.command import ImportCommand
 from catalog.imports.products import ProductImporter
+from common.csvimport.command import ImportCommand
 
 
 class Command(ImportCommand):

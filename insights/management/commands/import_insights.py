@@ -1,6 +1,6 @@
 from django.core.management.base import CommandParser
 
-from catalog.imports.command import ImportCommand
+from common.csvimport.command import ImportCommand
 from insights.imports import INSIGHTS_IMPORTERS
 
 

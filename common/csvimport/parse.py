@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from socialops.db import MONEY_DIGITS, MONEY_PLACES
+from common.db import MONEY_DIGITS, MONEY_PLACES
 
 CENT = Decimal(1).scaleb(-MONEY_PLACES)
 MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)

@@ -23,9 +23,9 @@ from typing import Any, BinaryIO, ClassVar
 
 from django.db import DataError, IntegrityError, transaction
 
-from catalog.imports.aliases import ColumnMap
-from catalog.imports.csvfile import CsvSource
-from catalog.imports.result import ImportAborted, ImportResult
+from common.csvimport.columns import ColumnMap
+from common.csvimport.csvfile import CsvSource
+from common.csvimport.result import ImportAborted, ImportResult
 
 # Rows per chunk: large enough that the per-chunk queries are amortised, small enough that a
 # chunk's objects stay a few megabytes and a refused chunk costs little.

@@ -6,7 +6,7 @@ from django.db import transaction
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, serializers, viewsets
 
-from socialops.api.permissions import RolePermissions
+from common.api.permissions import RolePermissions
 
 
 class SearchFilter(filters.SearchFilter):

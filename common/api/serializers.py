@@ -17,7 +17,7 @@ from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
 
-from socialops.api.errors import django_errors
+from common.api.errors import django_errors
 
 # Column ranges, the same on PostgreSQL and SQLite, so the schema and the checks agree.
 INT32_MAX = 2**31 - 1

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from catalog.imports.result import ImportResult
-from catalog.imports.runner import Importer, run_import
+from common.csvimport.result import ImportResult
+from common.csvimport.runner import Importer, run_import
 
 # Exit codes: 1 the file could not be imported at all, 2 some rows were refused.
 EXIT_UNREADABLE = 1

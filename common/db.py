@@ -42,7 +42,7 @@ class MoneyField(models.DecimalField):
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
-        return name, "socialops.db.MoneyField", args, kwargs
+        return name, "common.db.MoneyField", args, kwargs
 
 
 class CurrencyField(models.CharField):
@@ -59,7 +59,7 @@ class CurrencyField(models.CharField):
         name, _path, args, kwargs = super().deconstruct()
         # The choice list comes from Babel; keep it out of migrations.
         kwargs.pop("choices", None)
-        return name, "socialops.db.CurrencyField", args, kwargs
+        return name, "common.db.CurrencyField", args, kwargs
 
 
 # The checks use the Regex lookup on F() rather than `field__regex`: CountryField rewrites

@@ -15,8 +15,8 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
-from catalog.imports.aliases import ColumnMap
-from catalog.imports.result import ImportAborted
+from common.csvimport.columns import ColumnMap
+from common.csvimport.result import ImportAborted
 
 # The largest cell we accept. Shopify descriptions run to tens of kilobytes; a megabyte in one
 # cell is a broken quote swallowing the rest of the file, not a product description.
