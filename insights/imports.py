@@ -17,7 +17,9 @@ survey_responses.csv
     exactly one channel), order (the order's external_id)
 
 Idempotent on the natural keys: an order or a response by external_id, a metric by
-(channel, campaign, date). A row equal to what is stored writes nothing.
+(channel, campaign, date). A row equal to what is stored writes nothing. A chunk that writes
+orders or metrics announces them once (`insights.signals`), with the campaigns and channels
+they concern.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db.models import Model, Q
+from django.dispatch import Signal
 from django_countries import countries
 
 from campaigns.choices import CheckoutPath
@@ -38,7 +41,7 @@ from common.csvimport.parse import CellError
 from common.csvimport.runner import Chunk, Importer
 from common.db import CURRENCY_CHOICES
 from insights.models import ChannelMetric, Order, SurveyResponse
-from promises import triggers
+from insights.signals import channel_metrics_changed, orders_changed
 
 CURRENCIES = {code for code, _ in CURRENCY_CHOICES}
 COUNTRIES = {code for code, _ in countries}
@@ -74,6 +77,9 @@ class InsightsImporter(Importer):
 
     model: ClassVar[type[Model]]
     label: ClassVar[str]
+    # Sent once per chunk that wrote rows (bulk writes send no model signals); None: nobody
+    # needs to hear about these rows.
+    announce: ClassVar[Signal | None] = None
 
     def value(self, cells: list[str], name: str, parser, *args) -> Any:
         try:
@@ -182,10 +188,13 @@ class InsightsImporter(Importer):
         self.model.objects.bulk_create(created)
         if changed:
             self.model.objects.bulk_update(changed, sorted(fields))
-        campaign_ids = {getattr(obj, "campaign_id", None) for obj in [*created, *changed]} - {None}
-        if campaign_ids:
-            # Measured ROAS and CPA feed the stop rules of these campaigns.
-            triggers.recheck(campaign_ids)
+        written = [*created, *changed]
+        if written and self.announce is not None:
+            self.announce.send(
+                sender=self.model,
+                campaign_ids={obj.campaign_id for obj in written} - {None},
+                channel_ids={obj.channel_id for obj in written} - {None},
+            )
 
     def show(self, key: tuple) -> str:
         return " / ".join(str(part) for part in key if part not in (None, ""))
@@ -197,6 +206,7 @@ class OrderImporter(InsightsImporter):
     kind = "orders"
     model = Order
     label = "order"
+    announce = orders_changed
     aliases = {
         **_same(*MONEY, "currency", "country", "channel", "campaign", "promo_code"),
         "external_id": ("external_id", "external id", "order_id", "order id", "id"),
@@ -253,6 +263,7 @@ class ChannelMetricImporter(InsightsImporter):
     kind = "metrics"
     model = ChannelMetric
     label = "channel metric"
+    announce = channel_metrics_changed
     aliases = {
         **_same(*COUNTS, "currency", "channel", "campaign", "spend", "platform_revenue", "date"),
         "attribution_window": ("attribution_window", "attribution window"),

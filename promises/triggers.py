@@ -1,9 +1,13 @@
 """Re-check the campaigns a change touches, right after the change commits.
 
-Signal handlers work out which campaigns a saved or deleted row concerns (one query) and
-add them to a per-transaction set; one callback on commit enqueues the re-check in chunks.
-A rolled-back change enqueues nothing of its own. `suspended()` turns this off for bulk
-loads, which run a sweep instead.
+Signal handlers work out which campaigns a change concerns (one query) and add them to a
+per-transaction set; one callback on commit enqueues the re-check in chunks. A rolled-back
+change enqueues nothing of its own. Two kinds of signal, one per kind of write: model signals
+for a row saved or deleted (forms, API, admin), and the apps' bulk signals
+(`catalog.signals`, `insights.signals`, `campaigns.signals`) that importers, webhooks and feed
+fetches send once per chunk. A writer sending a bulk signal for rows it saves one by one mutes
+their model signals (`common.signals.row_signals_muted`), so one change is heard once.
+`suspended()` turns all of this off for bulk loads, which run a sweep instead.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from django.db.models import F, Q
 from django.db.models.lookups import Regex
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
+from campaigns import signals as campaign_signals
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from catalog import signals as catalog_signals
 from catalog.models import SKU, Product, StockLevel
+from common.signals import row_signals_are_muted
+from insights import signals as insights_signals
 from promises.checks.loader import bump_operations_version
 from promises.models import (
     CheckoutCountry,
@@ -104,6 +112,11 @@ def campaigns_promoting(sku_ids: Iterable[int]) -> list[int]:
     return _ids(Campaign.objects.checked().filter(items__sku_id__in=list(sku_ids)))
 
 
+def campaigns_promoting_products(product_ids: Iterable[int]) -> list[int]:
+    """Campaigns promoting any SKU of these products."""
+    return _ids(Campaign.objects.checked().filter(items__sku__product_id__in=list(product_ids)))
+
+
 def campaigns_targeting(countries: Iterable[str]) -> list[int]:
     codes = sorted({str(c) for c in countries if c})
     if not codes:
@@ -127,18 +140,61 @@ def _codes(value) -> set[str]:
     return {str(getattr(c, "code", c)) for c in (value or [])}
 
 
-# --- Handlers -------------------------------------------------------------------------------
+# --- Handlers of the apps' bulk signals -----------------------------------------------------
+
+
+def _products_changed(sender, product_ids: Iterable[int], **kwargs) -> None:
+    recheck(campaigns_promoting_products(product_ids))
+
+
+def _skus_changed(sender, sku_ids: Iterable[int], **kwargs) -> None:
+    recheck(campaigns_promoting(sku_ids))
+
+
+def _stock_levels_changed(sender, sku_ids: Iterable[int], **kwargs) -> None:
+    recheck(campaigns_promoting(sku_ids))
+
+
+def _performance_changed(sender, campaign_ids: Iterable[int], **kwargs) -> None:
+    # Measured ROAS and CPA feed the stop rules of these campaigns.
+    recheck(campaign_ids)
+
+
+def _catalog_synced(sender, channel_id: int, was_stale: bool, **kwargs) -> None:
+    # The engine caches channel facts, so every sync refreshes them; only a sync that ends a
+    # stale spell can change a verdict (CATALOG_SYNC_STALE), so only then are campaigns due.
+    campaigns = _ids(Campaign.objects.checked().filter(channel_id=channel_id)) if was_stale else []
+    recheck(campaigns, operations_changed=True)
+
+
+BULK_SIGNALS = [
+    (catalog_signals.products_changed, _products_changed),
+    (catalog_signals.skus_changed, _skus_changed),
+    (catalog_signals.stock_levels_changed, _stock_levels_changed),
+    (insights_signals.orders_changed, _performance_changed),
+    (insights_signals.channel_metrics_changed, _performance_changed),
+    (campaign_signals.channel_catalog_synced, _catalog_synced),
+]
+
+
+# --- Handlers of model signals (one row saved or deleted) -----------------------------------
 
 
 def _stock_changed(sender, instance: StockLevel, **kwargs) -> None:
+    if row_signals_are_muted():  # the writer sends stock_levels_changed for the batch
+        return
     recheck(campaigns_promoting([instance.sku_id]))
 
 
 def _sku_changed(sender, instance: SKU, **kwargs) -> None:
+    if row_signals_are_muted():  # the writer sends skus_changed or products_changed
+        return
     recheck(campaigns_promoting([instance.pk]))
 
 
 def _product_changed(sender, instance: Product, **kwargs) -> None:
+    if row_signals_are_muted():  # the writer sends products_changed for the batch
+        return
     recheck(campaigns_promoting(instance.skus.values_list("pk", flat=True)))
 
 
@@ -242,6 +298,8 @@ def _support_reply_changed(sender, instance: SupportReply, **kwargs) -> None:
 
 def connect() -> None:
     """Wire the handlers (called once, from PromisesConfig.ready)."""
+    for signal, handler in BULK_SIGNALS:
+        signal.connect(handler, weak=False, dispatch_uid=f"recheck-bulk-{handler.__name__}")
     both = (post_save, post_delete)
     wiring = [
         (StockLevel, _stock_changed),

@@ -20,6 +20,7 @@ from campaigns.feeds.items import feed_items
 from campaigns.feeds.validate import Problem, validate_row
 from campaigns.feeds.writers import render_row
 from campaigns.models import Campaign, CampaignItem, Channel
+from campaigns.signals import channel_catalog_synced
 from catalog.models import SKU, Product, StockLevel
 
 # A report is recomputed at least this often even if nothing seems to change.
@@ -112,20 +113,13 @@ def record_feed_fetch(channel: Channel) -> None:
     """A network fetched the channel's feed: its catalog is in sync as of now.
 
     One UPDATE, no save(): a network fetching hourly must not re-check every campaign of the
-    channel each time. The engine caches channel facts, so the cache is refreshed on every
-    fetch; the channel's campaigns are re-checked only when the sync was stale (or never
-    done), the one case where CATALOG_SYNC_STALE can change its mind.
+    channel each time. It announces the sync (`campaigns.signals.channel_catalog_synced`),
+    saying whether the previous one was stale (or never done), the one case where
+    CATALOG_SYNC_STALE can change its mind; the engine decides what to re-check.
     """
-    from promises import triggers
-
     now = timezone.now()
     last = channel.last_catalog_sync_at
     was_stale = last is None or now - last > timedelta(hours=channel.catalog_sync_max_age_hours)
     Channel.objects.filter(pk=channel.pk).update(last_catalog_sync_at=now)
     channel.last_catalog_sync_at = now
-    campaigns = (
-        Campaign.objects.checked().filter(channel=channel).values_list("pk", flat=True)
-        if was_stale
-        else []
-    )
-    triggers.recheck(list(campaigns), operations_changed=True)
+    channel_catalog_synced.send(sender=Channel, channel_id=channel.pk, was_stale=was_stale)

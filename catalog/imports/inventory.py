@@ -1,4 +1,4 @@
-"""Shopify inventory CSV -> StockLevels per SKU and location, then the campaigns' re-checks.
+"""Shopify inventory CSV -> StockLevels per SKU and location, announced once per chunk.
 
 Two layouts. Long: one row per variant x location, with `Location` and quantity columns
 (2023-24: `Incoming, Unavailable, Committed, Available, On hand`; 2025: the same with
@@ -23,12 +23,12 @@ from django.utils import timezone
 from catalog.choices import StockSource
 from catalog.imports.aliases import SHOPIFY_INVENTORY_COLUMNS
 from catalog.models import SKU, Location, StockLevel
+from catalog.signals import stock_levels_changed
 from common.csvimport import parse
 from common.csvimport.columns import ColumnMap
 from common.csvimport.parse import CellError
 from common.csvimport.result import ImportAborted
 from common.csvimport.runner import Chunk, Importer
-from promises import triggers
 
 NOT_STOCKED = "not stocked"
 QUANTITIES = ("incoming", "committed", "available", "on_hand")
@@ -294,15 +294,15 @@ class InventoryImporter(Importer):
                 self.result.note("stock level", "update", label, changes)
         if deleted:
             # A raw delete: QuerySet.delete() would fetch each row to send post_delete, and
-            # each signal would look up its campaigns (a query per row); we re-check below.
+            # each signal would look up its campaigns (a query per row); we announce below.
             doomed = StockLevel.objects.filter(pk__in=deleted)
             doomed._raw_delete(doomed.db)
         StockLevel.objects.bulk_create(created)
         if changed:
             StockLevel.objects.bulk_update(changed, [*QUANTITIES, "source", "updated_at"])
         if touched:
-            # Bulk writes send no signals: ask the engine for the re-check ourselves.
-            triggers.recheck(triggers.campaigns_promoting(touched))
+            # Bulk writes send no model signals: one announcement for the chunk.
+            stock_levels_changed.send(sender=StockLevel, sku_ids=sorted(touched))
 
     def _complete(self, given: dict[str, int], level: StockLevel | None) -> dict[str, int]:
         """All four quantities: the file's, else the stored ones, else 0; available <= on hand."""

@@ -9,7 +9,10 @@ which says the same, joins on it.
 A variant is found by its SKU code, else by its product and option values (SKU may be blank).
 Only the columns the file has are compared and written: an export without "Cost per item"
 leaves unit costs alone. Unchanged rows are not written, so re-importing a file changes
-nothing, not even `updated_at`, and asks for no re-check.
+nothing, not even `updated_at`, and announces no change.
+
+Bulk writes send no model signals: each chunk announces the products and SKUs it changed with
+one `catalog.signals` signal each, which the checks engine listens to.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from django.utils import timezone
 from catalog.choices import InventoryPolicy, ProductStatus
 from catalog.imports.aliases import SHOPIFY_PRODUCT_COLUMNS
 from catalog.models import SKU, Product
+from catalog.signals import products_changed, skus_changed
 from common.csvimport import parse
 from common.csvimport.parse import CellError
 from common.csvimport.runner import Chunk, Importer
-from promises import triggers
 
 STATUSES = {status.value: status.value for status in ProductStatus}
 POLICIES = {
@@ -227,7 +230,11 @@ class ProductImporter(Importer):
         handles = {g.handle for g in groups}
         products = {p.handle: p for p in Product.objects.filter(handle__in=handles).order_by()}
         changed_products = self._write_products(groups, products, now)
-        self._write_variants(groups, products, changed_products, now)
+        changed_skus = self._write_variants(groups, products, now)
+        if changed_products:
+            products_changed.send(sender=Product, product_ids=[p.pk for p in changed_products])
+        if changed_skus:
+            skus_changed.send(sender=SKU, sku_ids=changed_skus)
 
     def _write_products(
         self, groups: list[Group], products: dict[str, Product], now
@@ -279,9 +286,9 @@ class ProductImporter(Importer):
         self,
         groups: list[Group],
         products: dict[str, Product],
-        changed_products: list[Product],
         now,
-    ) -> None:
+    ) -> list[int]:
+        """Create and update the variants; returns the ids of the SKUs it updated."""
         product_ids = [p.pk for p in products.values()]
         codes = {v.values["code"] for g in groups for v in g.variants if v.values.get("code")}
         # Two queries, not one with OR: each uses its index (the code's is partial, on
@@ -331,12 +338,7 @@ class ProductImporter(Importer):
         SKU.objects.bulk_create(created)
         if changed:
             SKU.objects.bulk_update(list(changed.values()), sorted(fields | {"updated_at"}))
-        touched = set(changed)
-        for product in changed_products:
-            touched.update(s.pk for s in by_options[product.pk].values())
-        if touched:
-            # Bulk writes send no signals: ask the engine for the re-check ourselves.
-            triggers.recheck(triggers.campaigns_promoting(touched))
+        return sorted(changed)
 
     def _match(
         self,

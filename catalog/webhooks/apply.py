@@ -1,7 +1,9 @@
 """Apply a Shopify payload to the catalog: products/update and inventory_levels/update.
 
-Writes go through the ORM's save(), so the engine's signal handlers re-check the campaigns a
-price, status or stock change touches (promises/triggers.py).
+Writes go through the ORM's save() (validation, auto timestamps), with per-row model signals
+muted: each delivery is one event, announced once with the same `catalog.signals` signal an
+import chunk sends (products_changed, stock_levels_changed), which the checks engine listens
+to.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from django.utils.text import slugify
 
 from catalog.choices import InventoryPolicy, ProductStatus, StockSource
 from catalog.models import SKU, Location, Product, StockLevel
+from catalog.signals import products_changed, stock_levels_changed
 from catalog.webhooks.inbox import parse_timestamp
+from common.signals import row_signals_muted
 
 # Shopify's name for the single variant of a product without options.
 DEFAULT_VARIANT_TITLE = "Default Title"
@@ -194,8 +198,11 @@ def apply_product_update(payload: dict) -> str:
     _apply_product_fields(product, payload)
     if not product.title:
         product.title = product.handle
-    product.save()
-    count = _apply_variants(product, variants)
+    with row_signals_muted():
+        product.save()
+        count = _apply_variants(product, variants)
+    # The variants applied are the product's SKUs now: announcing the product covers them.
+    products_changed.send(sender=Product, product_ids=[product.pk])
     return f"Product {product.handle}: {count} variant(s) applied."
 
 
@@ -236,5 +243,7 @@ def apply_inventory_level_update(payload: dict) -> str:
     level.available = available
     level.on_hand = available + held
     level.source = StockSource.WEBHOOK
-    level.save()
+    with row_signals_muted():
+        level.save()
+    stock_levels_changed.send(sender=StockLevel, sku_ids=[sku.pk])
     return f"{sku} at {location}: {available} available."

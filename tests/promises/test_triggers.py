@@ -293,3 +293,120 @@ def test_a_rule_setting_change_reaches_the_next_recheck(world, commit):
         world.stock.available = world.stock.on_hand = 0
         world.stock.save()
     assert Conflict.objects.get(rule_code="STOCK_OUT").severity == "warning"
+
+
+# --- The apps' bulk signals: importers, webhooks and feed fetches ---------------------------
+
+
+def _bulk_sends(world):
+    from campaigns import signals as campaign_signals
+    from campaigns.models import Channel
+    from catalog import signals as catalog_signals
+    from catalog.models import SKU, Product, StockLevel
+    from insights import signals as insights_signals
+    from insights.models import ChannelMetric, Order
+
+    scope = {"campaign_ids": {world.campaign.pk}, "channel_ids": {world.channel.pk}}
+    return {
+        "products": (
+            catalog_signals.products_changed,
+            Product,
+            {"product_ids": [world.sku.product_id]},
+        ),
+        "skus": (catalog_signals.skus_changed, SKU, {"sku_ids": [world.sku.pk]}),
+        "stock": (catalog_signals.stock_levels_changed, StockLevel, {"sku_ids": [world.sku.pk]}),
+        "orders": (insights_signals.orders_changed, Order, scope),
+        "metrics": (insights_signals.channel_metrics_changed, ChannelMetric, scope),
+        "stale sync": (
+            campaign_signals.channel_catalog_synced,
+            Channel,
+            {"channel_id": world.channel.pk, "was_stale": True},
+        ),
+    }
+
+
+@pytest.mark.parametrize("kind", ["products", "skus", "stock", "orders", "metrics", "stale sync"])
+def test_each_bulk_signal_rechecks_the_campaigns_it_concerns_on_commit(world, commit, kind):
+    CampaignFactory(status="scheduled", name="Bystander")  # another SKU, another channel
+    signal, sender, kwargs = _bulk_sends(world)[kind]
+    with commit() as callbacks:
+        signal.send(sender=sender, **kwargs)
+        assert CheckRun.objects.count() == 0  # not before the commit
+    assert len([c for c in callbacks if isinstance(c, triggers._Recheck)]) == 1
+    assert CheckRun.objects.get().scope["campaigns"] == [world.campaign.pk]
+
+
+def test_a_fresh_catalog_sync_only_refreshes_the_cached_channel_facts(world, commit):
+    from campaigns.models import Channel
+    from campaigns.signals import channel_catalog_synced
+
+    with commit() as callbacks:
+        channel_catalog_synced.send(sender=Channel, channel_id=world.channel.pk, was_stale=False)
+    assert [c.__name__ for c in callbacks] == ["bump_operations_version"]
+    assert not CheckRun.objects.exists()
+
+
+def test_muted_row_signals_recheck_nothing_for_catalog_rows(world, commit):
+    """A writer that mutes them announces the batch itself (see catalog/webhooks/apply.py)."""
+    from common.signals import row_signals_muted
+
+    with commit() as callbacks, row_signals_muted():
+        world.stock.available = world.stock.on_hand = 0
+        world.stock.save()
+        world.sku.save()
+        world.sku.product.save()
+    assert callbacks == []
+
+
+def test_a_product_import_that_drafts_the_product_rechecks_its_campaigns(world, commit):
+    from catalog.imports.products import ProductImporter
+    from catalog.models import SKU
+    from tests.imports.conftest import run
+    from tests.imports.test_products import legacy, tee
+
+    product = world.sku.product
+    row = tee(handle=product.handle, title=product.title, sku="SERUM-30", size="", price="24.99")
+    row.update({"Option1 Name": "", "Status": "draft"})
+    with commit():
+        result = run(ProductImporter, legacy(row))
+    assert result.counts["product"]["updated"] == 1
+    assert result.counts["sku"]["unchanged"] == 1
+    assert SKU.objects.get(pk=world.sku.pk).product.status == "draft"
+    assert CheckRun.objects.get().scope["campaigns"] == [world.campaign.pk]
+
+
+def test_a_metrics_import_rechecks_the_campaigns_it_measures(world, commit):
+    from insights.imports import ChannelMetricImporter
+    from tests.imports.conftest import csv_bytes, run
+
+    rows = [
+        ["date", "channel", "campaign", "spend", "platform_revenue"],
+        ["2026-03-01", "Instagram", "Spring glow", "100", "50"],
+        ["2026-03-01", "Instagram", "", "300", "900"],
+    ]
+    with commit():
+        assert run(ChannelMetricImporter, csv_bytes(rows)).errors == []
+    assert CheckRun.objects.get().scope["campaigns"] == [world.campaign.pk]
+
+
+def test_a_rolled_back_import_rechecks_nothing(world, commit):
+    from catalog.imports.inventory import InventoryImporter
+    from insights.imports import ChannelMetricImporter
+    from tests.imports.conftest import csv_bytes, run
+    from tests.imports.test_inventory import LONG, long_row
+
+    location = world.stock.location.name
+    stock = [LONG, long_row("SERUM-30", location, "0", "0"), long_row("NOPE", location, "1", "1")]
+    metrics = [
+        ["date", "channel", "campaign", "spend"],
+        ["2026-03-01", "Instagram", "Spring glow", "100"],
+        ["2026-03-01", "Nowhere", "", "100"],
+    ]
+    with commit() as callbacks:
+        # --atomic with a refused row: everything written is rolled back, re-checks with it.
+        assert run(InventoryImporter, csv_bytes(stock), atomic=True).rolled_back
+        assert run(ChannelMetricImporter, csv_bytes(metrics), atomic=True).rolled_back
+    assert callbacks == []
+    assert not CheckRun.objects.exists()
+    world.stock.refresh_from_db()
+    assert world.stock.available == 100

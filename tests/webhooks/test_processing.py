@@ -234,6 +234,34 @@ def test_stock_change_from_a_webhook_rechecks_its_campaigns(
     ).exists()
 
 
+def test_price_change_from_a_products_webhook_rechecks_its_campaigns(
+    world, post_webhook, django_capture_on_commit_callbacks
+):
+    """products/update -> one products_changed for the delivery -> the engine re-checks."""
+    from promises.models import CheckRun
+
+    payload = {
+        "id": 9554194432293,
+        "handle": world.sku.product.handle,
+        "title": world.sku.product.title,
+        "variants": [
+            {
+                "id": 1,
+                "sku": "SERUM-30",
+                "option1": world.sku.option1 or "Default",
+                "price": "29.99",
+            }
+        ],
+    }
+    body = json.dumps(payload).encode()
+    _deliver(post_webhook, django_capture_on_commit_callbacks, body, PRODUCTS_UPDATE)
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.PROCESSED
+    assert CheckRun.objects.get().scope["campaigns"] == [world.campaign.pk]
+    assert Conflict.objects.filter(
+        rule_code="PRICE_MISMATCH", campaign=world.campaign, state=ConflictState.OPEN
+    ).exists()
+
+
 def test_deliveries_stored_while_the_task_could_not_be_sent_are_applied_by_the_sweep(
     mapped_sku, post_webhook, django_capture_on_commit_callbacks, monkeypatch, settings
 ):
