@@ -28,6 +28,7 @@ from promises.filters import ConflictFilter, waiver_requests
 from promises.forms import ConflictActionForm, WaiverRequestForm
 from promises.models import Conflict, ShippingMethod
 from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING
+from promises.services import Resolution
 
 CHANGE_CONFLICT = "promises.change_conflict"
 # Marketing asks for waivers on its campaigns' conflicts; ops grant them.
@@ -149,13 +150,16 @@ class ConflictBulk(PermissionRequiredMixin, View):
         form = ConflictActionForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                done, count = form.apply(request.user)
+                outcome = form.apply(request.user)
             except ValidationError:
                 pass
             else:
-                selected = len(form.cleaned_data["ids"])
-                unchanged = selected - count
-                text = f"{count} conflict{'s' if count != 1 else ''} {done}."
+                if outcome.resolution is not None:
+                    _tell_resolution(request, outcome.resolution)
+                    return HttpResponseRedirect(back)
+                count = outcome.changed
+                unchanged = len(form.cleaned_data["ids"]) - count
+                text = f"{count} conflict{'s' if count != 1 else ''} {outcome.done}."
                 if unchanged:
                     text += f" {unchanged} left as they were (already so, or no longer standing)."
                 messages.success(request, text)
@@ -171,6 +175,39 @@ class ConflictBulk(PermissionRequiredMixin, View):
             {"form": form, "selected": selected, "next": back},
             status=400,
         )
+
+
+# A bulk fix note names this many conflicts per outcome in its message, then counts the rest.
+NAMED_IN_MESSAGE = 10
+
+
+def _tell_resolution(request: HttpRequest, resolution: Resolution) -> None:
+    """Say which conflicts the re-check after a fix note resolved and which it still finds."""
+    resolved, still = resolution.resolved, resolution.still_found
+    if len(resolved) + len(still) == 1:
+        if resolved:
+            messages.success(request, "Fix note recorded. Re-checked: the conflict is resolved.")
+        else:
+            messages.warning(
+                request,
+                "Fix note recorded. Re-checked: the checks still find this conflict, "
+                "so it stays as it was.",
+            )
+        return
+    count = len(resolved) + len(still)
+    parts = [f"Fix note recorded on {count} conflicts and their campaigns re-checked."]
+    if resolved:
+        parts.append(f"Resolved: {_named(resolved)}.")
+    if still:
+        parts.append(f"Still found by the checks: {_named(still)}.")
+    (messages.warning if still else messages.success)(request, " ".join(parts))
+
+
+def _named(conflicts: list[Conflict]) -> str:
+    names = [f"#{c.pk} {c.rule_code}" for c in conflicts[:NAMED_IN_MESSAGE]]
+    if len(conflicts) > NAMED_IN_MESSAGE:
+        names.append(f"{len(conflicts) - NAMED_IN_MESSAGE} more")
+    return ", ".join(names)
 
 
 # --- One conflict ----------------------------------------------------------------------------
@@ -301,12 +338,14 @@ class ConflictDetail(PermissionRequiredMixin, DetailView):
         form = ConflictActionForm(data, user=request.user)
         if form.is_valid():
             try:
-                done, count = form.apply(request.user)
+                outcome = form.apply(request.user)
             except ValidationError:
                 pass
             else:
-                if count:
-                    messages.success(request, f"Conflict {done}.")
+                if outcome.resolution is not None:
+                    _tell_resolution(request, outcome.resolution)
+                elif outcome.changed:
+                    messages.success(request, f"Conflict {outcome.done}.")
                 else:
                     messages.info(request, "Nothing changed: the conflict was already so.")
                 return redirect(self.object_url())
