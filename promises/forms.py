@@ -7,13 +7,12 @@ constraints in `clean`, field by field, so a bad value is a message, never an In
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from promises.models import (
@@ -27,10 +26,13 @@ from promises.models import (
 )
 from promises.services import (
     MAX_WAIVER,
+    Resolution,
     acknowledge_conflicts,
     assign_conflicts,
-    note_fix,
+    ops_users,
     request_waiver,
+    resolve_conflicts,
+    validate_waiver,
     waive_conflicts,
 )
 
@@ -41,14 +43,14 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SUGGESTED_WAIVER = timedelta(days=7)
 
 
-def ops_users() -> QuerySet:
-    """People who may work conflicts: the ones a conflict can be assigned to."""
-    user_model = get_user_model()
-    return (
-        user_model._default_manager.with_perm("promises.change_conflict")
-        .filter(is_active=True)
-        .order_by(user_model.USERNAME_FIELD)
-    )
+@dataclass(frozen=True)
+class ActionOutcome:
+    """What an action did: its past tense, how many conflicts changed, and for a fix note
+    what the re-check found."""
+
+    done: str
+    changed: int
+    resolution: Resolution | None = None
 
 
 class ConflictActionForm(forms.Form):
@@ -116,19 +118,16 @@ class ConflictActionForm(forms.Form):
         data = super().clean()
         action = data.get("action")
         if action == self.WAIVE:
-            if not (data.get("reason") or "").strip():
-                self.add_error("reason", "A waiver needs a reason.")
-            until = data.get("until")
-            if until is None and "until" not in self.errors:
-                self.add_error("until", "A waiver needs an expiry.")
-            elif until is not None:
-                _check_expiry(self, until)
-        if action == self.NOTE and not (data.get("note") or "").strip():
-            self.add_error("note", "Say what was fixed.")
+            # A value the field could not parse already has its message.
+            for field, message in validate_waiver(
+                data.get("reason"), data.get("until"), timezone.now()
+            ).items():
+                if field not in self.errors:
+                    self.add_error(field, message)
         return data
 
-    def apply(self, actor) -> tuple[str, int]:
-        """Run the action through the services; returns (what was done, how many changed).
+    def apply(self, actor) -> ActionOutcome:
+        """Run the action through the services (a fix note re-checks the campaigns).
 
         A ValidationError from a service lands on the form's fields.
         """
@@ -139,13 +138,14 @@ class ConflictActionForm(forms.Form):
             if action == self.ASSIGN:
                 who = data["assignee"]
                 done = f"assigned to {who.get_username() if who else 'nobody'}"
-                return done, assign_conflicts(ids, who, actor)
+                return ActionOutcome(done, assign_conflicts(ids, who, actor))
             if action == self.ACKNOWLEDGE:
-                return "acknowledged", acknowledge_conflicts(ids, actor)
+                return ActionOutcome("acknowledged", acknowledge_conflicts(ids, actor))
             if action == self.WAIVE:
                 count = waive_conflicts(ids, actor, reason=data["reason"], until=data["until"])
-                return "waived", count
-            return "noted", note_fix(ids, actor, data["note"])
+                return ActionOutcome("waived", count)
+            resolution = resolve_conflicts(ids, actor, data["note"])
+            return ActionOutcome("noted", len(ids), resolution)
         except ValidationError as error:
             self._add_service_errors(error)
             raise
@@ -156,14 +156,6 @@ class ConflictActionForm(forms.Form):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
-
-
-def _check_expiry(form: forms.Form, until: datetime) -> None:
-    now = timezone.now()
-    if until <= now:
-        form.add_error("until", "A waiver needs an expiry in the future.")
-    elif until - now > MAX_WAIVER:
-        form.add_error("until", f"A waiver may last {MAX_WAIVER.days} days at most.")
 
 
 class WaiverRequestForm(forms.Form):

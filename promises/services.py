@@ -10,8 +10,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
@@ -19,7 +21,7 @@ from campaigns.models import Campaign, CampaignClaim
 from promises.checks.engine import run_checks
 from promises.checks.extract import extract_claims
 from promises.choices import CheckTrigger, ConflictEventKind, ConflictState, Readiness
-from promises.models import Conflict, ConflictEvent
+from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import STANDING, annotate_readiness
 
 # A waiver is a promise to fix later, not a way to silence a rule for good.
@@ -192,27 +194,51 @@ def acknowledge_conflicts(ids: Iterable[int], actor) -> int:
     )
 
 
+def ops_users() -> QuerySet:
+    """People who may work conflicts: the ones a conflict can be assigned to."""
+    user_model = get_user_model()
+    return (
+        user_model._default_manager.with_perm("promises.change_conflict")
+        .filter(is_active=True)
+        .order_by(user_model.USERNAME_FIELD)
+    )
+
+
 @transaction.atomic
 def assign_conflicts(ids: Iterable[int], assignee, actor) -> int:
+    """Give the conflicts to someone who works conflicts, or to no one (None)."""
+    if assignee is not None and not ops_users().filter(pk=assignee.pk).exists():
+        raise ValidationError({"assignee": "Choose someone who works conflicts."})
     conflicts = [c for c in _locked(ids) if c.assignee_id != getattr(assignee, "pk", None)]
     note = f"Assigned to {assignee}" if assignee else "Unassigned"
     return _change(conflicts, actor, ConflictEventKind.ASSIGNED, note, assignee=assignee)
 
 
-@transaction.atomic
-def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) -> int:
-    """Accept standing conflicts until `until`, for a stated reason; they reopen after."""
-    reason = (reason or "").strip()
+def validate_waiver(reason: str, until: datetime | None, now: datetime) -> dict[str, str]:
+    """What is wrong with a waiver's reason and expiry, by field (empty: nothing).
+
+    The one statement of the rule: the forms show these messages on their fields and
+    `waive_conflicts` refuses with them, so every door says the same.
+    """
     errors = {}
-    if not reason:
+    if not (reason or "").strip():
         errors["reason"] = "A waiver needs a reason."
-    now = timezone.now()
-    if until is None or until <= now:
+    if until is None:
+        errors["until"] = "A waiver needs an expiry."
+    elif until <= now:
         errors["until"] = "A waiver needs an expiry in the future."
     elif until - now > MAX_WAIVER:
         errors["until"] = f"A waiver may last {MAX_WAIVER.days} days at most."
+    return errors
+
+
+@transaction.atomic
+def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) -> int:
+    """Accept standing conflicts until `until`, for a stated reason; they reopen after."""
+    errors = validate_waiver(reason, until, timezone.now())
     if errors:
         raise ValidationError(errors)
+    reason = reason.strip()
     conflicts = [c for c in _locked(ids) if c.state in STANDING]
     return _change(
         conflicts,
@@ -231,6 +257,36 @@ def note_fix(ids: Iterable[int], actor, note: str) -> int:
     if not note:
         raise ValidationError({"note": "Say what was fixed."})
     return _change(_locked(ids), actor, ConflictEventKind.NOTE, note, fix_note=note)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a fix note and the re-check it triggers came to, conflict by conflict."""
+
+    run: CheckRun
+    resolved: list[Conflict]
+    still_found: list[Conflict]
+
+
+def resolve_conflicts(ids: Iterable[int], actor, note: str) -> Resolution:
+    """Record what was fixed on the conflicts, then re-check their campaigns at once.
+
+    Only the checks resolve a conflict: one whose rule still fires stays as it was, with the
+    note in its history, and is reported as still found.
+    """
+    ids = list(ids)
+    note_fix(ids, actor, note)  # committed first: the checks lock the campaigns themselves
+    campaigns = sorted(
+        set(Conflict.objects.filter(pk__in=ids).values_list("campaign_id", flat=True))
+    )
+    # processes=1: pages and the API call this from threaded servers, where forking is unsafe.
+    result = run_checks(campaigns, trigger=CheckTrigger.MANUAL, processes=1)
+    after = list(Conflict.objects.filter(pk__in=ids).order_by("pk"))
+    return Resolution(
+        run=result.run,
+        resolved=[c for c in after if c.state == ConflictState.RESOLVED],
+        still_found=[c for c in after if c.state != ConflictState.RESOLVED],
+    )
 
 
 @transaction.atomic

@@ -1,45 +1,51 @@
 from django.urls import path
 
-from promises import views
+from promises.views import conflicts, operations, runs
 
 app_name = "promises"
 
 urlpatterns = [
-    path("runs/", views.CheckRunList.as_view(), name="checkrun-list"),
+    path("runs/", runs.CheckRunList.as_view(), name="checkrun-list"),
     # The conflict queue and its actions.
-    path("conflicts/", views.ConflictList.as_view(), name="conflict-list"),
-    path("conflicts/bulk/", views.ConflictBulk.as_view(), name="conflict-bulk"),
-    path("conflicts/<int:pk>/", views.ConflictDetail.as_view(), name="conflict-detail"),
+    path("conflicts/", conflicts.ConflictList.as_view(), name="conflict-list"),
+    path("conflicts/bulk/", conflicts.ConflictBulk.as_view(), name="conflict-bulk"),
+    path("conflicts/<int:pk>/", conflicts.ConflictDetail.as_view(), name="conflict-detail"),
     path(
         "conflicts/<int:pk>/request-waiver/",
-        views.ConflictRequestWaiver.as_view(),
+        conflicts.ConflictRequestWaiver.as_view(),
         name="conflict-request-waiver",
     ),
     # The promises.
-    path("promises/shipping/", views.ShippingMethodList.as_view(), name="shipping-list"),
-    path("promises/shipping/new/", views.ShippingMethodCreate.as_view(), name="shipping-add"),
+    path("promises/shipping/", operations.ShippingMethodList.as_view(), name="shipping-list"),
+    path("promises/shipping/new/", operations.ShippingMethodCreate.as_view(), name="shipping-add"),
     path(
-        "promises/shipping/<int:pk>/", views.ShippingMethodDetail.as_view(), name="shipping-detail"
+        "promises/shipping/<int:pk>/",
+        operations.ShippingMethodDetail.as_view(),
+        name="shipping-detail",
     ),
     path(
         "promises/shipping/<int:pk>/edit/",
-        views.ShippingMethodUpdate.as_view(),
+        operations.ShippingMethodUpdate.as_view(),
         name="shipping-edit",
     ),
     path(
         "promises/shipping/<int:pk>/delete/",
-        views.ShippingMethodDelete.as_view(),
+        operations.ShippingMethodDelete.as_view(),
         name="shipping-delete",
     ),
     path(
         "promises/shipping/<int:method_pk>/overrides/new/",
-        views.OverrideCreate.as_view(),
+        operations.OverrideCreate.as_view(),
         name="override-add",
     ),
-    path("promises/overrides/<int:pk>/edit/", views.OverrideUpdate.as_view(), name="override-edit"),
+    path(
+        "promises/overrides/<int:pk>/edit/",
+        operations.OverrideUpdate.as_view(),
+        name="override-edit",
+    ),
     path(
         "promises/overrides/<int:pk>/delete/",
-        views.OverrideDelete.as_view(),
+        operations.OverrideDelete.as_view(),
         name="override-delete",
     ),
 ]
@@ -49,34 +55,34 @@ for prefix, name, list_view, create, update, delete in [
     (
         "returns",
         "return",
-        views.ReturnPolicyList,
-        views.ReturnPolicyCreate,
-        views.ReturnPolicyUpdate,
-        views.ReturnPolicyDelete,
+        operations.ReturnPolicyList,
+        operations.ReturnPolicyCreate,
+        operations.ReturnPolicyUpdate,
+        operations.ReturnPolicyDelete,
     ),
     (
         "checkout-countries",
         "checkoutcountry",
-        views.CheckoutCountryList,
-        views.CheckoutCountryCreate,
-        views.CheckoutCountryUpdate,
-        views.CheckoutCountryDelete,
+        operations.CheckoutCountryList,
+        operations.CheckoutCountryCreate,
+        operations.CheckoutCountryUpdate,
+        operations.CheckoutCountryDelete,
     ),
     (
         "codes",
         "promocode",
-        views.PromoCodeList,
-        views.PromoCodeCreate,
-        views.PromoCodeUpdate,
-        views.PromoCodeDelete,
+        operations.PromoCodeList,
+        operations.PromoCodeCreate,
+        operations.PromoCodeUpdate,
+        operations.PromoCodeDelete,
     ),
     (
         "support-replies",
         "reply",
-        views.SupportReplyList,
-        views.SupportReplyCreate,
-        views.SupportReplyUpdate,
-        views.SupportReplyDelete,
+        operations.SupportReplyList,
+        operations.SupportReplyCreate,
+        operations.SupportReplyUpdate,
+        operations.SupportReplyDelete,
     ),
 ]:
     urlpatterns += [

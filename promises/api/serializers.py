@@ -263,6 +263,10 @@ class BulkWaiveSerializer(ConflictIdsSerializer, WaiveSerializer):
     pass
 
 
+class BulkFixNoteSerializer(ConflictIdsSerializer, FixNoteSerializer):
+    pass
+
+
 class ChangedSerializer(serializers.Serializer):
     changed = serializers.IntegerField(help_text="Conflicts changed (others were already so).")
 
@@ -272,4 +276,15 @@ class ResolveResultSerializer(serializers.Serializer):
         help_text="Whether the re-check no longer finds the conflict."
     )
     conflict = ConflictDetailSerializer()
+    check_run = CheckRunSerializer()
+
+
+class BulkResolveResultSerializer(serializers.Serializer):
+    resolved = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Conflicts the re-check no longer finds."
+    )
+    still_found = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Conflicts the rules still find: they stay as they were, with the note.",
+    )
     check_run = CheckRunSerializer()

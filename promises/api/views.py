@@ -17,6 +17,8 @@ from promises import services
 from promises.api.serializers import (
     AssignSerializer,
     BulkAssignSerializer,
+    BulkFixNoteSerializer,
+    BulkResolveResultSerializer,
     BulkWaiveSerializer,
     ChangedSerializer,
     CheckoutCountrySerializer,
@@ -36,8 +38,7 @@ from promises.api.serializers import (
     WaiverRequestSerializer,
     WaiveSerializer,
 )
-from promises.checks.engine import run_checks
-from promises.choices import CheckTrigger, ConflictState
+from promises.choices import ConflictState
 from promises.filters import (
     CheckoutCountryFilter,
     CheckRunFilter,
@@ -147,12 +148,13 @@ class ConflictViewSet(ReadOnlyViewSet):
             "acknowledge_many",
             "assign_many",
             "waive_many",
+            "resolve_many",
         ),
         CHANGE_CONFLICT,
     ) | {
-        # Marketing asks from the campaign it plans; as the conflict page, this needs the
-        # right to change campaigns, not conflicts.
-        "request_waiver": ["campaigns.change_campaign"],
+        # Marketing asks from the campaign it plans; as on the conflict page, this needs the
+        # right to change campaigns (not conflicts) and to see the conflict.
+        "request_waiver": ["campaigns.change_campaign", "promises.view_conflict"],
     }
 
     def get_queryset(self) -> QuerySet:
@@ -224,15 +226,14 @@ class ConflictViewSet(ReadOnlyViewSet):
         """
         conflict = self.get_object()
         data = self._valid(FixNoteSerializer, request)
-        services.note_fix([conflict.pk], request.user, data["note"])
-        result = run_checks([conflict.campaign_id], trigger=CheckTrigger.MANUAL, processes=1)
+        resolution = services.resolve_conflicts([conflict.pk], request.user, data["note"])
         fresh = self.get_queryset().get(pk=conflict.pk)
         context = self.get_serializer_context()
         return Response(
             {
                 "resolved": fresh.state == ConflictState.RESOLVED,
                 "conflict": ConflictDetailSerializer(fresh, context=context).data,
-                "check_run": CheckRunSerializer(result.run, context=context).data,
+                "check_run": CheckRunSerializer(resolution.run, context=context).data,
             }
         )
 
@@ -272,3 +273,25 @@ class ConflictViewSet(ReadOnlyViewSet):
             data["ids"], request.user, reason=data["reason"], until=data["until"]
         )
         return Response({"changed": changed})
+
+    @extend_schema(
+        request=BulkFixNoteSerializer,
+        responses=BulkResolveResultSerializer,
+        operation_id="conflicts_resolve_many",
+    )
+    @action(detail=False, methods=["post"], url_path="resolve")
+    def resolve_many(self, request: Request) -> Response:
+        """Record one fix note on several conflicts and re-check their campaigns now.
+
+        Says which conflicts the re-check resolved and which the rules still find.
+        """
+        data = self._valid(BulkFixNoteSerializer, request)
+        resolution = services.resolve_conflicts(data["ids"], request.user, data["note"])
+        context = self.get_serializer_context()
+        return Response(
+            {
+                "resolved": [c.pk for c in resolution.resolved],
+                "still_found": [c.pk for c in resolution.still_found],
+                "check_run": CheckRunSerializer(resolution.run, context=context).data,
+            }
+        )

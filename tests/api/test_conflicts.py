@@ -180,3 +180,72 @@ def test_a_waiver_request_needs_a_reason(api, stock_out, marketing_user):
     )
     assert response.status_code == 400
     assert "reason" in response.json()["errors"]
+
+
+def test_only_people_who_work_conflicts_can_be_assigned(api, stock_out, ops_user, marketing_user):
+    """The page's rule holds in the API: a conflict goes to someone who works conflicts."""
+    response = api(ops_user).post(
+        f"/api/conflicts/{stock_out.pk}/assign/", {"assignee": marketing_user.pk}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["assignee"] == ["Choose someone who works conflicts."]
+    bulk = api(ops_user).post(
+        "/api/conflicts/assign/",
+        {"ids": [stock_out.pk], "assignee": marketing_user.pk},
+        format="json",
+    )
+    assert bulk.status_code == 400
+    stock_out.refresh_from_db()
+    assert stock_out.assignee is None
+
+
+@pytest.fixture
+def campaign_editor(db):
+    """Someone who may change campaigns but not see the conflict queue."""
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="campaign-editor")
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="campaigns", codename="change_campaign")
+    )
+    return user
+
+
+def test_asking_for_a_waiver_needs_to_see_the_conflict_as_on_the_page(
+    api, login, stock_out, campaign_editor
+):
+    from django.urls import reverse
+
+    page = reverse("promises:conflict-request-waiver", args=[stock_out.pk])
+    assert login(campaign_editor).post(page, {"reason": "please"}).status_code == 403
+    response = api(campaign_editor).post(
+        f"/api/conflicts/{stock_out.pk}/request-waiver/", {"reason": "please"}, format="json"
+    )
+    assert response.status_code == 403
+    assert not stock_out.events.filter(kind="waiver_requested").exists()
+
+
+def test_resolving_many_says_which_resolved_and_which_are_still_found(
+    api, world, stock_out, ops_user
+):
+    world.campaign.claims.create(kind="delivery", days=1, text="Delivered tomorrow")
+    run_checks([world.campaign.pk])
+    delivery = Conflict.objects.get(rule_code="DELIVERY_CLAIM_UNSUPPORTED")
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=50, available=50)
+    response = api(ops_user).post(
+        "/api/conflicts/resolve/",
+        {"ids": [stock_out.pk, delivery.pk], "note": "Restocked"},
+        format="json",
+    )
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["resolved"], body["still_found"]) == ([stock_out.pk], [delivery.pk])
+    assert body["check_run"]["campaigns_checked"] == 1
+    assert set(Conflict.objects.values_list("fix_note", flat=True)) == {"Restocked"}
+    refused = api(ops_user).post(
+        "/api/conflicts/resolve/", {"ids": [stock_out.pk], "note": " "}, format="json"
+    )
+    assert refused.status_code == 400
+    assert "note" in refused.json()["errors"]

@@ -77,13 +77,13 @@ def test_impossible_transitions_are_refused(world, marketing_user, start, target
         change_campaign_status(world.campaign, target, marketing_user)
 
 
-def test_conflict_actions_write_history(world, ops_user, exec_user):
+def test_conflict_actions_write_history(world, ops_user, admin_user):
     StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=0, available=0)
     from promises.checks.engine import run_checks
 
     run_checks(None)
     conflict = Conflict.objects.get()
-    assert assign_conflicts([conflict.pk], exec_user, ops_user) == 1
+    assert assign_conflicts([conflict.pk], admin_user, ops_user) == 1
     assert acknowledge_conflicts([conflict.pk], ops_user) == 1
     assert acknowledge_conflicts([conflict.pk], ops_user) == 0  # already acknowledged
     assert note_fix([conflict.pk], ops_user, "Asked the 3PL to recount") == 1
@@ -92,7 +92,7 @@ def test_conflict_actions_write_history(world, ops_user, exec_user):
     conflict.refresh_from_db()
     assert (conflict.state, conflict.assignee, conflict.fix_note) == (
         "acknowledged",
-        exec_user,
+        admin_user,
         "Asked the 3PL to recount",
     )
     history = list(conflict.events.order_by("pk").values_list("kind", "actor__username"))

@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from catalog.models import StockLevel
 from promises.choices import ConflictEventKind, ConflictState, Severity
 from promises.models import Conflict, ConflictEvent
 from tests.factories import CampaignFactory, ConflictFactory, SKUFactory
@@ -348,6 +349,68 @@ def test_ops_act_on_the_conflict_page_and_errors_stay_on_the_fields(login, ops_u
     conflict.refresh_from_db()
     assert conflict.state == ConflictState.ACKNOWLEDGED
     assert "Acknowledged" in client.get(_detail(conflict)).content.decode()
+
+
+def _sell_out(world) -> Conflict:
+    """A real STOCK_OUT the engine found on the world's campaign."""
+    from promises.checks.engine import run_checks
+
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=0, available=0)
+    run_checks([world.campaign.pk])
+    return Conflict.objects.get(rule_code="STOCK_OUT")
+
+
+def _told(response) -> list[str]:
+    return [str(m) for m in response.context["messages"]]
+
+
+@pytest.mark.django_db
+def test_a_fix_note_on_the_page_re_checks_and_resolves_what_was_fixed(login, ops_user, world):
+    """The page's note does what the API's resolve does: record the note, then re-check."""
+    conflict = _sell_out(world)
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=50, available=50)
+    response = login(ops_user).post(
+        _detail(conflict), {"action": "note", "note": "Restocked 50"}, follow=True
+    )
+    conflict.refresh_from_db()
+    assert (conflict.state, conflict.fix_note) == (ConflictState.RESOLVED, "Restocked 50")
+    kinds = list(conflict.events.order_by("pk").values_list("kind", flat=True))
+    assert kinds[-2:] == [ConflictEventKind.NOTE, ConflictEventKind.RESOLVED]
+    assert _told(response) == ["Fix note recorded. Re-checked: the conflict is resolved."]
+
+
+@pytest.mark.django_db
+def test_a_fix_note_on_what_still_fails_keeps_the_conflict_and_says_so(login, ops_user, world):
+    conflict = _sell_out(world)
+    response = login(ops_user).post(
+        _detail(conflict), {"action": "note", "note": "Asked the warehouse"}, follow=True
+    )
+    conflict.refresh_from_db()
+    assert (conflict.state, conflict.fix_note) == (ConflictState.OPEN, "Asked the warehouse")
+    assert "the checks still find this conflict" in _told(response)[0]
+
+
+@pytest.mark.django_db
+def test_a_bulk_fix_note_names_what_resolved_and_what_is_still_found(login, ops_user, world):
+    stock_out = _sell_out(world)
+    world.campaign.claims.create(kind="delivery", days=1, text="Delivered tomorrow")
+    from promises.checks.engine import run_checks
+
+    run_checks([world.campaign.pk])
+    delivery = Conflict.objects.get(rule_code="DELIVERY_CLAIM_UNSUPPORTED")
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=50, available=50)
+    response = login(ops_user).post(
+        BULK,
+        {"action": "note", "ids": [stock_out.pk, delivery.pk], "note": "Restocked"},
+        follow=True,
+    )
+    assert _told(response) == [
+        "Fix note recorded on 2 conflicts and their campaigns re-checked. "
+        f"Resolved: #{stock_out.pk} STOCK_OUT. "
+        f"Still found by the checks: #{delivery.pk} DELIVERY_CLAIM_UNSUPPORTED."
+    ]
+    states = dict(Conflict.objects.values_list("pk", "state"))
+    assert states == {stock_out.pk: ConflictState.RESOLVED, delivery.pk: ConflictState.OPEN}
 
 
 @pytest.mark.django_db
