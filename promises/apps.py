@@ -7,5 +7,6 @@ class PromisesConfig(AppConfig):
 
     def ready(self) -> None:
         from promises import triggers
+        from promises.checks import rules  # noqa: F401 - registers every rule
 
         triggers.connect()

@@ -24,7 +24,7 @@ class Finding:
     data_as_of: datetime | None = None
 
 
-RuleFunction = Callable[[CampaignFacts, CheckContext], Iterable[Finding]]
+RuleBody = Callable[[CampaignFacts, CheckContext, "Emit"], Iterable[Finding]]
 
 
 @dataclass(frozen=True)
@@ -32,26 +32,35 @@ class Rule:
     code: str
     severity: str
     family: str
-    check: RuleFunction
+    body: RuleBody  # the function as written: (campaign, ctx, emit) -> findings
+
+    def check(self, campaign: CampaignFacts, ctx: CheckContext) -> Iterable[Finding]:
+        """The rule's findings for one campaign, each stamped with the rule's code."""
+        return self.body(campaign, ctx, Emit(self.code, campaign))
 
     @property
     def statement(self) -> str:
         """The rule's business statement, as the UI shows it (its docstring)."""
-        return " ".join((self.check.__doc__ or "").split())
+        return " ".join((self.body.__doc__ or "").split())
 
 
+# Filled when `promises.checks.rules` is imported, which PromisesConfig.ready() does.
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Register a rule function under a stable code with its default severity."""
+def rule(code: str, severity: str) -> Callable[[RuleBody], RuleBody]:
+    """Register a rule function under a stable code with its default severity.
 
-    def register(check: RuleFunction) -> RuleFunction:
+    The function takes `(campaign, ctx, emit)`: `emit` builds its findings under this code,
+    so the code is written once. Its family is the module it lives in (`stock`, `pricing`...).
+    """
+
+    def register(body: RuleBody) -> RuleBody:
         if code in RULES:
             raise ValueError(f"Rule {code} is registered twice")
-        family = check.__module__.rsplit(".", 1)[-1]
-        RULES[code] = Rule(code=code, severity=severity, family=family, check=check)
-        return check
+        family = body.__module__.rsplit(".", 1)[-1]
+        RULES[code] = Rule(code=code, severity=severity, family=family, body=body)
+        return body
 
     return register
 
@@ -99,9 +108,7 @@ class Emit:
 
 
 def all_rules() -> Iterator[Rule]:
-    # Importing the families registers their rules.
-    from promises.checks import campaign, pricing, returns, shipping, stock  # noqa: F401
-
+    """Every registered rule, in registration order (family by family)."""
     yield from RULES.values()
 
 

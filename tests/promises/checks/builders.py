@@ -20,10 +20,9 @@ from promises.checks.facts import (
     SkuFacts,
     SupportReplyFacts,
 )
-from promises.checks.registry import RULES, all_rules
+from promises.checks.registry import RULES
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
-list(all_rules())  # register every family
 
 
 def sku(id: int = 1, **kw) -> SkuFacts:

@@ -1,5 +1,6 @@
 """The engine against the database: conflicts found, reconciled, resolved, reopened, waived."""
 
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
@@ -7,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignItem
 from catalog.models import StockLevel
 from promises.checks import engine
 from promises.checks.registry import RULES
@@ -84,7 +85,49 @@ def test_changed_evidence_updates_the_conflict_without_a_new_one(world):
     engine.run_checks(None)
     found = conflict(world)
     assert found.evidence["expected"] == 35
-    assert events(found) == ["opened"]
+    assert events(found) == ["opened", "evidence_changed"]
+
+
+def test_changed_stock_numbers_record_one_evidence_changed_event(world):
+    """Every change is an event: new numbers in the evidence show in the history, once."""
+    restock(world, 10)  # 10 available to promise, 20 expected
+    engine.run_checks(None)
+    found = conflict(world, "STOCK_SHORT")
+    assert found.evidence["available_to_promise"] == 10
+    restock(world, 15)
+    run = engine.run_checks(None).run
+    found.refresh_from_db()
+    assert (found.state, found.evidence["shortfall"]) == ("open", 5)
+    assert events(found) == ["opened", "evidence_changed"]
+    changed = found.events.get(kind="evidence_changed")
+    assert (changed.from_state, changed.to_state, changed.check_run) == ("open", "open", run)
+    assert "10 are available" in changed.note  # what it said before
+    engine.run_checks(None)  # nothing changed: nothing recorded
+    assert events(found) == ["opened", "evidence_changed"]
+
+
+def test_a_changed_severity_is_an_evidence_changed_event(world):
+    sell_out(world)
+    engine.run_checks(None)
+    RuleSetting.objects.create(rule_code="STOCK_OUT", severity="warning")
+    engine.run_checks(None)
+    found = conflict(world)
+    assert (found.severity, events(found)) == ("warning", ["opened", "evidence_changed"])
+    assert "blocker" in found.events.get(kind="evidence_changed").note
+
+
+def test_two_runs_with_the_same_now_open_each_conflict_once(world):
+    """New ids come back from the insert itself, not by the run's timestamp: a second run
+    stamped with the same moment must not record "opened" again for the first run's rows."""
+    moment = timezone.now()
+    sell_out(world)
+    engine.run_checks(None, now=moment)
+    CampaignItem.objects.filter(pk=world.item.pk).update(reserved_units=0)  # NO_RESERVATION
+    run = engine.run_checks(None, now=moment).run
+    assert run.opened == 1
+    assert events(conflict(world, "STOCK_OUT")) == ["opened"]
+    assert events(conflict(world, "NO_RESERVATION")) == ["opened"]
+    assert ConflictEvent.objects.filter(kind="opened").count() == Conflict.objects.count() == 2
 
 
 def test_a_waiver_holds_until_it_expires_then_the_conflict_reopens(world, ops_user):
@@ -166,18 +209,14 @@ def test_one_broken_campaign_becomes_an_error_and_the_sweep_goes_on(world, monke
     )
     CampaignItemFactory(campaign=other, sku=world.sku, reserved_units=0)
     sell_out(world)
-    original = RULES["STOCK_OUT"].check
+    stock_out = RULES["STOCK_OUT"]
 
-    def breaks_on_spring_glow(campaign, ctx):
+    def breaks_on_spring_glow(campaign, ctx, emit):
         if campaign.name == "Spring glow":
             raise ValueError("corrupt facts")
-        return original(campaign, ctx)
+        return stock_out.body(campaign, ctx, emit)
 
-    monkeypatch.setitem(
-        RULES,
-        "STOCK_OUT",
-        RULES["STOCK_OUT"].__class__("STOCK_OUT", "blocker", "stock", breaks_on_spring_glow),
-    )
+    monkeypatch.setitem(RULES, "STOCK_OUT", replace(stock_out, body=breaks_on_spring_glow))
     run = engine.run_checks(None).run
     assert run.status == "succeeded"
     assert run.errors == 1

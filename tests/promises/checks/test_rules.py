@@ -59,6 +59,16 @@ def test_every_rule_of_the_catalog_is_registered_with_a_statement():
         assert rule.severity in {"blocker", "warning", "info"}
 
 
+def test_rules_are_registered_by_family_from_the_rules_package():
+    """PromisesConfig.ready() registers the families; each shows under its module's name."""
+    families = {rule.family for rule in RULES.values()}
+    assert families == {"campaign", "pricing", "returns", "shipping", "stock"}
+    assert RULES["STOCK_OUT"].family == "stock"
+    assert RULES["RETURN_CLAIM_EXCEEDS_POLICY"].family == "returns"
+    for rule in RULES.values():
+        assert rule.body.__module__ == f"promises.checks.rules.{rule.family}", rule.code
+
+
 def test_a_fine_campaign_fires_nothing():
     ctx = context(codes=[code()], replies=[reply()])
     fine = campaign(

@@ -23,10 +23,9 @@ def is_preorder(item: ItemFacts) -> bool:
 
 
 @rule("STOCK_OUT", Severity.BLOCKER)
-def stock_out(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def stock_out(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """A promoted SKU has nothing available to promise during the campaign, and the item is
     not honestly marked preorder."""
-    emit = Emit("STOCK_OUT", campaign)
     for item in campaign.items:
         sku = ctx.skus[item.sku_id]
         free = free_for(item, sku)
@@ -48,9 +47,8 @@ def stock_out(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
 
 
 @rule("STOCK_SHORT", Severity.WARNING)
-def stock_short(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The campaign's expected units exceed what is available to promise."""
-    emit = Emit("STOCK_SHORT", campaign)
     for item in campaign.items:
         sku = ctx.skus[item.sku_id]
         free = free_for(item, sku)
@@ -72,10 +70,9 @@ def stock_short(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]
 
 
 @rule("STOCK_OVERCOMMIT", Severity.BLOCKER)
-def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """Overlapping campaigns, on any channels, together expect or reserve more units of a SKU
     than exist; every campaign involved is named."""
-    emit = Emit("STOCK_OVERCOMMIT", campaign)
     for item in campaign.items:
         windows = ctx.demand_windows.get(item.sku_id)
         if not windows:
@@ -135,9 +132,8 @@ def _running(window: DemandWindow, moment) -> bool:
 
 
 @rule("NO_RESERVATION", Severity.WARNING)
-def no_reservation(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def no_reservation(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """A publicly promoted SKU has neither a reservation nor a preorder message."""
-    emit = Emit("NO_RESERVATION", campaign)
     for item in campaign.items:
         if item.reserved_units == 0 and not is_preorder(item):
             sku = ctx.skus[item.sku_id]
@@ -150,10 +146,11 @@ def no_reservation(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Findi
 
 
 @rule("PREORDER_WITHOUT_DATE", Severity.BLOCKER)
-def preorder_without_date(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def preorder_without_date(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A preorder is announced but the SKU has no availability date, or the date is later than
     the delivery claimed."""
-    emit = Emit("PREORDER_WITHOUT_DATE", campaign)
     preorder_claims = campaign.claims_of("preorder")
     campaign_preorder = bool(preorder_claims)
     promised_by = _promised_delivery_date(campaign)
@@ -200,9 +197,8 @@ def _promised_delivery_date(campaign: CampaignFacts) -> date | None:
 
 
 @rule("SKU_NOT_SELLABLE", Severity.BLOCKER)
-def sku_not_sellable(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def sku_not_sellable(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The promoted product is draft, archived or unpublished: the link leads nowhere."""
-    emit = Emit("SKU_NOT_SELLABLE", campaign)
     for item in campaign.items:
         sku = ctx.skus[item.sku_id]
         if sku.sellable_status != "active" or not sku.published:

@@ -60,10 +60,11 @@ def _tightest(claims: list[ClaimFacts]) -> dict[str, ClaimFacts]:
 
 
 @rule("DELIVERY_CLAIM_UNSUPPORTED", Severity.BLOCKER)
-def delivery_claim_unsupported(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def delivery_claim_unsupported(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """The claimed delivery time is shorter than the slowest enabled method's maximum days for
     a target country at the campaign's dates, peak-season overrides included."""
-    emit = Emit("DELIVERY_CLAIM_UNSUPPORTED", campaign)
     start, end = campaign_dates(campaign, ctx.now)
     for option, claim in sorted(_tightest(campaign.claims_of("delivery")).items()):
         for country in campaign.target_countries:
@@ -99,9 +100,10 @@ def delivery_claim_unsupported(campaign: CampaignFacts, ctx: CheckContext) -> It
 
 
 @rule("SHIPPING_COUNTRY_UNCOVERED", Severity.BLOCKER)
-def shipping_country_uncovered(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def shipping_country_uncovered(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A target country has no enabled shipping method, or the checkout does not sell there."""
-    emit = Emit("SHIPPING_COUNTRY_UNCOVERED", campaign)
     site_checkout = campaign.checkout_path == "site"
     for country in campaign.target_countries:
         problems = []
@@ -120,11 +122,10 @@ def shipping_country_uncovered(campaign: CampaignFacts, ctx: CheckContext) -> It
 
 @rule("SHIPPING_OPTION_NOT_IN_CHECKOUT", Severity.BLOCKER)
 def shipping_option_not_in_checkout(
-    campaign: CampaignFacts, ctx: CheckContext
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
 ) -> Iterator[Finding]:
     """A claimed option (express, free shipping under a threshold) is not enabled for a target
     country."""
-    emit = Emit("SHIPPING_OPTION_NOT_IN_CHECKOUT", campaign)
     options = sorted({c.shipping_option for c in campaign.claims_of("delivery")} - {"", "standard"})
     free_claims = campaign.claims_of("free_shipping")
     for country in campaign.target_countries:
@@ -182,12 +183,13 @@ def _free_for(method: ShippingMethodFacts, claim: ClaimFacts) -> bool:
 
 
 @rule("NATIVE_CHECKOUT_UNAVAILABLE", Severity.BLOCKER)
-def native_checkout_unavailable(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def native_checkout_unavailable(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """In-app checkout is used where the channel's native checkout is not enabled for a target
     country."""
     if campaign.checkout_path != "native":
         return
-    emit = Emit("NATIVE_CHECKOUT_UNAVAILABLE", campaign)
     channel = campaign.channel
     for country in campaign.target_countries:
         if country not in channel.native_checkout_countries:
@@ -204,9 +206,10 @@ def native_checkout_unavailable(campaign: CampaignFacts, ctx: CheckContext) -> I
 
 
 @rule("SKU_COUNTRY_RESTRICTED", Severity.BLOCKER)
-def sku_country_restricted(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def sku_country_restricted(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A promoted SKU may not ship to a target country."""
-    emit = Emit("SKU_COUNTRY_RESTRICTED", campaign)
     targets = set(campaign.target_countries)
     for item in campaign.items:
         sku = ctx.skus[item.sku_id]

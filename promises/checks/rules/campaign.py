@@ -24,12 +24,14 @@ DISCLOSURE_IN_COPY = re.compile(
 
 
 @rule("CHANNEL_GOVERNANCE_INCOMPLETE", Severity.WARNING)
-def channel_governance_incomplete(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def channel_governance_incomplete(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """The channel lacks a calendar owner, a creative budget, a catalog sync or a response-time
     commitment."""
     gaps = campaign.channel.governance_gaps
     if gaps:
-        yield Emit("CHANNEL_GOVERNANCE_INCOMPLETE", campaign).campaign_wide(
+        yield emit.campaign_wide(
             f"{campaign.channel.name} has no {', '.join(gaps)} written down.",
             {"channel": campaign.channel.name, "missing": list(gaps)},
             campaign.channel.updated_at,
@@ -37,7 +39,7 @@ def channel_governance_incomplete(campaign: CampaignFacts, ctx: CheckContext) ->
 
 
 @rule("CATALOG_SYNC_STALE", Severity.WARNING)
-def catalog_sync_stale(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def catalog_sync_stale(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The channel's catalog sync is older than its allowed age."""
     channel = campaign.channel
     if not channel.catalog_sync:
@@ -46,7 +48,7 @@ def catalog_sync_stale(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[F
     last = channel.last_catalog_sync_at
     if last is None or ctx.now - last > allowed:
         age_hours = None if last is None else int((ctx.now - last).total_seconds() // 3600)
-        yield Emit("CATALOG_SYNC_STALE", campaign).campaign_wide(
+        yield emit.campaign_wide(
             f"{channel.name}'s catalog was last synced "
             + ("never" if last is None else f"{age_hours} hours ago")
             + f"; allowed: {channel.catalog_sync_max_age_hours} hours.",
@@ -61,10 +63,12 @@ def catalog_sync_stale(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[F
 
 
 @rule("NO_DOWNSTREAM_FUNCTION", Severity.WARNING)
-def no_downstream_function(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def no_downstream_function(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """The campaign cites none of stock, customer service or margin."""
     if not (campaign.cites_stock or campaign.cites_customer_service or campaign.cites_margin):
-        yield Emit("NO_DOWNSTREAM_FUNCTION", campaign).campaign_wide(
+        yield emit.campaign_wide(
             "The brief cites none of stock, customer service or margin.",
             {"cites_stock": False, "cites_customer_service": False, "cites_margin": False},
             campaign.updated_at,
@@ -72,7 +76,9 @@ def no_downstream_function(campaign: CampaignFacts, ctx: CheckContext) -> Iterat
 
 
 @rule("PERFORMANCE_WITHOUT_STOP_RULE", Severity.WARNING)
-def performance_without_stop_rule(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def performance_without_stop_rule(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A performance campaign has no stop rule or no qualified basket threshold."""
     if campaign.objective != "performance":
         return
@@ -82,7 +88,7 @@ def performance_without_stop_rule(campaign: CampaignFacts, ctx: CheckContext) ->
     if campaign.qualified_basket_threshold is None:
         missing.append("qualified basket threshold")
     if missing:
-        yield Emit("PERFORMANCE_WITHOUT_STOP_RULE", campaign).campaign_wide(
+        yield emit.campaign_wide(
             f"Performance campaign without {' and '.join(missing)}.",
             {"missing": missing},
             campaign.updated_at,
@@ -90,7 +96,7 @@ def performance_without_stop_rule(campaign: CampaignFacts, ctx: CheckContext) ->
 
 
 @rule("DISCLOSURE_MISSING", Severity.BLOCKER)
-def disclosure_missing(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def disclosure_missing(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """A creator or paid-partnership campaign has no disclosure."""
     needs = campaign.is_paid_partnership or (
         campaign.has_creator and campaign.creator_disclosure_required
@@ -100,7 +106,7 @@ def disclosure_missing(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[F
     if DISCLOSURE_IN_COPY.search(campaign.caption) or DISCLOSURE_IN_COPY.search(campaign.script):
         return
     who = f"@{campaign.creator_handle}" if campaign.has_creator else "a paid partner"
-    yield Emit("DISCLOSURE_MISSING", campaign).campaign_wide(
+    yield emit.campaign_wide(
         f"Post by {who} without a disclosure (#ad, paid-partnership label).",
         {
             "creator": campaign.creator_handle or None,
@@ -111,14 +117,15 @@ def disclosure_missing(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[F
 
 
 @rule("SUPPORT_REPLY_CONTRADICTS", Severity.WARNING)
-def support_reply_contradicts(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def support_reply_contradicts(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A standard support reply states a delivery time or return window that contradicts the
     campaign's claim."""
     delivery = [c.days for c in campaign.claims_of("delivery") if c.days is not None]
     returns = [c.days for c in campaign.claims_of("returns") if c.days is not None]
     claimed_delivery = min(delivery, default=None)
     claimed_returns = max(returns, default=None)
-    emit = Emit("SUPPORT_REPLY_CONTRADICTS", campaign)
     for reply in ctx.operations.support_replies:
         said = []
         if (
@@ -153,7 +160,7 @@ def support_reply_contradicts(campaign: CampaignFacts, ctx: CheckContext) -> Ite
 
 
 @rule("STOP_RULE_TRIPPED", Severity.BLOCKER)
-def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """A live (or paused) performance campaign's measured ROAS or CPA has crossed its stop
     rule; a paused one stays blocked so it cannot go live again unchanged."""
     measured = campaign.performance
@@ -175,7 +182,7 @@ def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Fi
         shown = "no order" if cpa is None else f"CPA {cpa:.2f}"
         crossed.append(f"{shown} above {campaign.stop_max_cpa}")
     if crossed:
-        yield Emit("STOP_RULE_TRIPPED", campaign).campaign_wide(
+        yield emit.campaign_wide(
             f"Stop rule crossed: {'; '.join(crossed)}.",
             {
                 "roas": f"{roas:.2f}",

@@ -49,9 +49,8 @@ def campaign_code(campaign: CampaignFacts, ctx: CheckContext) -> PromoCodeFacts 
 
 
 @rule("PRICE_MISMATCH", Severity.BLOCKER)
-def price_mismatch(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def price_mismatch(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The announced price differs from the store price (or the active sale price)."""
-    emit = Emit("PRICE_MISMATCH", campaign)
     for item in campaign.items:
         if item.announced_price is None:
             continue
@@ -100,10 +99,9 @@ def _is_strikethrough(sku: SkuFacts) -> bool:
 
 
 @rule("PROMO_CODE_INVALID", Severity.BLOCKER)
-def promo_code_invalid(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def promo_code_invalid(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The announced code does not exist, is inactive, does not cover the campaign's dates,
     SKUs or channel, or its usage limit is below the expected uses."""
-    emit = Emit("PROMO_CODE_INVALID", campaign)
     for announced in announced_codes(campaign):
         code = ctx.operations.promo_codes.get(announced)
         problems = promo_code_problems(code, campaign, ctx.skus)
@@ -163,10 +161,9 @@ def _uncovered_skus(
 
 
 @rule("NEGATIVE_MARGIN", Severity.WARNING)
-def negative_margin(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def negative_margin(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The announced price after discount, minus unit cost and channel fees, is below zero
     (or below the configured floor)."""
-    emit = Emit("NEGATIVE_MARGIN", campaign)
     code = campaign_code(campaign, ctx)
     native = campaign.checkout_path == "native"
     fee_rate = (campaign.channel.native_checkout_fee_rate if native else Decimal(0)) + (

@@ -19,13 +19,14 @@ def policy_for(ctx: CheckContext, country: str) -> ReturnPolicyFacts | None:
 
 
 @rule("RETURN_CLAIM_EXCEEDS_POLICY", Severity.BLOCKER)
-def return_claim_exceeds_policy(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def return_claim_exceeds_policy(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """The claimed return window is longer than the policy, or "free returns" are claimed
     against a paid policy."""
     claims = campaign.claims_of("returns")
     if not claims:
         return
-    emit = Emit("RETURN_CLAIM_EXCEEDS_POLICY", campaign)
     claimed_days = max((c.days for c in claims if c.days is not None), default=None)
     claimed_free = any(c.is_free for c in claims)
     text = next((c.text for c in claims if c.text), "")
@@ -59,12 +60,13 @@ def return_claim_exceeds_policy(campaign: CampaignFacts, ctx: CheckContext) -> I
 
 
 @rule("FINAL_SALE_RETURN_CLAIM", Severity.WARNING)
-def final_sale_return_claim(campaign: CampaignFacts, ctx: CheckContext) -> Iterator[Finding]:
+def final_sale_return_claim(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
     """A final-sale SKU (or one whose category the policy excludes) is promoted with a returns
     claim."""
     if not campaign.claims_of("returns"):
         return
-    emit = Emit("FINAL_SALE_RETURN_CLAIM", campaign)
     policies = [policy_for(ctx, country) for country in campaign.target_countries]
     excluded = {cat.lower() for p in policies if p for cat in p.excluded_categories}
     for item in campaign.items:
