@@ -1,8 +1,8 @@
 """Marketing pages: the campaign list, the calendar, the form with its live verdict, the page.
 
-Views parse and present; the engine's services decide (status changes, checks). Every view
-checks the user's model permissions on the server: marketing and admins create and edit,
-everyone with a role reads, nobody else gets in.
+Views parse and present; services decide (saving in `campaigns.services`, status changes and
+checks in the engine's). Every view checks the user's model permissions on the server:
+marketing and admins create and edit, everyone with a role reads, nobody else gets in.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,21 +20,22 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import timeline as calendar
-from campaigns.checklist import PASS, checklist, dry_run, evidence_rows, rule_settings
-from campaigns.choices import CampaignStatus, ClaimKind
+from campaigns.choices import CampaignStatus, ClaimKind, ClaimSource
+from campaigns.claims import extract_claims
 from campaigns.filters import CampaignFilter
 from campaigns.forms import StatusForm, campaign_forms
 from campaigns.models import Campaign, CampaignItem
 from campaigns.querysets import annotate_available_to_promise, checked_q
+from campaigns.services import TRANSITIONS, save_campaign
 from catalog.models import SKU
 from common.listing import Column, ListPage, Sort, attr
+from promises.checklist import PASS, checklist, evidence_rows, preview_verdict, rule_settings
 from promises.checks.engine import run_checks
-from promises.checks.extract import extract_claims
 from promises.checks.reconcile import UNRESOLVED
 from promises.choices import CheckTrigger, Severity
 from promises.models import Conflict
 from promises.querysets import annotate_readiness, annotate_readiness_joined
-from promises.services import TRANSITIONS, CampaignBlocked, change_campaign_status
+from promises.services import CampaignBlocked, change_campaign_status
 
 # What the button moving a campaign to each status says, the way forward first.
 STATUS_ACTIONS = {
@@ -151,22 +151,37 @@ def _require_any(request: HttpRequest, perms: tuple[str, ...]) -> None:
 
 
 def _save(form, items, claims) -> Campaign:
-    """Write the campaign, its items and entered claims (in the caller's transaction)."""
-    campaign = form.save()
-    items.instance = claims.instance = campaign
-    items.save()
-    claims.save()
-    return campaign
+    """Write the campaign, its items and entered claims as the valid form and formsets say."""
+    campaign = form.save(commit=False)
+    changed_items = items.save(commit=False)
+    changed_claims = claims.save(commit=False)
+    return save_campaign(
+        campaign,
+        items=changed_items,
+        removed_items=items.deleted_objects,
+        claims=changed_claims,
+        removed_claims=claims.deleted_objects,
+    )
+
+
+def _typed(formset) -> list:
+    """The rows a valid formset leaves once saved, as typed and unsaved: the existing rows not
+    deleted, and the new rows filled in (the ones `formset.save()` would write)."""
+    deleted = formset.deleted_forms
+    return [
+        form.instance
+        for form in formset.forms
+        if form not in deleted and (form.instance.pk is not None or form.has_changed())
+    ]
 
 
 def _edit(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
     if request.method == "POST":
         form, items, claims = campaign_forms(request.POST, campaign)
         if form.is_valid() and items.is_valid() and claims.is_valid():
-            with transaction.atomic():
-                if campaign is None:
-                    form.instance.owner = request.user
-                saved = _save(form, items, claims)
+            if campaign is None:
+                form.instance.owner = request.user
+            saved = _save(form, items, claims)
             # The triggers re-check it on commit; the campaign page shows their verdict.
             messages.success(request, f"Saved {saved.name}.")
             return redirect("campaigns:detail", pk=saved.pk)
@@ -196,8 +211,8 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def campaign_preview(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The claims the copy makes and the checks' verdict on the form as typed, unsaved.
 
-    The form is saved and checked inside a transaction that is then rolled back: the verdict
-    is the real engine's, and no campaign, check run or conflict survives the preview.
+    The rules run on the typed campaign in memory: nothing is written or locked, so no
+    campaign, check run or conflict comes of a preview.
     """
     _require_any(request, ("campaigns.change_campaign",) if pk else ("campaigns.add_campaign",))
     campaign = get_object_or_404(Campaign, pk=pk) if pk else None
@@ -209,9 +224,7 @@ def campaign_preview(request: HttpRequest, pk: int | None = None) -> HttpRespons
     verdict = None
     valid = form.is_valid() and items.is_valid() and claims.is_valid()
     if valid:
-        if campaign is None:
-            form.instance.owner = request.user
-        verdict = dry_run(lambda: _save(form, items, claims))
+        verdict = preview_verdict(form.instance, _typed(items), _typed(claims))
     return render(
         request,
         "campaigns/_preview.html",
@@ -232,10 +245,12 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         annotate_readiness(Campaign.objects.select_related("channel", "owner", "creator")), pk=pk
     )
     checked = Campaign.objects.filter(checked_q(), pk=pk).exists()
+    items = list(CampaignItem.objects.filter(campaign=campaign).select_related("sku__product"))
     preview = None
     if campaign.status == CampaignStatus.DRAFT:
         # Drafts are not checked; show what the checks will say once it is submitted.
-        preview = dry_run(lambda: campaign)
+        entered = campaign.claims.filter(source=ClaimSource.ENTERED).order_by("pk")
+        preview = preview_verdict(campaign, items, entered, edited=False)
         conflicts = preview.conflicts
     else:
         conflicts = list(
@@ -245,7 +260,6 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
     for conflict in conflicts:
         conflict.evidence_rows = evidence_rows(conflict.evidence)
-    items = list(CampaignItem.objects.filter(campaign=campaign).select_related("sku__product"))
     stock = annotate_available_to_promise(SKU.objects.filter(campaign_items__campaign=campaign))
     by_sku = {s.pk: s for s in stock}
     for item in items:

@@ -17,36 +17,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
-from campaigns.models import Campaign, CampaignClaim
+from campaigns.models import Campaign
+from campaigns.services import GATED, change_status, check_transition
 from promises.checks.engine import run_checks
-from promises.checks.extract import extract_claims
 from promises.choices import CheckTrigger, ConflictEventKind, ConflictState, Readiness
 from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import STANDING, annotate_readiness
 
 # A waiver is a promise to fix later, not a way to silence a rule for good.
 MAX_WAIVER = timedelta(days=30)
-
-# Which status a campaign may move to from each status.
-TRANSITIONS: dict[str, set[str]] = {
-    CampaignStatus.DRAFT: {CampaignStatus.IN_REVIEW, CampaignStatus.ENDED},
-    CampaignStatus.IN_REVIEW: {
-        CampaignStatus.DRAFT,
-        CampaignStatus.SCHEDULED,
-        CampaignStatus.ENDED,
-    },
-    CampaignStatus.SCHEDULED: {
-        CampaignStatus.IN_REVIEW,
-        CampaignStatus.LIVE,
-        CampaignStatus.PAUSED,
-        CampaignStatus.ENDED,
-    },
-    CampaignStatus.LIVE: {CampaignStatus.PAUSED, CampaignStatus.ENDED},
-    CampaignStatus.PAUSED: {CampaignStatus.LIVE, CampaignStatus.SCHEDULED, CampaignStatus.ENDED},
-    CampaignStatus.ENDED: set(),
-}
-# Moving to these needs a campaign that is not blocked.
-GATED = {CampaignStatus.SCHEDULED, CampaignStatus.LIVE}
 
 
 @dataclass(frozen=True)
@@ -72,73 +51,30 @@ def readiness_of(campaign: Campaign) -> str:
 def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campaign:
     """Move a campaign to `status`, refusing a blocked one as it is scheduled or goes live.
 
-    Checks run first, synchronously, so the verdict uses the data as it is now.
+    Checks run first, synchronously, so the verdict uses the data as it is now. Which moves
+    the lifecycle allows is the campaigns app's business (`campaigns.services`).
     """
-    if status not in TRANSITIONS:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
-    _check_transition(campaign.status, status)
-    if status in GATED:
-        # STOP_RULE_TRIPPED and the other rules judge a paused campaign as it stands, so a
-        # campaign paused on its stop rule is still blocked when it asks to go live again.
-        run_checks([campaign.pk], trigger=CheckTrigger.MANUAL)
+    check_transition(campaign.status, status)  # before running checks for a move refused anyway
+    if status not in GATED:
+        return change_status(campaign, status)
+    # STOP_RULE_TRIPPED and the other rules judge a paused campaign as it stands, so a
+    # campaign paused on its stop rule is still blocked when it asks to go live again.
+    run_checks([campaign.pk], trigger=CheckTrigger.MANUAL)
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-        _check_transition(campaign.status, status)  # the stored status, not the caller's copy
-        if status in GATED:
-            blockers = list(
-                Conflict.objects.blockers()
-                .filter(campaign=campaign)
-                .order_by("rule_code", "scope")
-                .values_list("rule_code", "message")
-            )
-            if blockers:
-                raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
-        campaign.status = status
-        fields = ["status", "updated_at"]
+        check_transition(campaign.status, status)  # the stored status, not the caller's copy
+        blockers = list(
+            Conflict.objects.blockers()
+            .filter(campaign=campaign)
+            .order_by("rule_code", "scope")
+            .values_list("rule_code", "message")
+        )
+        if blockers:
+            raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
+        went_live_ready = None
         if status == CampaignStatus.LIVE and campaign.went_live_ready is None:
-            campaign.went_live_ready = readiness_of(campaign) == Readiness.READY
-            fields.append("went_live_ready")
-        campaign.save(update_fields=fields)
-    return campaign
-
-
-def _check_transition(current: str, status: str) -> None:
-    if status not in TRANSITIONS[current]:
-        raise ValidationError(
-            {
-                "status": (
-                    f"A campaign cannot go from {CampaignStatus(current).label.lower()} to "
-                    f"{CampaignStatus(status).label.lower()}."
-                )
-            }
-        )
-
-
-def refresh_extracted_claims(campaign: Campaign) -> int:
-    """Replace the campaign's claims read from its copy with what the copy says now."""
-    wanted = [
-        CampaignClaim(
-            campaign=campaign,
-            source="extracted",
-            kind=c.kind,
-            text=c.text[:500],
-            days=c.days,
-            is_free=c.is_free,
-            shipping_option=c.shipping_option,
-            amount=c.amount,
-            currency=c.currency or campaign.currency,
-            code=c.code,
-        )
-        for c in extract_claims(campaign.caption, campaign.script)
-    ]
-    fields = ("kind", "text", "days", "is_free", "shipping_option", "amount", "currency", "code")
-    stored = CampaignClaim.objects.filter(campaign=campaign, source="extracted").order_by("pk")
-    if [tuple(getattr(c, f) for f in fields) for c in wanted] == list(stored.values_list(*fields)):
-        return len(wanted)  # the copy says what it said: nothing to write
-    with transaction.atomic():
-        stored.delete()
-        CampaignClaim.objects.bulk_create(wanted)
-    return len(wanted)
+            went_live_ready = readiness_of(campaign) == Readiness.READY
+        return change_status(campaign, status, went_live_ready=went_live_ready)
 
 
 # --- Conflicts -----------------------------------------------------------------------------

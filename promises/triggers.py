@@ -200,7 +200,7 @@ def _product_changed(sender, instance: Product, **kwargs) -> None:
 
 def _campaign_changed(sender, instance: Campaign, **kwargs) -> None:
     if kwargs.get("signal") is post_save and not kwargs.get("raw"):
-        from promises.services import refresh_extracted_claims
+        from campaigns.services import refresh_extracted_claims
 
         refresh_extracted_claims(instance)
     # Its reservations and demand weigh on every campaign sharing its SKUs.

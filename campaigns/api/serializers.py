@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from campaigns.choices import CampaignStatus, ClaimSource, Surface
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from campaigns.services import save_campaign
 from common.api.serializers import DomainSerializer
 from promises.api.serializers import CheckRunSerializer, ConflictSerializer
 from promises.choices import Readiness
@@ -153,6 +154,16 @@ class CampaignSerializer(DomainSerializer):
             "updated_at",
         ]
         read_only_fields = ["status", "went_live_ready"]
+
+    # Saved through the same service as the form page, so the claims read from the copy
+    # follow the copy whichever door the campaign came through.
+    def create(self, validated_data: dict) -> Campaign:
+        return save_campaign(Campaign(**validated_data))
+
+    def update(self, instance: Campaign, validated_data: dict) -> Campaign:
+        for name, value in validated_data.items():
+            setattr(instance, name, value)
+        return save_campaign(instance)
 
 
 class CampaignDetailSerializer(CampaignSerializer):

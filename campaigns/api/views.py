@@ -1,7 +1,8 @@
 """Campaign endpoints: CRUD, readiness and conflicts, status changes and re-checks.
 
-Status changes and re-checks call `promises.services` and the engine, the same way the
-pages do, so a blocked campaign cannot be scheduled through the API either.
+Saves go through `campaigns.services.save_campaign` and status changes and re-checks through
+`promises.services` and the engine, the same way the pages do, so a blocked campaign cannot
+be scheduled through the API either.
 """
 
 from __future__ import annotations

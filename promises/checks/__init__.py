@@ -1,6 +1,6 @@
 """The promise checks engine.
 
-- `extract`: claims read from a campaign's copy (English and French);
+- `preview`: the rules run on an unsaved campaign, in memory (the live preview);
 - `facts`: plain-value facts about campaigns, loaded set-based by `loader`;
 - `registry` and the rule families in `rules/` (`stock`, `pricing`, `shipping`, `returns`,
   `campaign`), registered from PromisesConfig.ready(): each rule is a pure function of facts

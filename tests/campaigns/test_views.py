@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
+from promises.checks.engine import run_checks
 from promises.checks.registry import all_rules
 from promises.models import CheckRun, Conflict, ConflictEvent, RuleSetting
 from tests.factories import (
@@ -426,7 +430,86 @@ def test_preview_of_an_edit_leaves_the_campaign_and_its_conflicts_alone(
     world.campaign.refresh_from_db()
     standing.refresh_from_db()
     assert world.campaign.caption == "" and list(world.campaign.target_countries) == ["FR"]
-    assert standing.state == "open"  # the engine resolved it in the dry run only
+    assert standing.state == "open"  # the preview finds no STOCK_OUT, and resolves nothing
+
+
+# Statements that write or lock: a preview must issue none (SQLite has no FOR UPDATE, so the
+# savepoint of a transaction is what betrays a write there).
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|\bSAVEPOINT\b|\bFOR UPDATE\b", re.I)
+
+
+def _constraint_check(following: list[str]) -> bool:
+    return (
+        len(following) == 2
+        and '"_check"' in following[0]
+        and following[1].startswith("RELEASE SAVEPOINT")
+    )
+
+
+def _writes(queries: CaptureQueriesContext) -> list[str]:
+    sqls = [q["sql"] for q in queries.captured_queries]
+    statements, i = [], 0
+    while i < len(sqls):
+        # The form's validation checks each check constraint with a SELECT in a savepoint of
+        # its own (Django's Q.check): a read, released at once, which the save page does too.
+        if sqls[i].startswith("SAVEPOINT") and _constraint_check(sqls[i + 1 : i + 3]):
+            i += 3
+            continue
+        statements.append(sqls[i])
+        i += 1
+    return [sql for sql in statements if WRITES.search(sql)]
+
+
+@pytest.mark.parametrize("edit", [False, True])
+def test_preview_writes_nothing_and_locks_nothing(login, marketing_user, world, edit):
+    client = login(marketing_user)
+    url = reverse("campaigns:preview", args=[world.campaign.pk]) if edit else PREVIEW
+    data = form_data(world, caption="Livraison en 48h, code SUMMER20")
+    if edit:
+        data.update({"items-INITIAL_FORMS": "1", "items-0-id": world.item.pk})
+    before = _footprint()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(url, data)
+    assert response.status_code == 200 and response.context["verdict"].checked
+    assert _writes(queries) == []
+    assert _footprint() == before
+
+
+def test_a_draft_page_writes_nothing(login, marketing_user, world, slow_country):
+    draft = CampaignFactory(channel=world.channel, status="draft", caption="Livraison en 48h")
+    CampaignItemFactory(campaign=draft, sku=world.sku, expected_units=500, reserved_units=0)
+    client = login(marketing_user)
+    before = _footprint()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("campaigns:detail", args=[draft.pk]))
+    assert response.context["preview"].blockers
+    assert _writes(queries) == []
+    assert _footprint() == before
+
+
+def test_the_preview_says_what_the_checks_say_once_saved(login, marketing_user, world):
+    """Previewed, then saved and submitted: the engine opens the conflicts the preview showed."""
+    client = login(marketing_user)
+    data = form_data(
+        world,
+        caption="Livré demain ! Retours gratuits 60 jours, code SUMMER20",
+        **{"items-0-expected_units": "150", "items-0-reserved_units": "0"},
+    )
+    previewed = response_conflicts(client.post(PREVIEW, data).context["verdict"].conflicts)
+    assert {"STOCK_SHORT", "PROMO_CODE_INVALID", "RETURN_CLAIM_EXCEEDS_POLICY"} <= {
+        code for code, *_ in previewed
+    }
+    assert client.post(CREATE, data).status_code == 302
+    saved = Campaign.objects.get(name="Summer glow")
+    page = client.get(reverse("campaigns:detail", args=[saved.pk]))
+    assert response_conflicts(page.context["preview"].conflicts) == previewed
+    Campaign.objects.filter(pk=saved.pk).update(status="in_review")
+    run_checks([saved.pk])
+    assert response_conflicts(Conflict.objects.filter(campaign=saved, state="open")) == previewed
+
+
+def response_conflicts(conflicts) -> set[tuple[str, str, str, str]]:
+    return {(c.rule_code, c.scope, c.severity, c.message) for c in conflicts}
 
 
 def test_preview_of_an_invalid_form_still_shows_the_claims(login, marketing_user, world):

@@ -1,25 +1,21 @@
-"""What the checks say about one campaign: every rule's verdict, and a dry run before saving.
+"""What the checks say about one campaign: every rule's verdict, and the verdict before saving.
 
 The campaign page lists every rule of the registry, so marketing sees what passed as well as
-what failed. The dry run answers "what would the checks say if I saved this?": it saves the
-form's campaign inside a transaction, runs the real engine on it, reads the conflicts, and
-rolls everything back, so the verdict is the engine's own and nothing of it persists.
+what failed. The preview answers "what would the checks say if I saved this?": the rules run
+on the campaign as typed, in memory (`promises.checks.preview`), and their findings are shown
+as the conflicts saving would open. Nothing is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from django.db import transaction
-
-from campaigns.choices import CampaignStatus
-from campaigns.models import Campaign
-from promises.checks.engine import run_checks
+from campaigns.models import Campaign, CampaignClaim, CampaignItem
+from promises.checks.preview import preview_checks
 from promises.checks.registry import all_rules
-from promises.choices import CheckTrigger, ConflictState, Readiness, Severity
+from promises.choices import ConflictState, Readiness, Severity
 from promises.models import Conflict, RuleSetting
 from promises.querysets import STANDING
 
@@ -117,17 +113,16 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-# --- The dry run ----------------------------------------------------------------------------
+# --- The preview -----------------------------------------------------------------------------
 
 
 @dataclass
 class Verdict:
-    """What the engine says about an unsaved (or draft) campaign."""
+    """What the checks say about an unsaved (or draft) campaign."""
 
-    conflicts: list[Conflict]
+    conflicts: list[Conflict]  # unsaved: the conflicts saving it would open
     errors: list[dict]
     checked: bool
-    checked_at: datetime | None = None
 
     @property
     def blockers(self) -> list[Conflict]:
@@ -142,33 +137,32 @@ class Verdict:
         return readiness(self.conflicts)
 
 
-class _RollBack(Exception):
-    """Raised to undo a dry run's writes once its verdict has been read."""
+def preview_verdict(
+    campaign: Campaign,
+    items: Iterable[CampaignItem],
+    entered_claims: Iterable[CampaignClaim],
+    *,
+    edited: bool = True,
+) -> Verdict:
+    """The checks' verdict on a campaign as typed (see `preview_checks`), as open conflicts.
 
-
-def dry_run(save: Callable[[], Campaign]) -> Verdict:
-    """Run the checks on what `save()` writes, read the verdict, and undo every write.
-
-    A draft is checked as if submitted for review (drafts are not checked otherwise), so the
-    verdict is what marketing will face. Triggers registered on commit are dropped with the
-    rollback, and the CheckRun, conflicts and their events vanish with it.
+    Conflicts are listed in the order the campaign page lists stored ones.
     """
-    verdict = Verdict(conflicts=[], errors=[], checked=False)
-    try:
-        with transaction.atomic():
-            campaign = save()
-            if campaign.status in (CampaignStatus.DRAFT,):
-                Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.IN_REVIEW)
-            run = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL, processes=1).run
-            verdict.checked = run.campaigns_checked > 0
-            verdict.checked_at = run.started_at
-            verdict.errors = list(run.error_details)
-            verdict.conflicts = list(
-                Conflict.objects.filter(campaign_id=campaign.pk, state=ConflictState.OPEN)
-                .select_related("sku")
-                .order_by("severity", "rule_code", "scope")
-            )
-            raise _RollBack
-    except _RollBack:
-        pass
-    return verdict
+    preview = preview_checks(campaign, items, entered_claims, edited=edited)
+    conflicts = [
+        Conflict(
+            campaign_id=campaign.pk,
+            rule_code=finding.rule_code,
+            scope=finding.scope,
+            severity=preview.severities[finding.rule_code],
+            state=ConflictState.OPEN,
+            message=finding.message,
+            evidence=finding.evidence,
+            sku_id=finding.sku_id,
+            country=finding.country,
+            data_as_of=finding.data_as_of,
+        )
+        for finding in preview.findings
+    ]
+    conflicts.sort(key=lambda c: (c.severity, c.rule_code, c.scope))
+    return Verdict(conflicts=conflicts, errors=preview.errors, checked=preview.checked)

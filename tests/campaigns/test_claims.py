@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from promises.checks.extract import extract_claims
+from campaigns.claims import extract_claims
 
 
 def summary(text: str) -> set[tuple]:

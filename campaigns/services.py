@@ -1,0 +1,149 @@
+"""Writes on campaigns: saving one with its items and claims, and moving it through its statuses.
+
+The form page and the API both save through `save_campaign`, so a campaign's claims read
+from its copy follow the copy whichever door it came through. Refusing a blocked campaign
+is the engine's business (`promises.services.change_campaign_status`), which calls
+`change_status` here once it has found no blocker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from campaigns.choices import CampaignStatus, ClaimSource
+from campaigns.claims import extract_claims
+from campaigns.models import Campaign, CampaignClaim, CampaignItem
+
+# Which status a campaign may move to from each status.
+TRANSITIONS: dict[str, set[str]] = {
+    CampaignStatus.DRAFT: {CampaignStatus.IN_REVIEW, CampaignStatus.ENDED},
+    CampaignStatus.IN_REVIEW: {
+        CampaignStatus.DRAFT,
+        CampaignStatus.SCHEDULED,
+        CampaignStatus.ENDED,
+    },
+    CampaignStatus.SCHEDULED: {
+        CampaignStatus.IN_REVIEW,
+        CampaignStatus.LIVE,
+        CampaignStatus.PAUSED,
+        CampaignStatus.ENDED,
+    },
+    CampaignStatus.LIVE: {CampaignStatus.PAUSED, CampaignStatus.ENDED},
+    CampaignStatus.PAUSED: {CampaignStatus.LIVE, CampaignStatus.SCHEDULED, CampaignStatus.ENDED},
+    CampaignStatus.ENDED: set(),
+}
+# Moving to these needs a campaign that is not blocked (the engine says which are).
+GATED = {CampaignStatus.SCHEDULED, CampaignStatus.LIVE}
+# Longest claim text stored (the column's length).
+CLAIM_TEXT_MAX = 500
+CLAIM_FIELDS = ("kind", "text", "days", "is_free", "shipping_option", "amount", "currency", "code")
+
+
+def check_transition(current: str, status: str) -> None:
+    """Refuse a status that does not exist or cannot follow `current`."""
+    if status not in TRANSITIONS:
+        raise ValidationError({"status": f"Unknown status {status!r}."})
+    if status not in TRANSITIONS[current]:
+        raise ValidationError(
+            {
+                "status": (
+                    f"A campaign cannot go from {CampaignStatus(current).label.lower()} to "
+                    f"{CampaignStatus(status).label.lower()}."
+                )
+            }
+        )
+
+
+@transaction.atomic
+def change_status(
+    campaign: Campaign, status: str, *, went_live_ready: bool | None = None
+) -> Campaign:
+    """Move a campaign to `status` if its stored status allows it.
+
+    `went_live_ready`: whether it is ready as it goes live, recorded the first time it does
+    (the engine knows readiness; this app does not).
+    """
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    check_transition(campaign.status, status)  # the stored status, not the caller's copy
+    campaign.status = status
+    fields = ["status", "updated_at"]
+    if (
+        status == CampaignStatus.LIVE
+        and campaign.went_live_ready is None
+        and went_live_ready is not None
+    ):
+        campaign.went_live_ready = went_live_ready
+        fields.append("went_live_ready")
+    campaign.save(update_fields=fields)
+    return campaign
+
+
+@transaction.atomic
+def save_campaign(
+    campaign: Campaign,
+    *,
+    items: Iterable[CampaignItem] = (),
+    removed_items: Iterable[CampaignItem] = (),
+    claims: Iterable[CampaignClaim] = (),
+    removed_claims: Iterable[CampaignClaim] = (),
+) -> Campaign:
+    """Save a campaign with its new or changed items and entered claims, drop the removed
+    ones, and make its claims read from the copy match the copy, all or nothing.
+
+    Removals come first, so a line removed and added again for the same SKU does not hit the
+    one-line-per-SKU constraint.
+    """
+    campaign.save()
+    for item in removed_items:
+        if item.pk is not None:
+            item.delete()
+    for claim in removed_claims:
+        if claim.pk is not None and claim.source == ClaimSource.ENTERED:
+            claim.delete()
+    for item in items:
+        item.campaign = campaign
+        item.save()
+    for claim in claims:
+        claim.campaign = campaign
+        claim.source = ClaimSource.ENTERED  # the copy's claims are written below, not by hand
+        claim.save()
+    refresh_extracted_claims(campaign)
+    return campaign
+
+
+def claims_in_copy(campaign: Campaign) -> list[CampaignClaim]:
+    """The claims the campaign's caption and script make, as unsaved rows."""
+    return [
+        CampaignClaim(
+            campaign=campaign,
+            source=ClaimSource.EXTRACTED,
+            kind=c.kind,
+            text=c.text[:CLAIM_TEXT_MAX],
+            days=c.days,
+            is_free=c.is_free,
+            shipping_option=c.shipping_option,
+            amount=c.amount,
+            currency=c.currency or campaign.currency,
+            code=c.code,
+        )
+        for c in extract_claims(campaign.caption, campaign.script)
+    ]
+
+
+def refresh_extracted_claims(campaign: Campaign) -> int:
+    """Replace the campaign's claims read from its copy with what the copy says now."""
+    wanted = claims_in_copy(campaign)
+    stored = CampaignClaim.objects.filter(campaign=campaign, source=ClaimSource.EXTRACTED).order_by(
+        "pk"
+    )
+    if [tuple(getattr(c, f) for f in CLAIM_FIELDS) for c in wanted] == list(
+        stored.values_list(*CLAIM_FIELDS)
+    ):
+        return len(wanted)  # the copy says what it said: nothing to write
+    with transaction.atomic():
+        stored.delete()
+        CampaignClaim.objects.bulk_create(wanted)
+    return len(wanted)
