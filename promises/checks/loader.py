@@ -16,9 +16,10 @@ from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus, Network
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, governance_gaps
-from campaigns.querysets import checked_q
+from campaigns.querysets import checked_q, reserved_units_q
 from catalog.choices import InventoryPolicy
 from catalog.models import SKU, StockLevel
+from catalog.querysets import counted_stock_q
 from insights.models import ChannelMetric, Order
 from promises.checks.facts import (
     CampaignFacts,
@@ -315,8 +316,11 @@ def _load_skus(
             safety_buffer=buffer,
             price_as_of=min(updated, product_updated),
         )
+    # Available to promise as every page and feed counts it (campaigns.querysets'
+    # annotate_available_to_promise): stock at active locations, reservations of checked
+    # campaigns; the rules take off the safety buffer.
     stock = (
-        StockLevel.objects.filter(location__active=True, **related_filter)
+        StockLevel.objects.filter(counted_stock_q(), **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(total=Sum("available"), as_of=Max("updated_at"))
@@ -327,7 +331,7 @@ def _load_skus(
             facts[sku_id].available = total or 0
             facts[sku_id].stock_as_of = as_of
     demand = (
-        CampaignItem.objects.filter(checked_q("campaign__", now), **related_filter)
+        CampaignItem.objects.filter(reserved_units_q(now=now), **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(
