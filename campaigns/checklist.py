@@ -166,7 +166,7 @@ def dry_run(save: Callable[[], Campaign]) -> Verdict:
             verdict.conflicts = list(
                 Conflict.objects.filter(campaign_id=campaign.pk, state=ConflictState.OPEN)
                 .select_related("sku")
-                .order_by("severity", "rule_code", "scope")
+                .order_by_severity("rule_code", "scope")
             )
             raise _RollBack
     except _RollBack:

@@ -16,6 +16,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from promises.choices import ConflictState, Readiness, Severity
@@ -42,6 +43,11 @@ QUEUE_INDEX = (SEVERITY_RANK.asc(), F("due_at").asc(), F("first_seen_at").asc())
 class ConflictQuerySet(models.QuerySet):
     def standing(self) -> ConflictQuerySet:
         return self.filter(state__in=STANDING)
+
+    def order_by_severity(self, *then: str | Combinable) -> ConflictQuerySet:
+        """Blockers first, then warnings, then information (never by name, which would put
+        information before warnings); `then` breaks ties."""
+        return self.order_by(SEVERITY_RANK.asc(), *then)
 
     def blockers(self) -> ConflictQuerySet:
         return self.standing().filter(severity=Severity.BLOCKER)
