@@ -11,7 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import DecimalField, F, Max, Sum
+from django.db.models import F, Max, Sum
 from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus, Network
@@ -564,18 +564,8 @@ def _load_performance(campaigns: list[CampaignFacts]) -> None:
     if not campaigns:
         return
     by_id = {c.id: c for c in campaigns}
-    money = DecimalField(max_digits=14, decimal_places=2)
-    revenue = {
-        cid: (net or Decimal(0), count)
-        for cid, net, count in Order.objects.filter(campaign_id__in=by_id)
-        .order_by()
-        .values("campaign_id")
-        .annotate(
-            net=Sum(F("gross") - F("discounts") - F("refunded"), output_field=money),
-            count=Sum(1),
-        )
-        .values_list("campaign_id", "net", "count")
-    }
+    # Net revenue as the KPI pages count it (insights.querysets' one definition).
+    revenue = Order.objects.filter(campaign_id__in=by_id).net_revenue_by_campaign()
     spend = dict(
         ChannelMetric.objects.filter(campaign_id__in=by_id)
         .order_by()
