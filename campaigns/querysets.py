@@ -30,18 +30,28 @@ def checked_q(prefix: str = "", now: datetime | None = None) -> Q:
     )
 
 
-def annotate_available_to_promise(skus: QuerySet) -> QuerySet:
+def reserved_units_q(prefix: str = "", now: datetime | None = None) -> Q:
+    """Q for the campaign items whose reservations hold stock back, through `prefix`.
+
+    Those of checked campaigns (`checked_q`): a draft reserves nothing yet, and a campaign
+    ended by status or past its end date (even if still marked live) holds nothing back.
+    """
+    return checked_q(f"{prefix}campaign__", now)
+
+
+def annotate_available_to_promise(skus: QuerySet, now: datetime | None = None) -> QuerySet:
     """Annotate SKUs with `available`, `reserved` and `available_to_promise`.
 
-    Available to promise = available across locations - units reserved by checked
-    campaigns - the SKU's safety buffer, floored at zero.
+    Available to promise = available at active locations - units reserved by checked
+    campaigns (not drafts, not ended, not past their end) - the SKU's safety buffer, floored at
+    zero. The one definition: SKU pages, the API, the catalog feeds and the engine's loader
+    (through `counted_stock_q` and `reserved_units_q`) all count this way.
     """
     from campaigns.models import CampaignItem
 
     reserved = (
-        CampaignItem.objects.filter(
-            sku=OuterRef("pk"), campaign__status__in=CampaignStatus.checked()
-        )
+        CampaignItem.objects.filter(reserved_units_q(now=now), sku=OuterRef("pk"))
+        .order_by()
         .values("sku")
         .annotate(total=Sum("reserved_units"))
         .values("total")

@@ -256,7 +256,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
         conflicts = list(
             Conflict.objects.filter(campaign=campaign, state__in=UNRESOLVED)
             .select_related("sku", "assignee")
-            .order_by("severity", "rule_code", "scope")
+            .order_by_severity("rule_code", "scope")
         )
     for conflict in conflicts:
         conflict.evidence_rows = evidence_rows(conflict.evidence)

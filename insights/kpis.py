@@ -1,9 +1,11 @@
 """The KPIs of the exec pages, computed set-based: a fixed handful of grouped aggregates.
 
 Every figure follows PRODUCT.md's "KPI definitions". The formulas are small pure functions
-(tested on hand-computed numbers); the reads group orders, channel-level metrics, survey
-answers and conflicts by channel (and by day or week for the trends), so the number of
-queries does not depend on how many orders, metrics or channels there are.
+(tested on hand-computed numbers); the reads group orders, channel-level metrics and survey
+answers by channel (and by day or week for the trends), so the number of queries does not
+depend on how many orders, metrics or channels there are. Net revenue is insights.querysets'
+one definition. The operations figures (open conflicts, median time to resolve) are the
+engine's, in promises.kpis: the views combine the two, so this app imports nothing above it.
 
 Conventions, where PRODUCT.md leaves a choice:
 - A channel's metrics are its channel-level rows (campaign NULL: "the whole channel"); the
@@ -13,25 +15,19 @@ Conventions, where PRODUCT.md leaves a choice:
 - Share of revenue divides by all the store's net revenue, unattributed orders included;
   concentration (sum of squared shares) is over the revenue the channels brought, so 1.0
   means one channel brings everything and 1/n means n channels bring equal parts.
-- Median time to resolve: conflicts resolved in the period, first seen to resolved.
 """
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
-from django.db import connections
 from django.db.models import (
-    Aggregate,
     Count,
     DecimalField,
-    DurationField,
-    ExpressionWrapper,
     F,
     Func,
     Max,
@@ -46,9 +42,7 @@ from django.utils import timezone
 from campaigns.choices import Network
 from campaigns.models import Channel
 from insights.models import ChannelMetric, Order, SurveyResponse
-from promises.choices import ConflictState, Severity
-from promises.models import Conflict
-from promises.querysets import STANDING
+from insights.querysets import net_revenue
 
 Bucket = Literal["day", "week"]
 
@@ -70,11 +64,6 @@ def ratio(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | Non
     return Decimal(numerator) / Decimal(denominator)
 
 
-def net_revenue(gross: Decimal, discounts: Decimal, refunded: Decimal) -> Decimal:
-    """Net revenue = gross - discounts - refunds."""
-    return gross - discounts - refunded
-
-
 def margin_after_returns(
     net: Decimal, cost_of_goods_kept: Decimal, fees: Decimal, spend: Decimal
 ) -> Decimal:
@@ -88,13 +77,6 @@ def concentration(shares: list[Decimal]) -> Decimal | None:
     if not total:
         return None
     return sum(((share / total) ** 2 for share in shares), ZERO)
-
-
-def median_duration(durations: list[timedelta]) -> timedelta | None:
-    """The middle duration (the mean of the two middle ones for an even count)."""
-    if not durations:
-        return None
-    return statistics.median(sorted(durations))
 
 
 def money(amount: Decimal | None) -> Decimal:
@@ -216,6 +198,7 @@ class ChannelKpis(Figures):
     survey_answers: int = 0
     share_of_revenue: Decimal | None = None
     survey_share: Decimal | None = None
+    # Operations, filled in by promises.kpis.with_operations (zero until then).
     open_conflicts: int = 0
     open_blockers: int = 0
     resolved_conflicts: int = 0
@@ -292,15 +275,6 @@ class _Fraction(Func):
         return f"(CAST({lhs} AS REAL) / {rhs})", (*lhs_params, *rhs_params)
 
 
-class _Median(Aggregate):
-    """PostgreSQL's exact median (other databases get it computed in Python)."""
-
-    function = "PERCENTILE_CONT"
-    name = "Median"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = DurationField()
-
-
 def _sum(expression, **kwargs) -> Coalesce:
     return Coalesce(Sum(expression, output_field=_MONEY, **kwargs), Value(ZERO, _MONEY))
 
@@ -361,52 +335,11 @@ def _figures(values: dict) -> Figures:
     )
 
 
-def _conflict_stats(period: Period, channel_id: int | None = None) -> tuple[dict, dict]:
-    """Per channel: (standing count, standing blockers) and (resolved count, median duration).
+def scorecard(period: Period) -> Scorecard:
+    """Every channel's KPIs over the period: four queries, however many rows.
 
-    Two grouped queries: the standing conflicts by channel, and the conflicts resolved in the
-    period with their median time to resolve (exact, in PostgreSQL; in Python elsewhere).
-    """
-    standing = Conflict.objects.filter(state__in=STANDING)
-    first, after = period.bounds()
-    resolved = Conflict.objects.filter(
-        state=ConflictState.RESOLVED, resolved_at__gte=first, resolved_at__lt=after
-    )
-    if channel_id is not None:
-        standing = standing.filter(campaign__channel_id=channel_id)
-        resolved = resolved.filter(campaign__channel_id=channel_id)
-    open_by_channel = {
-        row["campaign__channel"]: (row["n"], row["blockers"])
-        for row in standing.order_by()
-        .values("campaign__channel")
-        .annotate(n=Count("pk"), blockers=Count("pk", filter=Q(severity=Severity.BLOCKER)))
-    }
-    duration = ExpressionWrapper(
-        F("resolved_at") - F("first_seen_at"), output_field=DurationField()
-    )
-    if connections[resolved.db].vendor == "postgresql":
-        resolved_by_channel = {
-            row["campaign__channel"]: (row["n"], row["median"])
-            for row in resolved.order_by()
-            .values("campaign__channel")
-            .annotate(n=Count("pk"), median=_Median(duration))
-        }
-    else:
-        spans: dict[int, list[timedelta]] = {}
-        rows = resolved.order_by().annotate(span=duration).values_list("campaign__channel", "span")
-        for channel, span in rows:
-            spans.setdefault(channel, []).append(span)
-        resolved_by_channel = {
-            channel: (len(found), median_duration(found)) for channel, found in spans.items()
-        }
-    return open_by_channel, resolved_by_channel
-
-
-def scorecard(period: Period, *, conflicts_for: int | None = None) -> Scorecard:
-    """Every channel's KPIs over the period: six queries, however many rows.
-
-    `conflicts_for` counts conflicts for that channel only (the channel page needs the other
-    channels' revenue for shares, not their conflicts).
+    The operations figures (conflicts) are the engine's: `promises.kpis.with_operations`
+    fills them in, so this app reads nothing of the engine's.
     """
     channels = list(Channel.objects.select_related("calendar_owner").order_by("name"))
     orders = {
@@ -428,7 +361,6 @@ def scorecard(period: Period, *, conflicts_for: int | None = None) -> Scorecard:
         .annotate(n=Count("pk"))
         .values_list("channel", "n")
     )
-    open_by_channel, resolved_by_channel = _conflict_stats(period, conflicts_for)
 
     store = Figures()
     for values in orders.values():
@@ -444,10 +376,6 @@ def scorecard(period: Period, *, conflicts_for: int | None = None) -> Scorecard:
         )
         row.add(_figures(orders.get(channel.pk, {})))
         row.add(_figures(metric))
-        row.open_conflicts, row.open_blockers = open_by_channel.get(channel.pk, (0, 0))
-        row.resolved_conflicts, row.median_time_to_resolve = resolved_by_channel.get(
-            channel.pk, (0, None)
-        )
         store.add(_figures(metric))
         if channel.network == Network.ORGANIC:
             organic.add(row)

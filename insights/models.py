@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from campaigns.choices import CheckoutPath
 from campaigns.models import Campaign, Channel
 from common.db import CurrencyField, MoneyField, country_check, currency_check, non_negative_all
+from insights.querysets import OrderQuerySet, net_revenue
 
 
 class Order(models.Model):
@@ -36,6 +37,8 @@ class Order(models.Model):
     fees = MoneyField(default=0)
     refunded = MoneyField(default=0)
 
+    objects = OrderQuerySet.as_manager()
+
     class Meta:
         ordering = ["-placed_at"]
         indexes = [models.Index(fields=["channel", "placed_at"])]
@@ -55,7 +58,7 @@ class Order(models.Model):
 
     @property
     def net_revenue(self):
-        return self.gross - self.discounts - self.refunded
+        return net_revenue(self.gross, self.discounts, self.refunded)
 
 
 class ChannelMetric(models.Model):

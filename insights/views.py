@@ -2,7 +2,8 @@
 
 Both pages answer GET only (execs change nothing; a POST gets 405) and need
 `campaigns.view_channel`, which every role holds. Their figures come from `insights.kpis`
-in a fixed number of grouped queries, whatever the number of orders, metrics or channels.
+in a fixed number of grouped queries, whatever the number of orders, metrics or channels,
+with the operations figures (conflicts) from `promises.kpis` combined in.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from common.listing import Column, attr, stream_csv
 from insights import kpis
 from insights.charts import Chart, Series
 from insights.forms import PeriodForm
+from promises.kpis import with_operations
 
 VIEW_CHANNEL = "campaigns.view_channel"
 
@@ -98,7 +100,7 @@ def _period_context(request: HttpRequest) -> tuple[PeriodForm, kpis.Period]:
 def channel_list(request: HttpRequest) -> HttpResponse:
     """The channel scorecard: one row per channel, sortable, with a CSV of the same rows."""
     form, period = _period_context(request)
-    card = kpis.scorecard(period)
+    card = with_operations(kpis.scorecard(period))
     asked = request.GET.get("sort", "")
     sort = asked if asked.lstrip("-") in SORTS else DEFAULT_SORT
     rows = _sorted(card.rows, sort)
@@ -131,7 +133,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One channel's KPI page: figures, trends, rates against organic, shares, governance."""
     channel = get_object_or_404(Channel.objects.select_related("calendar_owner"), pk=pk)
     form, period = _period_context(request)
-    card = kpis.scorecard(period, conflicts_for=channel.pk)
+    card = with_operations(kpis.scorecard(period), channel_id=channel.pk)
     row = card.row_for(channel.pk)
     trend = kpis.channel_trend(channel, period)
     currency = settings.STORE_CURRENCY

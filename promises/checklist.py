@@ -15,7 +15,7 @@ from typing import Any
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
 from promises.checks.preview import preview_checks
 from promises.checks.registry import all_rules
-from promises.choices import ConflictState, Readiness, Severity
+from promises.choices import SEVERITY_ORDER, ConflictState, Readiness, Severity, severity_rank
 from promises.models import Conflict, RuleSetting
 from promises.querysets import STANDING
 
@@ -78,7 +78,8 @@ def checklist(conflicts: Iterable[Conflict], settings: dict[str, tuple[str, bool
         verdicts.append(
             RuleVerdict(rule.code, rule.statement, rule.family, severity, str(outcome), found)
         )
-    order = {Severity.BLOCKER: 0, Severity.WARNING: 1, Severity.INFO: 2, WAIVED: 3, PASS: 4}
+    # Findings by severity, then waived, passing and switched-off rules.
+    order = {**{s: severity_rank(s) for s in SEVERITY_ORDER}, WAIVED: 3, PASS: 4}
     return sorted(verdicts, key=lambda v: (order.get(v.outcome, 5), v.family, v.code))
 
 
@@ -164,5 +165,5 @@ def preview_verdict(
         )
         for finding in preview.findings
     ]
-    conflicts.sort(key=lambda c: (c.severity, c.rule_code, c.scope))
+    conflicts.sort(key=lambda c: (severity_rank(c.severity), c.rule_code, c.scope))
     return Verdict(conflicts=conflicts, errors=preview.errors, checked=preview.checked)

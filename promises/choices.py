@@ -36,6 +36,19 @@ class Severity(models.TextChoices):
     INFO = "info", "Info"
 
 
+# The order every page, API list and the queue show severities in: blockers first. The SQL
+# rank (promises.querysets.SEVERITY_RANK) is built from this tuple.
+SEVERITY_ORDER: tuple[str, ...] = (Severity.BLOCKER, Severity.WARNING, Severity.INFO)
+
+
+def severity_rank(severity: str) -> int:
+    """The position of `severity` in SEVERITY_ORDER, for sorting in Python (unknown: last)."""
+    try:
+        return SEVERITY_ORDER.index(severity)
+    except ValueError:
+        return len(SEVERITY_ORDER)
+
+
 class ConflictState(models.TextChoices):
     OPEN = "open", "Open"
     ACKNOWLEDGED = "acknowledged", "Acknowledged"

@@ -16,9 +16,10 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
-from promises.choices import ConflictState, Readiness, Severity
+from promises.choices import SEVERITY_ORDER, ConflictState, Readiness, Severity
 
 # Acknowledged conflicts still stand: someone has seen them, nobody has fixed them.
 STANDING = (ConflictState.OPEN, ConflictState.ACKNOWLEDGED)
@@ -27,10 +28,10 @@ STANDING = (ConflictState.OPEN, ConflictState.ACKNOWLEDGED)
 # severity, the due time (overdue first, then soonest; none last), then the oldest. The
 # conflict model indexes exactly these expressions for standing conflicts, so the queue's
 # first page is read off an index instead of sorting every standing conflict.
+# SEVERITY_ORDER in SQL; the last severity is the default, as the queue's index stores it.
 SEVERITY_RANK = Case(
-    When(severity=Severity.BLOCKER, then=Value(0)),
-    When(severity=Severity.WARNING, then=Value(1)),
-    default=Value(2),
+    *(When(severity=s, then=Value(rank)) for rank, s in enumerate(SEVERITY_ORDER[:-1])),
+    default=Value(len(SEVERITY_ORDER) - 1),
     output_field=IntegerField(),
 )
 QUEUE_ORDER = (SEVERITY_RANK.asc(), F("due_at").asc(nulls_last=True), F("first_seen_at").asc())
@@ -42,6 +43,11 @@ QUEUE_INDEX = (SEVERITY_RANK.asc(), F("due_at").asc(), F("first_seen_at").asc())
 class ConflictQuerySet(models.QuerySet):
     def standing(self) -> ConflictQuerySet:
         return self.filter(state__in=STANDING)
+
+    def order_by_severity(self, *then: str | Combinable) -> ConflictQuerySet:
+        """Blockers first, then warnings, then information (never by name, which would put
+        information before warnings); `then` breaks ties."""
+        return self.order_by(SEVERITY_RANK.asc(), *then)
 
     def blockers(self) -> ConflictQuerySet:
         return self.standing().filter(severity=Severity.BLOCKER)

@@ -12,6 +12,7 @@ from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from insights.kpis import Period, Scorecard, scorecard
 from promises.choices import Readiness, Severity
+from promises.kpis import with_operations
 from promises.models import Conflict
 from promises.querysets import annotate_readiness
 from socialops.health import probe_broker, probe_database
@@ -115,6 +116,6 @@ def _conflict_queue_summary(user) -> dict:
 
 def _channel_scorecard() -> Scorecard:
     """The exec panel: the channel scorecard of the last days, from the KPI page's own reads."""
-    card = scorecard(Period.last(SCORECARD_DAYS))
+    card = with_operations(scorecard(Period.last(SCORECARD_DAYS)))
     card.rows.sort(key=lambda row: (-row.net_revenue, row.name))
     return card

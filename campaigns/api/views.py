@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -34,16 +34,9 @@ from common.api.viewsets import DomainViewSet
 from promises import services
 from promises.api.serializers import CheckRunSerializer
 from promises.checks.engine import run_checks
-from promises.choices import CheckTrigger, ConflictState, Severity
+from promises.choices import CheckTrigger, ConflictState
 from promises.models import Conflict
 from promises.querysets import annotate_readiness
-
-SEVERITY_ORDER = Case(
-    When(severity=Severity.BLOCKER, then=Value(0)),
-    When(severity=Severity.WARNING, then=Value(1)),
-    default=Value(2),
-    output_field=IntegerField(),
-)
 
 
 class ChannelViewSet(DomainViewSet):
@@ -113,7 +106,7 @@ class CampaignViewSet(DomainViewSet):
         unresolved = (
             Conflict.objects.exclude(state=ConflictState.RESOLVED)
             .select_related("campaign", "sku", "assignee")
-            .order_by(SEVERITY_ORDER, "rule_code", "scope")
+            .order_by_severity("rule_code", "scope")
         )
         return campaigns.prefetch_related(
             Prefetch("items", queryset=CampaignItem.objects.select_related("sku")),

@@ -1,8 +1,9 @@
 """One item per sellable SKU, shared by every network's feed.
 
-Availability follows available-to-promise (stock across locations, less what campaigns
-reserve and the SKU's safety buffer), so a SKU that sells out shows out of stock at the next
-fetch, and a SKU a campaign holds back is not sold twice through a feed.
+Availability follows available to promise (stock at active locations, less what checked
+campaigns reserve and the SKU's safety buffer: the one definition, in campaigns.querysets),
+so a SKU that sells out shows out of stock at the next fetch, and a SKU a campaign holds
+back is not sold twice through a feed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from campaigns.feeds.formats import Availability
 from campaigns.querysets import annotate_available_to_promise
 from catalog.choices import InventoryPolicy, ProductStatus
 from catalog.models import SKU, StockLevel
+from catalog.querysets import counted_stock_q
 
 # Rows fetched per round trip while streaming: bounded memory on a 100,000-SKU catalog.
 FEED_CHUNK = 2000
@@ -58,7 +60,8 @@ class FeedItem:
 def sellable_skus() -> QuerySet:
     """SKUs a shopper can buy: active, published products with a price, ATP annotated."""
     on_hand = (
-        StockLevel.objects.filter(sku=OuterRef("pk"))
+        StockLevel.objects.filter(counted_stock_q(), sku=OuterRef("pk"))
+        .order_by()
         .values("sku")
         .annotate(total=Sum("on_hand"))
         .values("total")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 
 from campaigns.feeds.formats import FORMATS, FeedFormat, format_for_network
@@ -22,6 +22,7 @@ from campaigns.feeds.writers import render_row
 from campaigns.models import Campaign, CampaignItem, Channel
 from campaigns.signals import channel_catalog_synced
 from catalog.models import SKU, Product, StockLevel
+from catalog.querysets import counted_stock_q
 
 # A report is recomputed at least this often even if nothing seems to change.
 REPORT_CACHE_SECONDS = 600
@@ -52,15 +53,22 @@ def catalog_fingerprint() -> str:
     """Changes whenever anything a feed shows may have changed: an ETag and a cache key.
 
     Reservations count through campaigns and items; the date counts because a preorder's
-    availability date passing turns it out of stock.
+    availability date passing turns it out of stock. Stock counts at active locations only,
+    and a campaign stops reserving once past its end: a location switched off or an end
+    passing moves the fingerprint too, though no updated_at moves.
     """
+    now = timezone.now()
     skus = SKU.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
     products = Product.objects.aggregate(at=Max("updated_at"))
-    stock = StockLevel.objects.aggregate(n=Count("pk"), at=Max("updated_at"))
+    stock = StockLevel.objects.aggregate(
+        n=Count("pk"), counted=Count("pk", filter=counted_stock_q()), at=Max("updated_at")
+    )
     items = CampaignItem.objects.aggregate(
         n=Count("pk"), held=Sum(F("reserved_units") * F("sku_id"))
     )
-    campaigns = Campaign.objects.aggregate(at=Max("updated_at"))
+    campaigns = Campaign.objects.aggregate(
+        at=Max("updated_at"), past_end=Count("pk", filter=Q(ends_at__lte=now))
+    )
     parts = [timezone.localdate(), skus, products, stock, items, campaigns]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 

@@ -36,10 +36,10 @@ class ProductSerializer(DomainSerializer):
 
 class SKUSerializer(DomainSerializer):
     available = serializers.IntegerField(
-        read_only=True, help_text="Units available across all locations."
+        read_only=True, help_text="Units available at active locations."
     )
     reserved = serializers.IntegerField(
-        read_only=True, help_text="Units reserved by campaigns the checks follow."
+        read_only=True, help_text="Units reserved by checked campaigns (not past their end)."
     )
     available_to_promise = serializers.IntegerField(
         read_only=True, help_text="Available - reserved - safety buffer, never below zero."

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
+from rest_framework import filters
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api.viewsets import DomainViewSet, ReadOnlyViewSet
+from common.api.viewsets import FILTER_BACKENDS, DomainViewSet, ReadOnlyViewSet
 from promises import services
 from promises.api.serializers import (
     AssignSerializer,
@@ -60,6 +61,7 @@ from promises.models import (
     ShippingOverride,
     SupportReply,
 )
+from promises.querysets import SEVERITY_RANK
 
 CHANGE_CONFLICT = ["promises.change_conflict"]
 
@@ -132,12 +134,33 @@ class ConflictEventViewSet(ReadOnlyViewSet):
     ordering_fields = ["at", "id"]
 
 
+class SeverityOrdering(filters.OrderingFilter):
+    """`?ordering=severity` by rank (blocker, warning, info), as the queue and the campaign
+    page sort, not by name (which would put info before warning)."""
+
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        if not ordering:
+            return queryset
+        ranked = [
+            (SEVERITY_RANK.desc() if term.startswith("-") else SEVERITY_RANK.asc())
+            if term.lstrip("-") == "severity"
+            else term
+            for term in ordering
+        ]
+        return queryset.order_by(*ranked)
+
+
 class ConflictViewSet(ReadOnlyViewSet):
     """The conflict queue. The engine opens and resolves conflicts; people assign,
     acknowledge, waive, and record fixes (`resolve` re-checks at once)."""
 
     serializer_class = ConflictSerializer
     filterset_class = ConflictFilter
+    filter_backends = [
+        SeverityOrdering if backend is filters.OrderingFilter else backend
+        for backend in FILTER_BACKENDS
+    ]
     ordering_fields = ["first_seen_at", "updated_at", "severity", "due_at", "id"]
     action_permissions = dict.fromkeys(
         (

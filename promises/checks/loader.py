@@ -11,14 +11,15 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import DecimalField, F, Max, Sum
+from django.db.models import F, Max, Sum
 from django.db.models.functions import Greatest
 
 from campaigns.choices import CampaignStatus, Network
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, governance_gaps
-from campaigns.querysets import checked_q
+from campaigns.querysets import checked_q, reserved_units_q
 from catalog.choices import InventoryPolicy
 from catalog.models import SKU, StockLevel
+from catalog.querysets import counted_stock_q
 from insights.models import ChannelMetric, Order
 from promises.checks.facts import (
     CampaignFacts,
@@ -315,8 +316,11 @@ def _load_skus(
             safety_buffer=buffer,
             price_as_of=min(updated, product_updated),
         )
+    # Available to promise as every page and feed counts it (campaigns.querysets'
+    # annotate_available_to_promise): stock at active locations, reservations of checked
+    # campaigns; the rules take off the safety buffer.
     stock = (
-        StockLevel.objects.filter(location__active=True, **related_filter)
+        StockLevel.objects.filter(counted_stock_q(), **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(total=Sum("available"), as_of=Max("updated_at"))
@@ -327,7 +331,7 @@ def _load_skus(
             facts[sku_id].available = total or 0
             facts[sku_id].stock_as_of = as_of
     demand = (
-        CampaignItem.objects.filter(checked_q("campaign__", now), **related_filter)
+        CampaignItem.objects.filter(reserved_units_q(now=now), **related_filter)
         .order_by()
         .values("sku_id")
         .annotate(
@@ -560,18 +564,8 @@ def _load_performance(campaigns: list[CampaignFacts]) -> None:
     if not campaigns:
         return
     by_id = {c.id: c for c in campaigns}
-    money = DecimalField(max_digits=14, decimal_places=2)
-    revenue = {
-        cid: (net or Decimal(0), count)
-        for cid, net, count in Order.objects.filter(campaign_id__in=by_id)
-        .order_by()
-        .values("campaign_id")
-        .annotate(
-            net=Sum(F("gross") - F("discounts") - F("refunded"), output_field=money),
-            count=Sum(1),
-        )
-        .values_list("campaign_id", "net", "count")
-    }
+    # Net revenue as the KPI pages count it (insights.querysets' one definition).
+    revenue = Order.objects.filter(campaign_id__in=by_id).net_revenue_by_campaign()
     spend = dict(
         ChannelMetric.objects.filter(campaign_id__in=by_id)
         .order_by()

@@ -11,12 +11,10 @@ from campaigns.choices import Network
 from insights import kpis
 from insights.charts import Chart, Series, format_value, nice_ticks
 from insights.kpis import Period
-from promises.choices import ConflictState, Severity
 from tests.factories import (
     CampaignFactory,
     ChannelFactory,
     ChannelMetricFactory,
-    ConflictFactory,
     OrderFactory,
     SurveyResponseFactory,
 )
@@ -56,13 +54,6 @@ def test_concentration_is_the_sum_of_squared_shares(revenues, expected):
     assert kpis.concentration(revenues) == expected
 
 
-def test_median_duration_takes_the_middle_or_the_mean_of_the_two_middles():
-    hours = [timedelta(hours=h) for h in (10, 1, 3)]
-    assert kpis.median_duration(hours) == timedelta(hours=3)
-    assert kpis.median_duration([*hours, timedelta(hours=5)]) == timedelta(hours=4)
-    assert kpis.median_duration([]) is None
-
-
 def test_periods_cover_whole_days_and_switch_to_weeks_past_a_quarter():
     week = Period.last(7, today=date(2025, 6, 7))
     assert (week.start, week.end, week.days) == (date(2025, 6, 1), date(2025, 6, 7), 7)
@@ -81,7 +72,7 @@ def test_periods_cover_whole_days_and_switch_to_weeks_past_a_quarter():
 
 @pytest.fixture
 def shop(db):
-    """Two paid channels and the organic baseline, with orders, metrics, answers, conflicts."""
+    """Two paid channels and the organic baseline, with orders, metrics and survey answers."""
     tiktok = ChannelFactory(name="TikTok", network=Network.TIKTOK)
     insta = ChannelFactory(name="Instagram", network=Network.INSTAGRAM)
     organic = ChannelFactory(name="Site organic", network=Network.ORGANIC)
@@ -157,29 +148,6 @@ def shop(db):
         SurveyResponseFactory(channel=channel, answered_at=at(5))
     SurveyResponseFactory(channel=tiktok, answered_at=at(20))
 
-    campaign = CampaignFactory(channel=tiktok)
-    ConflictFactory(campaign=campaign, severity=Severity.BLOCKER)
-    ConflictFactory(campaign=campaign, severity=Severity.WARNING, state=ConflictState.ACKNOWLEDGED)
-    ConflictFactory(
-        campaign=campaign,
-        state=ConflictState.WAIVED,
-        waiver_reason="Agreed with ops",
-        waived_until=at(30),
-    )
-    for hours in (1, 3, 10):
-        ConflictFactory(
-            campaign=campaign,
-            state=ConflictState.RESOLVED,
-            first_seen_at=at(4) - timedelta(hours=hours),
-            resolved_at=at(4),
-        )
-    ConflictFactory(
-        campaign=campaign,
-        state=ConflictState.RESOLVED,
-        first_seen_at=at(20, month=5),
-        resolved_at=at(21, month=5),
-    )
-    ConflictFactory(campaign=CampaignFactory(channel=insta), severity=Severity.WARNING)
     return tiktok, insta, organic
 
 
@@ -202,16 +170,11 @@ def test_the_scorecard_computes_every_kpi_per_channel(shop):
     assert t.qualified_add_to_cart_rate == D("0.04")
     assert t.share_of_revenue == D("120") / D("330")
     assert t.survey_answers == 2 and t.survey_share == D("0.5")
-    assert (t.open_conflicts, t.open_blockers) == (2, 1)
-    assert t.resolved_conflicts == 3
-    assert t.median_time_to_resolve == timedelta(hours=3)
 
     i = rows["Instagram"]
     assert i.net_revenue == 0 and i.roas == 0 and i.platform_roas == 3
     assert i.margin_after_returns == D("-106.00")
     assert i.add_to_cart_rate is None  # no sessions: unknown, not zero
-    assert (i.open_conflicts, i.open_blockers) == (1, 0)
-    assert i.median_time_to_resolve is None
 
     assert card.organic.add_to_cart_rate == D("0.1")
     assert card.organic.qualified_add_to_cart_rate == D("0.025")
@@ -221,15 +184,6 @@ def test_the_scorecard_computes_every_kpi_per_channel(shop):
     assert card.concentration == D("5") / D("9")
     assert card.top_channel.name == "TikTok"
     assert card.survey_answers == 4
-
-
-def test_the_channel_page_counts_only_its_own_conflicts(shop):
-    tiktok, insta, _ = shop
-    card = kpis.scorecard(JUNE, conflicts_for=insta.pk)
-    assert card.row_for(insta.pk).open_conflicts == 1
-    assert card.row_for(tiktok.pk).open_conflicts == 0
-    # Revenue still covers every channel: shares need them.
-    assert card.row_for(tiktok.pk).share_of_revenue == D("120") / D("330")
 
 
 def test_the_trend_has_every_day_even_without_data(shop):
@@ -256,17 +210,16 @@ def test_a_long_trend_reads_per_week(shop):
 
 
 @pytest.mark.parametrize("channels", [1, 12])
-def test_the_scorecard_reads_in_six_queries_however_many_rows(
+def test_the_scorecard_reads_in_four_queries_however_many_rows(
     db, django_assert_num_queries, channels
 ):
     for n in range(channels):
         channel = ChannelFactory()
         OrderFactory.create_batch(3, channel=channel, placed_at=at(2 + n % 5))
         ChannelMetricFactory(channel=channel, date=date(2025, 6, 2))
-        ConflictFactory(campaign=CampaignFactory(channel=channel))
         SurveyResponseFactory(channel=channel, answered_at=at(3))
-    # channels, orders, metrics, answers, standing conflicts, resolved conflicts
-    with django_assert_num_queries(6):
+    # channels, orders, metrics, answers (conflicts are promises.kpis' two)
+    with django_assert_num_queries(4):
         card = kpis.scorecard(JUNE)
     assert len(card.rows) == channels
 

@@ -18,6 +18,12 @@ def free_for(item: ItemFacts, sku: SkuFacts) -> int:
     return sku.available - sku.safety_buffer - reserved_by_others
 
 
+def available_to_promise(sku: SkuFacts) -> int:
+    """The SKU's available to promise, as its page, the API and the feeds show it: available
+    - every checked campaign's reservation - safety buffer, never below zero."""
+    return max(sku.available - sku.reserved_total - sku.safety_buffer, 0)
+
+
 def is_preorder(item: ItemFacts) -> bool:
     return bool(item.preorder_message.strip())
 
@@ -39,7 +45,9 @@ def stock_out(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterato
                     "available": sku.available,
                     "safety_buffer": sku.safety_buffer,
                     "reserved_by_other_campaigns": sku.reserved_total - item.reserved_units,
-                    "available_to_promise": free,
+                    # Never below zero, as on the SKU's page (a buffer larger than the stock
+                    # leaves nothing, not a debt).
+                    "available_to_promise": max(free, 0),
                     "expected": item.expected_units,
                 },
                 oldest(sku.stock_as_of, campaign.updated_at),
@@ -54,17 +62,28 @@ def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Itera
         free = free_for(item, sku)
         # Nothing at all is STOCK_OUT's business; preorders sell what is not there yet.
         if 0 < free < item.expected_units and not is_preorder(item):
+            evidence = {
+                "sku": sku.code,
+                "expected": item.expected_units,
+                "available_to_promise": free,
+                "available": sku.available,
+                "shortfall": item.expected_units - free,
+            }
+            counted_on = f"{free} are available to promise."
+            if item.reserved_units:
+                # What it reserved is held for it, but no longer available to promise on the
+                # SKU's page: say both, so the two figures do not seem to contradict.
+                atp = available_to_promise(sku)
+                counted_on = (
+                    f"{free} are available to it ({item.reserved_units} reserved for it, "
+                    f"{atp} available to promise)."
+                )
+                evidence["reserved_for_this_campaign"] = item.reserved_units
+                evidence["sku_available_to_promise"] = atp
             yield emit.sku(
                 sku.id,
-                f"{sku.code}: the campaign expects {item.expected_units} units, "
-                f"{free} are available to promise.",
-                {
-                    "sku": sku.code,
-                    "expected": item.expected_units,
-                    "available_to_promise": free,
-                    "available": sku.available,
-                    "shortfall": item.expected_units - free,
-                },
+                f"{sku.code}: the campaign expects {item.expected_units} units, {counted_on}",
+                evidence,
                 oldest(sku.stock_as_of, campaign.updated_at),
             )
 
