@@ -21,7 +21,7 @@ from integrations.clients.http import (
     IntegrationError,
     RateLimited,
     ReconnectNeeded,
-    sleep,
+    wait,
 )
 
 GRAPH_VERSION = "v21.0"
@@ -122,7 +122,7 @@ class MetaClient:
             raise IntegrationError(f"Meta refused the request (code {code}): {message}")
         highest, _ = _usage(response)
         if highest >= USAGE_SLOWDOWN_PERCENT:
-            sleep(SLOWDOWN_SECONDS)
+            wait(SLOWDOWN_SECONDS, "Meta")
         try:
             return response.json()
         except ValueError:

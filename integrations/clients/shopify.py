@@ -14,7 +14,7 @@ from typing import Any
 import requests
 from django.conf import settings
 
-from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, sleep
+from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, wait
 
 API_VERSION = "2025-10"
 # A page's worth of nodes: Shopify's maximum per connection is 250.
@@ -80,7 +80,7 @@ class ShopifyClient:
     def query(self, query: str, variables: dict | None = None) -> dict:
         """The `data` of one query; raises with Shopify's own words on errors."""
         if self._next_cost_wait:
-            sleep(self._next_cost_wait)
+            wait(self._next_cost_wait, "Shopify")
             self._next_cost_wait = 0.0
         response = self.http.send(
             "POST", self.url, data=json.dumps({"query": query, "variables": variables or {}})
