@@ -299,7 +299,9 @@ if not INTEGRATIONS_KEYS:
 INTEGRATIONS_SYNC_MINUTES = env_int("INTEGRATIONS_SYNC_MINUTES", 15, minimum=1)
 # Where the clients send requests: the platforms themselves; tests point them at a local
 # server. `{shop}` is the connection's myshopify.com domain.
-SHOPIFY_ADMIN_URL = env_url("SHOPIFY_ADMIN_URL", schemes=("http", "https"), default="https://{shop}")
+SHOPIFY_ADMIN_URL = env_url(
+    "SHOPIFY_ADMIN_URL", schemes=("http", "https"), default="https://{shop}"
+)
 META_GRAPH_URL = env_url(
     "META_GRAPH_URL", schemes=("http", "https"), default="https://graph.facebook.com"
 )

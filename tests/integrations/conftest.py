@@ -81,7 +81,10 @@ def meta(httpserver, settings) -> FakeMeta:
 @pytest.fixture
 def store(db, shopify):
     return services.add_connection(
-        kind=ConnectionKind.SHOPIFY, name="Acme", account_id="acme.myshopify.com", token=SHOPIFY_TOKEN
+        kind=ConnectionKind.SHOPIFY,
+        name="Acme",
+        account_id="acme.myshopify.com",
+        token=SHOPIFY_TOKEN,
     )
 
 
@@ -111,7 +114,9 @@ def commit(django_capture_on_commit_callbacks):
     def block():
         connection = transaction.get_connection()
         connection.run_on_commit = [
-            entry for entry in connection.run_on_commit if not isinstance(entry[1], triggers._Recheck)
+            entry
+            for entry in connection.run_on_commit
+            if not isinstance(entry[1], triggers._Recheck)
         ]
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             yield callbacks

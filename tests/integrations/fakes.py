@@ -108,7 +108,9 @@ class FakeShopify:
         self.tokens_seen.append(request.headers.get("X-Shopify-Access-Token", ""))
         if self.queued:
             status, body, headers = self.queued.popleft()
-            return Response(json.dumps(body), status=status, headers=headers, content_type="application/json")
+            return Response(
+                json.dumps(body), status=status, headers=headers, content_type="application/json"
+            )
         payload = json.loads(request.get_data())
         query, variables = payload["query"], payload.get("variables") or {}
         self.queries.append(query)
@@ -123,7 +125,13 @@ class FakeShopify:
             levels = self.levels.get(variables["location"], [])
             data = {"location": {"inventoryLevels": self.page(levels, after)}}
         elif "shop {" in query:
-            data = {"shop": {"name": "Acme Store", "myshopifyDomain": "acme.myshopify.com", "currencyCode": "EUR"}}
+            data = {
+                "shop": {
+                    "name": "Acme Store",
+                    "myshopifyDomain": "acme.myshopify.com",
+                    "currencyCode": "EUR",
+                }
+            }
         else:
             raise AssertionError(f"unexpected query {query}")
         return Response(
@@ -135,14 +143,19 @@ THROTTLED = {
     "errors": [
         {
             "message": "Throttled",
-            "extensions": {"code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"},
+            "extensions": {
+                "code": "THROTTLED",
+                "documentation": "https://shopify.dev/api/usage/rate-limits",
+            },
         }
     ],
     "extensions": cost(requested=752, available=452.0, restore=100.0),
 }
 
 
-def meta_error(code: int, message: str, subcode: int | None = None, kind: str = "OAuthException") -> dict:
+def meta_error(
+    code: int, message: str, subcode: int | None = None, kind: str = "OAuthException"
+) -> dict:
     error = {"message": message, "type": kind, "code": code, "fbtrace_id": "AbCdEfGhIjK"}
     if subcode is not None:
         error["error_subcode"] = subcode
@@ -198,7 +211,9 @@ class FakeMeta:
         self.tokens_seen.append(request.headers.get("Authorization", ""))
         if self.queued:
             status, body, headers = self.queued.popleft()
-            return Response(json.dumps(body), status=status, headers=headers, content_type="application/json")
+            return Response(
+                json.dumps(body), status=status, headers=headers, content_type="application/json"
+            )
         edge = request.path.rsplit("/", 1)[1]
         if edge == self.account:
             body = {"id": self.account, "name": "Acme Ads", "currency": "EUR", "account_status": 1}

@@ -23,12 +23,19 @@ def test_a_sync_reads_products_variants_locations_and_stock(store, shopify):
     assert (run.created, run.updated, run.unchanged, run.errors) == (9, 0, 0, 0)
     shirt = Product.objects.get(shopify_product_id=1)
     assert (shirt.handle, shirt.title, shirt.status, shirt.published) == (
-        "product-1", "Product 1", "active", True,
+        "product-1",
+        "Product 1",
+        "active",
+        True,
     )
     assert shirt.tags == "summer, cotton" and shirt.option1_name == "Size"
     sku = SKU.objects.get(shopify_variant_id=11)
     assert (sku.code, sku.price, sku.option1, sku.shopify_inventory_item_id, sku.product) == (
-        "SHIRT-11", Decimal("25.00"), "S11", 11, shirt,
+        "SHIRT-11",
+        Decimal("25.00"),
+        "S11",
+        11,
+        shirt,
     )
     paris = Location.objects.get(shopify_location_id=7)
     assert (paris.name, str(paris.country), paris.active) == ("Paris warehouse", "FR", True)
@@ -70,7 +77,9 @@ def test_a_changed_price_shows_up_at_the_next_sync_and_rechecks_the_campaign(
     services.sync_connection(store.pk)
     sku = SKU.objects.get(shopify_variant_id=11)
     item = CampaignItemFactory(
-        sku=sku, announced_price=Decimal("25.00"), campaign=CampaignFactory(status=CampaignStatus.SCHEDULED)
+        sku=sku,
+        announced_price=Decimal("25.00"),
+        campaign=CampaignFactory(status=CampaignStatus.SCHEDULED),
     )
     assert not Conflict.objects.filter(campaign=item.campaign, rule_code="PRICE_MISMATCH").exists()
     shopify.variants[0] = variant(11, 1, price="29.00")
@@ -111,8 +120,16 @@ def test_a_429_is_retried_after_retry_after_and_a_throttled_answer_after_the_ref
 def test_a_low_bucket_slows_the_next_query_down(store, shopify, slept):
     shopify.products = shopify.products[:1]
     shopify.queued.append(
-        (200, {"data": {"products": {"nodes": [], "pageInfo": {"hasNextPage": True, "endCursor": "0"}}},
-               "extensions": cost(requested=300, available=100.0, restore=50.0)}, {})
+        (
+            200,
+            {
+                "data": {
+                    "products": {"nodes": [], "pageInfo": {"hasNextPage": True, "endCursor": "0"}}
+                },
+                "extensions": cost(requested=300, available=100.0, restore=50.0),
+            },
+            {},
+        )
     )
 
     services.sync_connection(store.pk)
@@ -154,7 +171,9 @@ def test_a_malformed_variant_is_recorded_and_the_rest_applied(store, shopify):
     assert SKU.objects.filter(shopify_variant_id__in=[11, 21]).count() == 2
     assert not SKU.objects.filter(shopify_variant_id=12).exists()
     issues = {(i.kind, i.external_id): i.message for i in run.issues.all()}
-    assert "price must be a number" in issues[(IssueKind.MALFORMED, "gid://shopify/ProductVariant/12")]
+    assert (
+        "price must be a number" in issues[(IssueKind.MALFORMED, "gid://shopify/ProductVariant/12")]
+    )
     assert (IssueKind.UNMATCHED, "gid://shopify/ProductVariant/99") in issues
     # Stock for the variant that was refused has no SKU: listed, not dropped.
     assert (IssueKind.UNMATCHED, "gid://shopify/InventoryItem/12") in issues
