@@ -22,6 +22,7 @@ COPY templates templates
 COPY static static
 # collectstatic needs settings that pass the production checks; these values are build-only.
 RUN DEBUG=false SECRET_KEY=collectstatic-only ALLOWED_HOSTS=localhost \
+    INTEGRATIONS_KEY=Y29sbGVjdHN0YXRpYy1vbmx5LWJ1aWxkLXRpbWUta3k= \
     python manage.py collectstatic --noinput
 
 # Uploaded import files: a volume shared by web (which stores them) and worker (which reads them).

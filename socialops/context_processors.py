@@ -19,6 +19,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Promises", "promises:shipping-list", "promises.view_shippingmethod"),
     ("Imports", "imports:list", "catalog.add_product"),
     ("Check runs", "promises:checkrun-list", "promises.view_checkrun"),
+    ("Integrations", "integrations:list", "integrations.view_connection"),
 ]
 
 

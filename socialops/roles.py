@@ -39,6 +39,8 @@ PROMISES = [
 CONFLICTS = ["promises.conflict"]
 ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun", "promises.rulesetting"]
 INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
+# Connections hold the platforms' tokens: admins only, not even read access for the rest.
+INTEGRATIONS = ["integrations.connection", "integrations.syncrun"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
 
@@ -59,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
     ],
     Role.ADMIN: [
         (EVERY_MODEL, ALL),
+        (INTEGRATIONS, ALL),
         (["auth.user", "auth.group"], ALL),
     ],
 }

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "campaigns",
     "promises",
     "insights",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -283,6 +284,30 @@ WEBHOOK_INBOX_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_INBOX_SWEEP_AFTER_SECONDS",
 CELERY_BEAT_SCHEDULE["webhook-inbox-sweep"] = {
     "task": "catalog.sweep_webhook_inbox",
     "schedule": env_int("WEBHOOK_INBOX_SWEEP_INTERVAL_SECONDS", 60, minimum=10),
+}
+
+# --- Integrations (integrations/) ----------------------------------------------------------
+# Fernet keys encrypting the connections' tokens, comma-separated (the first encrypts, all
+# decrypt, for rotation). The development key is public: it works only while DEBUG.
+DEVELOPMENT_INTEGRATIONS_KEY = "c29jaWFsb3BzLWRldmVsb3BtZW50LW9ubHkta2V5ISE="
+INTEGRATIONS_KEYS = env_list("INTEGRATIONS_KEY")
+if not INTEGRATIONS_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("INTEGRATIONS_KEY must be set when DEBUG is off")
+    INTEGRATIONS_KEYS = [DEVELOPMENT_INTEGRATIONS_KEY]
+# Minutes between two syncs of a connection; the beat looks for due ones each minute.
+INTEGRATIONS_SYNC_MINUTES = env_int("INTEGRATIONS_SYNC_MINUTES", 15, minimum=1)
+# Where the clients send requests: the platforms themselves; tests point them at a local
+# server. `{shop}` is the connection's myshopify.com domain.
+SHOPIFY_ADMIN_URL = env_url(
+    "SHOPIFY_ADMIN_URL", schemes=("http", "https"), default="https://{shop}"
+)
+META_GRAPH_URL = env_url(
+    "META_GRAPH_URL", schemes=("http", "https"), default="https://graph.facebook.com"
+)
+CELERY_BEAT_SCHEDULE["integrations-enqueue-due"] = {
+    "task": "integrations.enqueue_due_syncs",
+    "schedule": 60,
 }
 
 # --- Catalog feeds (campaigns/feeds) --------------------------------------------------------

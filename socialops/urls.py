@@ -21,5 +21,6 @@ urlpatterns = [
     path("feeds/", include("campaigns.feeds.urls")),
     path("", include("insights.urls")),
     path("imports/", include("socialops.importing.urls")),
+    path("integrations/", include("integrations.urls")),
     path("", include("campaigns.urls")),
 ]

@@ -22,6 +22,7 @@ from rest_framework.routers import DefaultRouter
 from campaigns.api import views as campaigns
 from catalog.api import views as catalog
 from insights.api import views as insights
+from integrations.api import views as integrations
 from promises.api import views as promises
 
 router = DefaultRouter()
@@ -49,6 +50,8 @@ ROUTES = [
     ("orders", insights.OrderViewSet),
     ("channel-metrics", insights.ChannelMetricViewSet),
     ("survey-responses", insights.SurveyResponseViewSet),
+    ("connections", integrations.ConnectionViewSet),
+    ("sync-runs", integrations.SyncRunViewSet),
 ]
 for prefix, viewset in ROUTES:
     router.register(prefix, viewset, basename=prefix)

@@ -12,6 +12,7 @@ PRODUCTION = {
     "DEBUG": "false",
     "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-0123456789",
     "ALLOWED_HOSTS": "socialops.example.com",
+    "INTEGRATIONS_KEY": "J8wnDLbVk4xXm3CUnRkcvv0m9ZlKvgrH3UwLYaiY5ak=",
 }
 
 
@@ -19,7 +20,15 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "REDIS_URL"}
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "REDIS_URL",
+            "INTEGRATIONS_KEY",
+        }
     }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -32,7 +41,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "INTEGRATIONS_KEY"])
 def test_production_refuses_to_start_without_secret_or_hosts(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", env=env)

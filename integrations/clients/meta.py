@@ -1,0 +1,149 @@
+"""Meta Marketing API (Graph API) client, pinned to one Graph API version.
+
+The token travels in the Authorization header, never in a URL (URLs end up in logs and in
+the `paging.next` links Meta sends back). Rate limits: error codes 4, 17, 32, 613 and
+80000-80014 are retried after the wait the usage headers name
+(X-Business-Use-Case-Usage `estimated_time_to_regain_access`, in minutes); near the limit
+(a usage figure at USAGE_SLOWDOWN_PERCENT or more) the client slows down before it is cut off.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import requests
+from django.conf import settings
+
+from integrations.clients.http import (
+    BACKOFF_BASE_SECONDS,
+    Http,
+    IntegrationError,
+    RateLimited,
+    ReconnectNeeded,
+    wait,
+)
+
+GRAPH_VERSION = "v21.0"
+PAGE_SIZE = 100
+EXPIRED_TOKEN = 190
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
+# Above this share of a usage limit, pause between requests so the account is not blocked.
+USAGE_SLOWDOWN_PERCENT = 90
+SLOWDOWN_SECONDS = 5.0
+
+CAMPAIGN_FIELDS = "id,name,status,effective_status,objective,start_time,stop_time"
+ADSET_FIELDS = "id,name,campaign_id,status,effective_status,start_time,end_time,targeting"
+AD_FIELDS = (
+    "id,name,campaign_id,adset_id,status,effective_status,updated_time,"
+    "creative{id,body,title,link_url,product_set_id}"
+)
+
+
+def _usage(response: requests.Response) -> tuple[float, float]:
+    """(highest usage percent, minutes to regain access) from the usage headers."""
+    highest, regain = 0.0, 0.0
+    for header in ("X-App-Usage", "X-Ad-Account-Usage", "X-Business-Use-Case-Usage"):
+        raw = response.headers.get(header)
+        if not raw:
+            continue
+        try:
+            usage = json.loads(raw)
+        except ValueError:
+            continue
+        entries = []
+        if header == "X-Business-Use-Case-Usage" and isinstance(usage, dict):
+            for values in usage.values():
+                entries.extend(v for v in values or [] if isinstance(v, dict))
+        elif isinstance(usage, dict):
+            entries.append(usage)
+        for entry in entries:
+            for key in ("call_count", "total_cputime", "total_time", "acc_id_util_pct"):
+                value = entry.get(key)
+                if isinstance(value, int | float):
+                    highest = max(highest, float(value))
+            value = entry.get("estimated_time_to_regain_access")
+            if isinstance(value, int | float):
+                regain = max(regain, float(value))
+    return highest, regain
+
+
+def _error(response: requests.Response) -> dict | None:
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, dict) else None
+
+
+def _rate_limited(response: requests.Response) -> float | None:
+    error = _error(response) if response.status_code >= 400 else None
+    if error is None or error.get("code") not in RATE_LIMIT_CODES:
+        return None
+    _, regain_minutes = _usage(response)
+    return regain_minutes * 60 if regain_minutes else BACKOFF_BASE_SECONDS * 4
+
+
+class MetaClient:
+    """Read-only requests against one ad account."""
+
+    def __init__(self, account_id: str, token: str) -> None:
+        account = account_id if account_id.startswith("act_") else f"act_{account_id}"
+        self.base = f"{settings.META_GRAPH_URL.rstrip('/')}/{GRAPH_VERSION}"
+        self.account = account
+        self.http = Http(
+            "Meta", headers={"Authorization": f"Bearer {token}"}, backoff_for=_rate_limited
+        )
+
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests_made
+
+    def get(self, path: str, params: dict) -> dict:
+        response = self.http.send("GET", f"{self.base}/{path}", params=params)
+        error = _error(response) if response.status_code != 200 else None
+        if response.status_code != 200:
+            if error is None:
+                raise IntegrationError(f"Meta answered {response.status_code}.")
+            code = error.get("code")
+            message = str(error.get("message") or "no message")
+            if code == EXPIRED_TOKEN or (error.get("type") == "OAuthException" and code == 102):
+                raise ReconnectNeeded(
+                    f"Meta refused the access token (code {code}): {message} "
+                    "Reconnect the ad account with a new token."
+                )
+            if code in RATE_LIMIT_CODES:
+                raise RateLimited(f"Meta's rate limit (code {code}): {message}")
+            if code in (10, *range(200, 300)):
+                raise ReconnectNeeded(
+                    f"Meta refused a permission (code {code}): {message} The token needs ads_read."
+                )
+            raise IntegrationError(f"Meta refused the request (code {code}): {message}")
+        highest, _ = _usage(response)
+        if highest >= USAGE_SLOWDOWN_PERCENT:
+            wait(SLOWDOWN_SECONDS, "Meta")
+        try:
+            return response.json()
+        except ValueError:
+            raise IntegrationError("Meta answered something that is not JSON.") from None
+
+    def pages(self, edge: str, fields: str) -> Iterator[list[dict]]:
+        """Pages of an account edge (campaigns, adsets, ads), following paging.cursors.after
+        for as long as Meta gives a paging.next link."""
+        params = {"fields": fields, "limit": PAGE_SIZE}
+        while True:
+            body = self.get(f"{self.account}/{edge}", params)
+            data = body.get("data")
+            if not isinstance(data, list):
+                raise IntegrationError(f"Meta answered {edge} without a data list.")
+            yield data
+            paging = body.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            if not paging.get("next") or not after:
+                return
+            params = {**params, "after": after}
+
+    def account_info(self) -> dict:
+        """The ad account's name and currency: the connection test."""
+        return self.get(self.account, {"fields": "id,name,currency,account_status"})

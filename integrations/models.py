@@ -1,0 +1,170 @@
+"""Connections to external accounts, their sync runs, and the external ids of synced rows."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+
+from integrations import crypto
+from integrations.choices import ConnectionKind, ConnectionStatus, IssueKind, SyncRunStatus
+
+
+class Connection(models.Model):
+    """One external account SocialOps reads: a Shopify store or an ad account.
+
+    The credentials are stored encrypted (integrations/crypto.py) and are write-only: no page,
+    API answer or log line shows them once saved.
+    """
+
+    kind = models.CharField(max_length=16, choices=ConnectionKind.choices)
+    name = models.CharField(max_length=120)
+    account_id = models.CharField(
+        max_length=255,
+        help_text="The shop's myshopify.com domain, or the ad account id (act_...).",
+    )
+    credentials_encrypted = models.BinaryField(editable=False)
+    credentials_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    scopes = models.CharField(
+        max_length=1000, blank=True, help_text="Comma-separated scopes the token was granted."
+    )
+    status = models.CharField(
+        max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
+    )
+    channel = models.ForeignKey(
+        "campaigns.Channel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="connections",
+        help_text="The channel synced ads become campaigns on (ad accounts only).",
+    )
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    last_error = models.TextField(blank=True, help_text="The last failure, in plain words.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "account_id"], name="connection_one_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ConnectionKind.values), name="connection_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ConnectionStatus.values), name="connection_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    def __repr__(self) -> str:
+        # Never the credentials, even encrypted: reprs end up in logs and tracebacks.
+        return f"<Connection {self.pk} {self.kind} {self.account_id}>"
+
+    def set_credentials(self, secret: str) -> None:
+        from django.utils import timezone
+
+        self.credentials_encrypted = crypto.encrypt(secret)
+        self.credentials_updated_at = timezone.now()
+
+    def credentials(self) -> str:
+        """The decrypted token, for the clients only."""
+        return crypto.decrypt(bytes(self.credentials_encrypted))
+
+    @property
+    def scope_list(self) -> list[str]:
+        return [s.strip() for s in self.scopes.split(",") if s.strip()]
+
+
+class SyncRun(models.Model):
+    """One sync of one connection: what it read, what it changed, how long it took."""
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
+    status = models.CharField(
+        max_length=16, choices=SyncRunStatus.choices, default=SyncRunStatus.RUNNING
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    errors = models.PositiveIntegerField(default=0)
+    requests = models.PositiveIntegerField(default=0, help_text="HTTP requests made.")
+    error = models.TextField(blank=True, help_text="Why the run stopped, in plain words.")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        indexes = [models.Index(fields=["connection", "-started_at"], name="sync_run_history")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=SyncRunStatus.values), name="sync_run_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sync of {self.connection_id} at {self.started_at:%Y-%m-%d %H:%M} ({self.status})"
+
+    @property
+    def duration(self) -> timedelta | None:
+        return self.finished_at - self.started_at if self.finished_at else None
+
+
+class SyncIssue(models.Model):
+    """Something a run could not apply: a malformed item, an unmatched product, an unknown
+    value. Listed on the connection's page instead of being dropped silently."""
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="issues")
+    kind = models.CharField(max_length=16, choices=IssueKind.choices)
+    external_id = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["run", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=IssueKind.values), name="sync_issue_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.external_id}: {self.message}"
+
+
+class ExternalRef(models.Model):
+    """Which SocialOps row an external object became, so the next sync updates it.
+
+    Kept here rather than as columns on the domain models, so a platform can be added
+    without touching the apps below.
+    """
+
+    connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
+    kind = models.CharField(max_length=32, help_text="The platform's object type (ad, product...).")
+    external_id = models.CharField(max_length=255)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.BigIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["connection", "kind", "external_id"]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="external_ref_target")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["connection", "kind", "external_id"], name="external_ref_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.external_id} -> {self.content_type_id}:{self.object_id}"

@@ -1,0 +1,279 @@
+"""Shopify store -> catalog: products, variants (SKUs), locations and stock levels.
+
+Rows are keyed on the Shopify ids the catalog already keeps (shopify_product_id,
+shopify_variant_id, shopify_inventory_item_id, shopify_location_id), then on the handle,
+SKU code or location name, so a store first imported by CSV is adopted, not duplicated.
+Each page is one transaction: the re-checks of the campaigns it touched run at its commit.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.text import slugify
+from django_countries import countries
+
+from catalog.choices import InventoryPolicy, ProductStatus, StockSource
+from catalog.models import SKU, Location, Product, StockLevel
+from integrations.choices import IssueKind
+from integrations.clients.shopify import (
+    INVENTORY_QUERY,
+    LOCATIONS_QUERY,
+    PRODUCTS_QUERY,
+    VARIANTS_QUERY,
+    ShopifyClient,
+    gid_number,
+)
+from integrations.models import Connection
+from integrations.sync.base import ItemError, Tally, money, text, upsert
+
+# Shopify's option value for the single variant of a product without options.
+DEFAULT_VARIANT_TITLE = "Default Title"
+
+
+def objects(nodes: list, tally: Tally) -> list[dict]:
+    """The nodes that are objects; anything else is recorded as malformed."""
+    for bad in [n for n in nodes if not isinstance(n, dict)]:
+        tally.note(IssueKind.MALFORMED, "", f"A node must be an object, got {bad!r}."[:500])
+    return [n for n in nodes if isinstance(n, dict)]
+
+
+def _id(node: dict, field: str = "id") -> int:
+    try:
+        return gid_number(node.get(field) if field == "id" else (node.get(field) or {}).get("id"))
+    except (ValueError, AttributeError):
+        raise ItemError(f"{field} is not a Shopify id: {node.get(field)!r}.") from None
+
+
+def _product_values(node: dict) -> dict:
+    status = text(node.get("status"), 16).lower()
+    if status not in ProductStatus.values:
+        raise ItemError(
+            f"status must be one of ACTIVE, DRAFT, ARCHIVED, got {node.get('status')!r}."
+        )
+    tags = node.get("tags") or []
+    values = {
+        "title": text(node.get("title"), 255) or text(node.get("handle"), 255),
+        "status": status,
+        "published": node.get("publishedAt") is not None,
+        "vendor": text(node.get("vendor"), 255),
+        "product_type": text(node.get("productType"), 255),
+        "tags": ", ".join(str(t) for t in tags)[:1000] if isinstance(tags, list) else "",
+        "description": node.get("descriptionHtml") or "",
+    }
+    names = sorted(
+        (o for o in node.get("options") or [] if isinstance(o, dict)),
+        key=lambda o: o.get("position") or 0,
+    )
+    for index in (1, 2, 3):
+        option = names[index - 1] if len(names) >= index else {}
+        values[f"option{index}_name"] = text(option.get("name"), 255)
+    return values
+
+
+def apply_products(nodes: list[dict], tally: Tally) -> None:
+    nodes = objects(nodes, tally)
+    ids = []
+    for node in nodes:
+        try:
+            ids.append(_id(node))
+        except ItemError:
+            continue
+    handles = [text(n.get("handle"), 255) for n in nodes]
+    known = Product.objects.filter(shopify_product_id__in=ids) | Product.objects.filter(
+        handle__in=[h for h in handles if h], shopify_product_id__isnull=True
+    )
+    by_id = {p.shopify_product_id: p for p in known if p.shopify_product_id}
+    by_handle = {p.handle: p for p in known if p.shopify_product_id is None}
+    for node in nodes:
+        with tally.item(node.get("id")):
+            shopify_id = _id(node)
+            handle = text(node.get("handle"), 255)
+            product = by_id.get(shopify_id) or by_handle.pop(handle, None)
+            values = _product_values(node)
+            if product is None:
+                base = handle or slugify(values["title"])[:200] or "product"
+                taken = Product.objects.filter(handle=base).exists()
+                product = Product(handle=f"{base}-{shopify_id}" if taken else base)
+            values["shopify_product_id"] = shopify_id
+            tally.count(upsert(product, values))
+
+
+def _options(node: dict) -> tuple[str, str, str]:
+    selected = [o for o in node.get("selectedOptions") or [] if isinstance(o, dict)]
+    values = [text(o.get("value"), 255) for o in selected[:3]]
+    if not any(values):
+        values = [text(node.get("title"), 255) or DEFAULT_VARIANT_TITLE]
+    values += [""] * (3 - len(values))
+    return values[0], values[1], values[2]
+
+
+def apply_variants(nodes: list[dict], tally: Tally) -> None:
+    nodes = objects(nodes, tally)
+    product_ids, variant_ids, codes = set(), [], []
+    for node in nodes:
+        try:
+            product_ids.add(_id(node, "product"))
+            variant_ids.append(_id(node))
+        except ItemError:
+            continue
+        if text(node.get("sku"), 255):
+            codes.append(text(node.get("sku"), 255))
+    products = {
+        p.shopify_product_id: p for p in Product.objects.filter(shopify_product_id__in=product_ids)
+    }
+    known = list(
+        SKU.objects.filter(shopify_variant_id__in=variant_ids)
+        | SKU.objects.filter(code__in=codes)
+        | SKU.objects.filter(product__in=list(products.values()))
+    )
+    by_variant = {s.shopify_variant_id: s for s in known if s.shopify_variant_id}
+    by_code = {s.code: s for s in known if s.code}
+    by_options = {(s.product_id, s.option1, s.option2, s.option3): s for s in known}
+    for node in nodes:
+        with tally.item(node.get("id")):
+            variant_id = _id(node)
+            product = products.get(_id(node, "product"))
+            if product is None:
+                tally.note(
+                    IssueKind.UNMATCHED,
+                    node.get("id"),
+                    f"Variant {variant_id} belongs to product {node['product']['id']}, "
+                    "which this sync did not read.",
+                )
+                continue
+            code = text(node.get("sku"), 255)
+            options = _options(node)
+            sku = (
+                by_variant.get(variant_id)
+                or (by_code.get(code) if code else None)
+                or by_options.get((product.pk, *options))
+            )
+            if sku is None:
+                sku = SKU(currency=settings.STORE_CURRENCY)
+            policy = text(node.get("inventoryPolicy"), 16).lower()
+            if policy not in InventoryPolicy.values:
+                raise ItemError(f"inventoryPolicy must be DENY or CONTINUE, got {policy!r}.")
+            item = node.get("inventoryItem")
+            values = {
+                "product_id": product.pk,
+                "code": code,
+                "option1": options[0],
+                "option2": options[1],
+                "option3": options[2],
+                "price": money(node.get("price"), "price", required=True),
+                "compare_at_price": money(node.get("compareAtPrice"), "compareAtPrice"),
+                "barcode": text(node.get("barcode"), 64),
+                "inventory_policy": policy,
+                "shopify_variant_id": variant_id,
+                "shopify_inventory_item_id": _id(node, "inventoryItem") if item else None,
+            }
+            tally.count(upsert(sku, values))
+
+
+def apply_locations(nodes: list[dict], tally: Tally) -> list[Location]:
+    nodes = objects(nodes, tally)
+    ids = []
+    for node in nodes:
+        try:
+            ids.append(_id(node))
+        except ItemError:
+            continue
+    names = [text(n.get("name"), 255) for n in nodes]
+    known = Location.objects.filter(shopify_location_id__in=ids) | Location.objects.filter(
+        name__in=names, shopify_location_id__isnull=True
+    )
+    by_id = {loc.shopify_location_id: loc for loc in known if loc.shopify_location_id}
+    by_name = {loc.name: loc for loc in known if loc.shopify_location_id is None}
+    synced = []
+    for node in nodes:
+        with tally.item(node.get("id")):
+            location_id = _id(node)
+            name = text(node.get("name"), 255)
+            if not name:
+                raise ItemError("The location has no name.")
+            location = by_id.get(location_id) or by_name.pop(name, None) or Location()
+            country = text((node.get("address") or {}).get("countryCode"), 2).upper()
+            if country not in countries:
+                country = location.country or settings.IMPORTS_LOCATION_COUNTRY
+            values = {
+                "name": name,
+                "active": bool(node.get("isActive", True)),
+                "country": country,
+                "shopify_location_id": location_id,
+            }
+            tally.count(upsert(location, values))
+            synced.append(location)
+    return synced
+
+
+def apply_levels(location: Location, nodes: list[dict], tally: Tally) -> None:
+    nodes = objects(nodes, tally)
+    item_ids = []
+    for node in nodes:
+        try:
+            item_ids.append(_id(node, "item"))
+        except ItemError:
+            continue
+    skus = {
+        s.shopify_inventory_item_id: s
+        for s in SKU.objects.filter(shopify_inventory_item_id__in=item_ids)
+    }
+    levels = {
+        level.sku_id: level
+        for level in StockLevel.objects.filter(location=location, sku__in=list(skus.values()))
+    }
+    for node in nodes:
+        with tally.item(f"{location.shopify_location_id}:{(node.get('item') or {}).get('id')}"):
+            item_id = _id(node, "item")
+            sku = skus.get(item_id)
+            if sku is None:
+                tally.note(
+                    IssueKind.UNMATCHED,
+                    node["item"]["id"],
+                    f"Stock at {location.name} for inventory item {item_id}, which no SKU has.",
+                )
+                continue
+            quantities = {}
+            for entry in node.get("quantities") or []:
+                if not isinstance(entry, dict) or not isinstance(entry.get("quantity"), int):
+                    raise ItemError(f"quantities must be {{name, quantity}} pairs, got {entry!r}.")
+                quantities[entry.get("name")] = entry["quantity"]
+            if "available" not in quantities:
+                raise ItemError("quantities has no 'available'.")
+            # Shopify reports oversold stock as negative available: nothing is promisable.
+            available = max(quantities["available"], 0)
+            values = {
+                "available": available,
+                "on_hand": max(quantities.get("on_hand", available), available),
+                "committed": max(quantities.get("committed", 0), 0),
+                "incoming": max(quantities.get("incoming", 0), 0),
+            }
+            level = levels.get(sku.pk) or StockLevel(
+                sku=sku, location=location, source=StockSource.WEBHOOK
+            )
+            tally.count(upsert(level, values))
+
+
+def sync_shopify(connection: Connection, tally: Tally) -> ShopifyClient:
+    """Read the store and apply it; returns the client (for its request count)."""
+    client = ShopifyClient(connection.account_id, connection.credentials())
+    tally.client = client
+    for page in client.paginate(PRODUCTS_QUERY, ("products",)):
+        with transaction.atomic():
+            apply_products(page, tally)
+    for page in client.paginate(VARIANTS_QUERY, ("productVariants",)):
+        with transaction.atomic():
+            apply_variants(page, tally)
+    locations = []
+    for page in client.paginate(LOCATIONS_QUERY, ("locations",)):
+        with transaction.atomic():
+            locations += apply_locations(page, tally)
+    for location in locations:
+        gid = f"gid://shopify/Location/{location.shopify_location_id}"
+        for page in client.paginate(
+            INVENTORY_QUERY, ("location", "inventoryLevels"), {"location": gid}
+        ):
+            with transaction.atomic():
+                apply_levels(location, page, tally)
+    return client

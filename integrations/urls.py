@@ -1,0 +1,12 @@
+from django.urls import path
+
+from integrations import views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("", views.ConnectionList.as_view(), name="list"),
+    path("new/", views.connection_add, name="add"),
+    path("<int:pk>/", views.connection_detail, name="detail"),
+    path("<int:pk>/<slug:action>/", views.connection_action, name="action"),
+]

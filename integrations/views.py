@@ -1,0 +1,122 @@
+"""The connections pages (admins only): list, add, detail with history, and actions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.listing import ListPage, Sort
+from integrations import services
+from integrations.filters import ConnectionFilter
+from integrations.forms import ConnectionForm, ReconnectForm
+from integrations.models import Connection, SyncIssue
+
+RUN_HISTORY = 30
+ISSUES_SHOWN = 200
+
+
+class ConnectionList(ListPage):
+    """Every connection with its status, last sync and last error."""
+
+    model = Connection
+    permission_required = "integrations.view_connection"
+    filterset_class = ConnectionFilter
+    template_name = "integrations/connection_list.html"
+    results_template_name = "integrations/_connection_results.html"
+    sorts = {
+        "name": Sort("Name", ("name",)),
+        "last_sync": Sort("Last sync", ("last_sync_at",)),
+    }
+    default_sort = "name"
+
+    def get_base_queryset(self) -> QuerySet:
+        return Connection.objects.select_related("channel").defer("credentials_encrypted")
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("integrations.add_connection", raise_exception=True)
+def connection_add(request: HttpRequest) -> HttpResponse:
+    form = ConnectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        connection = services.add_connection(
+            kind=data["kind"],
+            name=data["name"],
+            account_id=data["account_id"],
+            token=data["token"],
+            scopes=data["scopes"],
+            channel=data["channel"],
+            user=request.user,
+        )
+        messages.success(
+            request, f"Connected {connection.name}. Sync it now or wait for the schedule."
+        )
+        return redirect("integrations:detail", pk=connection.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "integrations/connection_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET"])
+@permission_required("integrations.view_connection", raise_exception=True)
+def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(
+        Connection.objects.select_related("channel", "created_by").defer("credentials_encrypted"),
+        pk=pk,
+    )
+    runs = list(connection.runs.all()[:RUN_HISTORY])
+    issues = (
+        SyncIssue.objects.filter(run=runs[0]).order_by("kind", "pk")[:ISSUES_SHOWN] if runs else []
+    )
+    return render(
+        request,
+        "integrations/connection_detail.html",
+        {"connection": connection, "runs": runs, "issues": issues, "reconnect": ReconnectForm()},
+    )
+
+
+ACTIONS = {
+    "test": "integrations.change_connection",
+    "sync": "integrations.change_connection",
+    "pause": "integrations.change_connection",
+    "resume": "integrations.change_connection",
+    "reconnect": "integrations.change_connection",
+    "remove": "integrations.delete_connection",
+}
+
+
+@require_POST
+def connection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in ACTIONS:
+        raise Http404("No such action.")
+    if not request.user.has_perm(ACTIONS[action]):
+        raise PermissionDenied("Only admins manage connections.")
+    connection = get_object_or_404(Connection, pk=pk)
+    if action == "test":
+        messages.info(request, services.test_connection(connection))
+    elif action == "sync":
+        services.request_sync(connection)
+        messages.success(request, f"Sync of {connection.name} started.")
+    elif action == "pause":
+        services.pause_connection(connection)
+        messages.success(request, f"{connection.name} is paused: the schedule skips it.")
+    elif action == "resume":
+        services.resume_connection(connection)
+        messages.success(request, f"{connection.name} is active again.")
+    elif action == "reconnect":
+        form = ReconnectForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Enter the new access token.")
+        else:
+            services.replace_credentials(connection, form.cleaned_data["token"])
+            messages.success(request, "New token saved.")
+    elif action == "remove":
+        name = connection.name
+        services.remove_connection(connection)
+        messages.success(request, f"Removed {name}; what it synced stays.")
+        return redirect("integrations:list")
+    return redirect("integrations:detail", pk=pk)
