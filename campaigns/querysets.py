@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import models
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
@@ -63,5 +63,32 @@ def annotate_available_to_promise(skus: QuerySet, now: datetime | None = None) -
             available_to_promise=Greatest(
                 F("available") - F("reserved") - F("safety_buffer"), Value(0)
             )
+        )
+    )
+
+
+def skus_with_promises() -> QuerySet:
+    """SKUs with available, reserved, available to promise, and `campaign_count`: how many
+    checked campaigns promote each.
+
+    The count is a grouped subquery over campaign items (on the SKU-demand index), like the
+    reservations beside it, rather than a COUNT over a join: a join would GROUP BY every SKU
+    column and aggregate the whole catalog before the page is cut, while the subqueries are
+    evaluated for the 50 SKUs of the page only.
+    """
+    # Models import this module for their managers, so the models come in here.
+    from campaigns.models import CampaignItem
+    from catalog.models import SKU
+
+    promoting = (
+        CampaignItem.objects.filter(checked_q("campaign__"), sku=OuterRef("pk"))
+        .order_by()
+        .values("sku")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return annotate_available_to_promise(
+        SKU.objects.select_related("product").annotate(
+            campaign_count=Coalesce(Subquery(promoting, output_field=IntegerField()), Value(0))
         )
     )

@@ -8,43 +8,19 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
 from campaigns.models import Campaign, CampaignItem
-from campaigns.querysets import annotate_available_to_promise, checked_q
+from campaigns.querysets import skus_with_promises
 from catalog.filters import LOW_STOCK_UNITS, SKUFilter
 from catalog.forms import stock_formset
 from catalog.models import SKU
 from common.listing import Column, ListPage, Sort, attr
 from promises.choices import Readiness
 from promises.querysets import STANDING, annotate_readiness
-
-
-def skus_with_promises() -> QuerySet:
-    """SKUs with available, reserved, available to promise, and `campaign_count`: how many
-    checked campaigns promote each.
-
-    The count is a grouped subquery over campaign items (on the SKU-demand index), like the
-    reservations beside it, rather than a COUNT over a join: a join would GROUP BY every SKU
-    column and aggregate the whole catalog before the page is cut, while the subqueries are
-    evaluated for the 50 SKUs of the page only.
-    """
-    promoting = (
-        CampaignItem.objects.filter(checked_q("campaign__"), sku=OuterRef("pk"))
-        .order_by()
-        .values("sku")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return annotate_available_to_promise(
-        SKU.objects.select_related("product").annotate(
-            campaign_count=Coalesce(Subquery(promoting, output_field=IntegerField()), Value(0))
-        )
-    )
 
 
 class SKUList(ListPage):

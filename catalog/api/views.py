@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from campaigns.querysets import skus_with_promises
 from catalog.api.serializers import (
     LocationSerializer,
     ProductSerializer,
@@ -10,7 +11,6 @@ from catalog.api.serializers import (
 )
 from catalog.filters import SKUFilter
 from catalog.models import Location, Product, StockLevel
-from catalog.views import skus_with_promises
 from common.api.viewsets import DomainViewSet
 
 
