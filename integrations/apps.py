@@ -6,3 +6,9 @@ class IntegrationsConfig(AppConfig):
 
     name = "integrations"
     verbose_name = "Integrations"
+
+    def ready(self) -> None:
+        from integrations import webhooks
+
+        # The catalog's webhook inbox applies discounts/* deliveries through the sync code.
+        webhooks.register()

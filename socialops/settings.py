@@ -302,6 +302,16 @@ INTEGRATIONS_SYNC_MINUTES = env_int("INTEGRATIONS_SYNC_MINUTES", 15, minimum=1)
 SHOPIFY_ADMIN_URL = env_url(
     "SHOPIFY_ADMIN_URL", schemes=("http", "https"), default="https://{shop}"
 )
+# Shopify catalog reads: "auto" uses a bulk operation (one JSONL file) from this many variants
+# and pages below it; "bulk" or "paged" force one way.
+SHOPIFY_SYNC_MODE = env_str("SHOPIFY_SYNC_MODE", "auto")
+SHOPIFY_BULK_MIN_VARIANTS = env_int("SHOPIFY_BULK_MIN_VARIANTS", 5000, minimum=0)
+# Delivery days given to a shipping method Shopify adds (Shopify keeps none): deliberately
+# slow, so a "fast delivery" claim is flagged until someone sets the real days.
+SHOPIFY_NEW_METHOD_DAYS = (
+    env_int("SHOPIFY_NEW_METHOD_MIN_DAYS", 3, minimum=0),
+    env_int("SHOPIFY_NEW_METHOD_MAX_DAYS", 10, minimum=0),
+)
 META_GRAPH_URL = env_url(
     "META_GRAPH_URL", schemes=("http", "https"), default="https://graph.facebook.com"
 )

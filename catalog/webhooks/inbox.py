@@ -19,7 +19,9 @@ from catalog.models import WebhookDelivery
 
 PRODUCTS_UPDATE = "products/update"
 INVENTORY_LEVELS_UPDATE = "inventory_levels/update"
-HANDLED_TOPICS = frozenset({PRODUCTS_UPDATE, INVENTORY_LEVELS_UPDATE})
+# Applied by integrations (catalog/webhooks/topics.py): the code is re-read from Shopify.
+DISCOUNT_TOPICS = frozenset({"discounts/create", "discounts/update", "discounts/delete"})
+HANDLED_TOPICS = frozenset({PRODUCTS_UPDATE, INVENTORY_LEVELS_UPDATE, *DISCOUNT_TOPICS})
 
 # Shopify stamps nanoseconds ("...18:00:27.877041743Z"); Python parses at most microseconds.
 _EXTRA_DIGITS = re.compile(r"(\.\d{6})\d+")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from catalog.choices import DeliveryStatus
 from catalog.models import WebhookDelivery
-from catalog.webhooks import apply
+from catalog.webhooks import apply, topics
 from catalog.webhooks.inbox import INVENTORY_LEVELS_UPDATE, PRODUCTS_UPDATE
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,12 @@ def _apply(delivery: WebhookDelivery) -> tuple[str, str]:
     elif delivery.topic == INVENTORY_LEVELS_UPDATE:
         target = apply.inventory_target(payload, delivery.triggered_at)
         action = apply.apply_inventory_level_update
+    elif delivery.topic in topics.HANDLERS:
+        handler = topics.HANDLERS[delivery.topic]
+        target = handler.target(payload, delivery.triggered_at)
+
+        def action(payload: dict, handler=handler) -> str:
+            return handler.apply(payload, delivery)
     else:
         return DeliveryStatus.IGNORED, "Topic not applied."
     delivery.resource_key = target.key

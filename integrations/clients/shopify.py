@@ -19,6 +19,9 @@ from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, w
 API_VERSION = "2025-10"
 # A page's worth of nodes: Shopify's maximum per connection is 250.
 PAGE_SIZE = 100
+# Bulk operations: poll every few seconds, give up (until the next sync) after 20 minutes.
+BULK_POLL_SECONDS = 3.0
+BULK_MAX_WAIT_SECONDS = 1200.0
 
 
 def gid_number(gid: Any) -> int:
@@ -93,7 +96,7 @@ class ShopifyClient:
         if response.status_code == 403:
             raise ReconnectNeeded(
                 "Shopify refused access (403): the token lacks a scope SocialOps needs "
-                "(read_products, read_inventory, read_locations, read_discounts)."
+                "(read_products, read_inventory, read_locations, read_discounts, read_shipping)."
             )
         if response.status_code == 404:
             raise IntegrationError("No Shopify store answers at this address (404).")
@@ -114,12 +117,16 @@ class ShopifyClient:
         return data
 
     def paginate(
-        self, query: str, path: tuple[str, ...], variables: dict | None = None
+        self,
+        query: str,
+        path: tuple[str, ...],
+        variables: dict | None = None,
+        page_size: int = PAGE_SIZE,
     ) -> Iterator[list]:
         """Pages of nodes of the connection at `path`, following pageInfo.endCursor."""
         cursor = None
         while True:
-            data = self.query(query, {**(variables or {}), "first": PAGE_SIZE, "after": cursor})
+            data = self.query(query, {**(variables or {}), "first": page_size, "after": cursor})
             connection: Any = data
             for key in path:
                 connection = (connection or {}).get(key)
@@ -138,12 +145,83 @@ class ShopifyClient:
         """The store's name and currency: the connection test."""
         return self.query(SHOP_QUERY)["shop"]
 
+    def variants_count(self) -> int:
+        """How many variants the store has: decides bulk operation or pages."""
+        data = self.query(VARIANTS_COUNT_QUERY)
+        count = (data.get("productVariantsCount") or {}).get("count")
+        if not isinstance(count, int):
+            raise IntegrationError("Shopify answered without productVariantsCount.")
+        return count
+
+    # --- Bulk operations ------------------------------------------------------------------
+
+    def run_bulk(self, bulk_query: str) -> str | None:
+        """Start a bulk query, wait until it completes, and return its JSONL url (None when
+        it matched nothing: Shopify then sends no url)."""
+        data = self.query(BULK_RUN_MUTATION, {"query": bulk_query})
+        result = data.get("bulkOperationRunQuery") or {}
+        errors = result.get("userErrors") or []
+        if errors:
+            messages = "; ".join(str(e.get("message", e)) for e in errors[:3])
+            raise IntegrationError(f"Shopify refused the bulk operation: {messages}")
+        operation_id = (result.get("bulkOperation") or {}).get("id")
+        if not operation_id:
+            raise IntegrationError("Shopify started no bulk operation.")
+        waited = 0.0
+        while True:
+            operation = self.query(CURRENT_BULK_QUERY).get("currentBulkOperation") or {}
+            if operation.get("id") != operation_id:
+                raise IntegrationError(
+                    "Another bulk operation replaced SocialOps' one; the next sync will retry."
+                )
+            status = operation.get("status")
+            if status == "COMPLETED":
+                return operation.get("url")
+            if status in ("FAILED", "CANCELED", "CANCELING", "EXPIRED"):
+                code = operation.get("errorCode") or "no reason given"
+                raise IntegrationError(
+                    f"Shopify's bulk operation ended {status.lower()} ({code}); the next "
+                    "sync will retry."
+                )
+            if waited >= BULK_MAX_WAIT_SECONDS:
+                raise IntegrationError(
+                    f"Shopify's bulk operation was still {str(status).lower()} after "
+                    f"{BULK_MAX_WAIT_SECONDS // 60:.0f} minutes; the next sync will retry."
+                )
+            wait(BULK_POLL_SECONDS, "Shopify")
+            waited += BULK_POLL_SECONDS
+
+    def jsonl(self, url: str) -> Iterator[dict]:
+        """The objects of a bulk operation's JSONL file, one line at a time: the file (100 MB
+        for a large store) is never held in memory. The url is pre-signed: no token sent."""
+        self.http.requests_made += 1
+        try:
+            response = requests.get(url, stream=True, timeout=(5, 300))
+        except requests.RequestException as error:
+            raise IntegrationError(
+                f"Shopify's bulk file could not be downloaded ({type(error).__name__})."
+            ) from None
+        with response:
+            if response.status_code != 200:
+                raise IntegrationError(
+                    f"Shopify's bulk file answered {response.status_code}; the next sync will "
+                    "retry."
+                )
+            for number, line in enumerate(response.iter_lines(chunk_size=1 << 16), start=1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except ValueError:
+                    item = {"__malformed__": f"Line {number} of the bulk file is not JSON."}
+                yield item if isinstance(item, dict) else {"__malformed__": f"Line {number}."}
+
 
 SHOP_QUERY = "query { shop { name myshopifyDomain currencyCode } }"
 
 PRODUCTS_QUERY = """
-query Products($first: Int!, $after: String) {
-  products(first: $first, after: $after, sortKey: ID) {
+query Products($first: Int!, $after: String, $query: String) {
+  products(first: $first, after: $after, sortKey: ID, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id handle title status vendor productType tags descriptionHtml publishedAt
@@ -154,8 +232,8 @@ query Products($first: Int!, $after: String) {
 """
 
 VARIANTS_QUERY = """
-query Variants($first: Int!, $after: String) {
-  productVariants(first: $first, after: $after, sortKey: ID) {
+query Variants($first: Int!, $after: String, $query: String) {
+  productVariants(first: $first, after: $after, sortKey: ID, query: $query) {
     pageInfo { hasNextPage endCursor }
     nodes {
       id title sku barcode price compareAtPrice inventoryPolicy
@@ -176,8 +254,10 @@ query Locations($first: Int!, $after: String) {
 }
 """
 
-# The states SocialOps keeps (catalog.StockLevel): on hand, committed, available, incoming.
-QUANTITY_NAMES = ["available", "committed", "incoming", "on_hand"]
+# The inventory states read. catalog.StockLevel keeps on hand, committed, available and
+# incoming; reserved and safety stock are part of on hand but not of available (Shopify's
+# "unavailable"), so they are read to rebuild on hand when Shopify leaves it out.
+QUANTITY_NAMES = ["available", "committed", "incoming", "on_hand", "reserved", "safety_stock"]
 
 INVENTORY_QUERY = """
 query Inventory($location: ID!, $first: Int!, $after: String) {
@@ -192,3 +272,157 @@ query Inventory($location: ID!, $first: Int!, $after: String) {
   }
 }
 """.replace("QUANTITY_NAMES", json.dumps(QUANTITY_NAMES))
+
+VARIANTS_COUNT_QUERY = "query { productVariantsCount { count precision } }"
+
+BULK_RUN_MUTATION = """
+mutation RunBulk($query: String!) {
+  bulkOperationRunQuery(query: $query) {
+    bulkOperation { id status }
+    userErrors { field message }
+  }
+}
+"""
+
+CURRENT_BULK_QUERY = """
+query { currentBulkOperation(type: QUERY) {
+  id status errorCode objectCount rootObjectCount fileSize url partialDataUrl
+} }
+"""
+
+# One bulk query for the catalog: products, their variants (children, `__parentId` = the
+# product). FILTER is replaced with an `updated_at:>'...'` search for incremental runs.
+BULK_CATALOG_QUERY = """
+{
+  products(query: FILTER) {
+    edges { node {
+      id handle title status vendor productType tags descriptionHtml publishedAt
+      options { name position }
+      variants {
+        edges { node {
+          id title sku barcode price compareAtPrice inventoryPolicy
+          selectedOptions { name value }
+          inventoryItem { id }
+        } }
+      }
+    } }
+  }
+}
+"""
+
+# Stock: every location's levels (children, `__parentId` = the location). Quantities change
+# without touching a product's updated_at, so stock is read whole at every sync.
+BULK_STOCK_QUERY = """
+{
+  locations(includeInactive: true) {
+    edges { node {
+      id
+      inventoryLevels {
+        edges { node {
+          id
+          item { id }
+          quantities(names: QUANTITY_NAMES) { name quantity }
+        } }
+      }
+    } }
+  }
+}
+""".replace("QUANTITY_NAMES", json.dumps(QUANTITY_NAMES))
+
+# Code discounts (read_discounts). Amount-off codes carry a percentage or an amount and the
+# items they apply to; free-shipping codes carry their countries.
+DISCOUNT_FIELDS = """
+  __typename
+  title status startsAt endsAt usageLimit asyncUsageCount updatedAt
+  codes(first: 5) { nodes { code } }
+  ... on DiscountCodeBasic {
+    customerGets {
+      value {
+        __typename
+        ... on DiscountPercentage { percentage }
+        ... on DiscountAmount { amount { amount currencyCode } appliesOnEachItem }
+      }
+      items {
+        __typename
+        ... on AllDiscountItems { allItems }
+        ... on DiscountProducts {
+          products(first: 50) { pageInfo { hasNextPage } nodes { id } }
+          productVariants(first: 50) { pageInfo { hasNextPage } nodes { id } }
+        }
+      }
+    }
+  }
+  ... on DiscountCodeFreeShipping {
+    destinationSelection {
+      __typename
+      ... on DiscountCountryAll { allCountries }
+      ... on DiscountCountries { countries includeRestOfWorld }
+    }
+  }
+"""
+
+DISCOUNTS_QUERY = (
+    """
+query Discounts($first: Int!, $after: String, $query: String) {
+  codeDiscountNodes(first: $first, after: $after, sortKey: ID, query: $query) {
+    pageInfo { hasNextPage endCursor }
+    nodes { id codeDiscount { DISCOUNT_FIELDS } }
+  }
+}
+"""
+).replace("DISCOUNT_FIELDS", DISCOUNT_FIELDS)
+
+DISCOUNT_QUERY = (
+    """
+query Discount($id: ID!) {
+  codeDiscountNode(id: $id) { id codeDiscount { DISCOUNT_FIELDS } }
+}
+"""
+).replace("DISCOUNT_FIELDS", DISCOUNT_FIELDS)
+
+# Nested connections multiply a query's cost (at most 1,000 a query): a page of discounts
+# (each with up to 100 products and variants) and one delivery profile a page stay under it.
+DISCOUNT_PAGE_SIZE = 5
+DELIVERY_PAGE_SIZE = 1
+
+# Delivery profiles (read_shipping): zones with their countries, and the rates (method
+# definitions) with their price and conditions. Shopify keeps no delivery days here.
+DELIVERY_PROFILES_QUERY = """
+query DeliveryProfiles($first: Int!, $after: String) {
+  deliveryProfiles(first: $first, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      id name default
+      profileLocationGroups {
+        locationGroupZones(first: 20) {
+          pageInfo { hasNextPage }
+          nodes {
+            zone { id name countries { code { countryCode restOfWorld } } }
+            methodDefinitions(first: 20) {
+              pageInfo { hasNextPage }
+              nodes {
+                id name active description
+                rateProvider {
+                  __typename
+                  ... on DeliveryRateDefinition { id price { amount currencyCode } }
+                  ... on DeliveryParticipant {
+                    id fixedFee { amount currencyCode } participantService { name }
+                  }
+                }
+                methodConditions {
+                  field operator
+                  conditionCriteria {
+                    __typename
+                    ... on MoneyV2 { amount currencyCode }
+                    ... on Weight { unit value }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+"""

@@ -3,19 +3,27 @@
 Rows are keyed on the Shopify ids the catalog already keeps (shopify_product_id,
 shopify_variant_id, shopify_inventory_item_id, shopify_location_id), then on the handle,
 SKU code or location name, so a store first imported by CSV is adopted, not duplicated.
-Each page is one transaction: the re-checks of the campaigns it touched run at its commit.
+Each page (or bulk chunk) is one transaction written set-based (integrations/sync/batch.py)
+and announced once with the catalog's signals: the re-checks of the campaigns it touched run
+at its commit. Codes and shipping: shopify_discounts.py, shopify_delivery.py; the bulk
+operation path for large stores: shopify_bulk.py.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils.text import slugify
 from django_countries import countries
 
 from catalog.choices import InventoryPolicy, ProductStatus, StockSource
 from catalog.models import SKU, Location, Product, StockLevel
-from integrations.choices import IssueKind
+from catalog.signals import products_changed, skus_changed, stock_levels_changed
+from common.signals import row_signals_muted
+from integrations.choices import IssueKind, SyncRunStatus
 from integrations.clients.shopify import (
     INVENTORY_QUERY,
     LOCATIONS_QUERY,
@@ -24,11 +32,14 @@ from integrations.clients.shopify import (
     ShopifyClient,
     gid_number,
 )
-from integrations.models import Connection
+from integrations.models import Connection, SyncRun
 from integrations.sync.base import ItemError, Tally, money, text, upsert
+from integrations.sync.batch import Batch, planning
 
 # Shopify's option value for the single variant of a product without options.
 DEFAULT_VARIANT_TITLE = "Default Title"
+# An incremental run reads what changed since the last run's start, minus this margin.
+INCREMENTAL_OVERLAP = timedelta(minutes=5)
 
 
 def objects(nodes: list, tally: Tally) -> list[dict]:
@@ -72,6 +83,7 @@ def _product_values(node: dict) -> dict:
 
 
 def apply_products(nodes: list[dict], tally: Tally) -> None:
+    """Create or update the products of one page or chunk, in two statements."""
     nodes = objects(nodes, tally)
     ids = []
     for node in nodes:
@@ -85,18 +97,33 @@ def apply_products(nodes: list[dict], tally: Tally) -> None:
     )
     by_id = {p.shopify_product_id: p for p in known if p.shopify_product_id}
     by_handle = {p.handle: p for p in known if p.shopify_product_id is None}
+    # Handles already taken, in one query (a new product whose handle is taken gets its id).
+    taken_handles = set(
+        Product.objects.filter(handle__in=[h for h in handles if h]).values_list(
+            "handle", flat=True
+        )
+    )
+    batch = Batch(Product, tally)
     for node in nodes:
-        with tally.item(node.get("id")):
+        with planning(tally, node.get("id")):
             shopify_id = _id(node)
             handle = text(node.get("handle"), 255)
             product = by_id.get(shopify_id) or by_handle.pop(handle, None)
             values = _product_values(node)
             if product is None:
                 base = handle or slugify(values["title"])[:200] or "product"
-                taken = Product.objects.filter(handle=base).exists()
+                taken = base in taken_handles or (
+                    base != handle and Product.objects.filter(handle=base).exists()
+                )
                 product = Product(handle=f"{base}-{shopify_id}" if taken else base)
+                taken_handles.add(product.handle)
+                by_id[shopify_id] = product
             values["shopify_product_id"] = shopify_id
-            tally.count(upsert(product, values))
+            batch.plan(product, values, node.get("id"))
+    with row_signals_muted():
+        _, updated = batch.write()
+    if updated:
+        products_changed.send(sender=Product, product_ids=[p.pk for p in updated])
 
 
 def _options(node: dict) -> tuple[str, str, str]:
@@ -109,6 +136,7 @@ def _options(node: dict) -> tuple[str, str, str]:
 
 
 def apply_variants(nodes: list[dict], tally: Tally) -> None:
+    """Create or update the SKUs of one page or chunk, in two statements."""
     nodes = objects(nodes, tally)
     product_ids, variant_ids, codes = set(), [], []
     for node in nodes:
@@ -120,18 +148,24 @@ def apply_variants(nodes: list[dict], tally: Tally) -> None:
         if text(node.get("sku"), 255):
             codes.append(text(node.get("sku"), 255))
     products = {
-        p.shopify_product_id: p for p in Product.objects.filter(shopify_product_id__in=product_ids)
+        p.shopify_product_id: p
+        for p in Product.objects.filter(shopify_product_id__in=product_ids).only(
+            "pk", "shopify_product_id"
+        )
     }
     known = list(
-        SKU.objects.filter(shopify_variant_id__in=variant_ids)
-        | SKU.objects.filter(code__in=codes)
-        | SKU.objects.filter(product__in=list(products.values()))
+        SKU.objects.filter(
+            Q(shopify_variant_id__in=variant_ids)
+            | Q(code__in=codes)
+            | Q(product__in=[p.pk for p in products.values()])
+        )
     )
     by_variant = {s.shopify_variant_id: s for s in known if s.shopify_variant_id}
     by_code = {s.code: s for s in known if s.code}
     by_options = {(s.product_id, s.option1, s.option2, s.option3): s for s in known}
+    batch = Batch(SKU, tally)
     for node in nodes:
-        with tally.item(node.get("id")):
+        with planning(tally, node.get("id")):
             variant_id = _id(node)
             product = products.get(_id(node, "product"))
             if product is None:
@@ -151,6 +185,7 @@ def apply_variants(nodes: list[dict], tally: Tally) -> None:
             )
             if sku is None:
                 sku = SKU(currency=settings.STORE_CURRENCY)
+                by_variant[variant_id] = sku
             policy = text(node.get("inventoryPolicy"), 16).lower()
             if policy not in InventoryPolicy.values:
                 raise ItemError(f"inventoryPolicy must be DENY or CONTINUE, got {policy!r}.")
@@ -168,7 +203,11 @@ def apply_variants(nodes: list[dict], tally: Tally) -> None:
                 "shopify_variant_id": variant_id,
                 "shopify_inventory_item_id": _id(node, "inventoryItem") if item else None,
             }
-            tally.count(upsert(sku, values))
+            batch.plan(sku, values, node.get("id"))
+    with row_signals_muted():
+        _, updated = batch.write()
+    if updated:
+        skus_changed.send(sender=SKU, sku_ids=[s.pk for s in updated])
 
 
 def apply_locations(nodes: list[dict], tally: Tally) -> list[Location]:
@@ -207,7 +246,31 @@ def apply_locations(nodes: list[dict], tally: Tally) -> list[Location]:
     return synced
 
 
+def _quantities(node: dict) -> dict[str, int]:
+    """StockLevel values from an inventory level's `quantities`."""
+    quantities = {}
+    for entry in node.get("quantities") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("quantity"), int):
+            raise ItemError(f"quantities must be {{name, quantity}} pairs, got {entry!r}.")
+        quantities[entry.get("name")] = entry["quantity"]
+    if "available" not in quantities:
+        raise ItemError("quantities has no 'available'.")
+    # Shopify reports oversold stock as negative available: nothing is promisable.
+    available = max(quantities["available"], 0)
+    committed = max(quantities.get("committed", 0), 0)
+    # On hand = available + committed + unavailable (reserved, safety stock, damaged...).
+    held = sum(max(quantities.get(name, 0), 0) for name in ("reserved", "safety_stock"))
+    on_hand = quantities.get("on_hand", available + committed + held)
+    return {
+        "available": available,
+        "on_hand": max(on_hand, available),
+        "committed": committed,
+        "incoming": max(quantities.get("incoming", 0), 0),
+    }
+
+
 def apply_levels(location: Location, nodes: list[dict], tally: Tally) -> None:
+    """Create or update the stock levels of one location's page or chunk."""
     nodes = objects(nodes, tally)
     item_ids = []
     for node in nodes:
@@ -215,60 +278,62 @@ def apply_levels(location: Location, nodes: list[dict], tally: Tally) -> None:
             item_ids.append(_id(node, "item"))
         except ItemError:
             continue
-    skus = {
-        s.shopify_inventory_item_id: s
-        for s in SKU.objects.filter(shopify_inventory_item_id__in=item_ids)
-    }
+    skus = dict(
+        SKU.objects.filter(shopify_inventory_item_id__in=item_ids).values_list(
+            "shopify_inventory_item_id", "pk"
+        )
+    )
     levels = {
         level.sku_id: level
-        for level in StockLevel.objects.filter(location=location, sku__in=list(skus.values()))
+        for level in StockLevel.objects.filter(location=location, sku_id__in=skus.values())
     }
+    batch = Batch(StockLevel, tally)
     for node in nodes:
-        with tally.item(f"{location.shopify_location_id}:{(node.get('item') or {}).get('id')}"):
+        external_id = f"{location.shopify_location_id}:{(node.get('item') or {}).get('id')}"
+        with planning(tally, external_id):
             item_id = _id(node, "item")
-            sku = skus.get(item_id)
-            if sku is None:
+            sku_id = skus.get(item_id)
+            if sku_id is None:
                 tally.note(
                     IssueKind.UNMATCHED,
                     node["item"]["id"],
                     f"Stock at {location.name} for inventory item {item_id}, which no SKU has.",
                 )
                 continue
-            quantities = {}
-            for entry in node.get("quantities") or []:
-                if not isinstance(entry, dict) or not isinstance(entry.get("quantity"), int):
-                    raise ItemError(f"quantities must be {{name, quantity}} pairs, got {entry!r}.")
-                quantities[entry.get("name")] = entry["quantity"]
-            if "available" not in quantities:
-                raise ItemError("quantities has no 'available'.")
-            # Shopify reports oversold stock as negative available: nothing is promisable.
-            available = max(quantities["available"], 0)
-            values = {
-                "available": available,
-                "on_hand": max(quantities.get("on_hand", available), available),
-                "committed": max(quantities.get("committed", 0), 0),
-                "incoming": max(quantities.get("incoming", 0), 0),
-            }
-            level = levels.get(sku.pk) or StockLevel(
-                sku=sku, location=location, source=StockSource.WEBHOOK
-            )
-            tally.count(upsert(level, values))
+            values = _quantities(node)
+            level = levels.get(sku_id)
+            if level is None:
+                level = levels[sku_id] = StockLevel(
+                    sku_id=sku_id, location=location, source=StockSource.WEBHOOK
+                )
+            batch.plan(level, values, external_id)
+    with row_signals_muted():
+        created, updated = batch.write()
+    if created or updated:
+        stock_levels_changed.send(
+            sender=StockLevel, sku_ids=sorted({level.sku_id for level in created + updated})
+        )
 
 
-def sync_shopify(connection: Connection, tally: Tally) -> ShopifyClient:
-    """Read the store and apply it; returns the client (for its request count)."""
-    client = ShopifyClient(connection.account_id, connection.credentials())
-    tally.client = client
-    for page in client.paginate(PRODUCTS_QUERY, ("products",)):
-        with transaction.atomic():
-            apply_products(page, tally)
-    for page in client.paginate(VARIANTS_QUERY, ("productVariants",)):
-        with transaction.atomic():
-            apply_variants(page, tally)
+def sync_locations(client: ShopifyClient, tally: Tally) -> list[Location]:
     locations = []
     for page in client.paginate(LOCATIONS_QUERY, ("locations",)):
         with transaction.atomic():
             locations += apply_locations(page, tally)
+    return locations
+
+
+def sync_catalog_paged(
+    client: ShopifyClient, tally: Tally, locations: list[Location], search: str | None
+) -> None:
+    """Products, variants and stock a page at a time (small stores)."""
+    variables = {"query": search} if search else {}
+    for page in client.paginate(PRODUCTS_QUERY, ("products",), variables):
+        with transaction.atomic():
+            apply_products(page, tally)
+    for page in client.paginate(VARIANTS_QUERY, ("productVariants",), variables):
+        with transaction.atomic():
+            apply_variants(page, tally)
     for location in locations:
         gid = f"gid://shopify/Location/{location.shopify_location_id}"
         for page in client.paginate(
@@ -276,4 +341,53 @@ def sync_shopify(connection: Connection, tally: Tally) -> ShopifyClient:
         ):
             with transaction.atomic():
                 apply_levels(location, page, tally)
+
+
+def updated_since(connection: Connection, run_id: int | None) -> str | None:
+    """The `updated_at` search of an incremental run: since the start of the last run that
+    went through (a few minutes earlier, for clocks that disagree), or None for a full one."""
+    last = (
+        SyncRun.objects.filter(
+            connection=connection, status__in=[SyncRunStatus.SUCCEEDED, SyncRunStatus.PARTIAL]
+        )
+        .exclude(pk=run_id)
+        .order_by("-started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return None
+    since = (last - INCREMENTAL_OVERLAP).astimezone(UTC)
+    return f"updated_at:>'{since:%Y-%m-%dT%H:%M:%SZ}'"
+
+
+def use_bulk(client: ShopifyClient) -> bool:
+    mode = settings.SHOPIFY_SYNC_MODE
+    if mode in ("bulk", "paged"):
+        return mode == "bulk"
+    return client.variants_count() >= settings.SHOPIFY_BULK_MIN_VARIANTS
+
+
+def sync_shopify(connection: Connection, tally: Tally, *, full: bool = False) -> ShopifyClient:
+    """Read the store and apply it; returns the client (for its request count).
+
+    Products and variants: only those updated since the last run that went through (all of
+    them the first time, or with `full`). Stock, codes and shipping: all of them each time
+    (quantities change without touching a product's updated_at).
+    """
+    from integrations.sync.shopify_bulk import sync_catalog_bulk
+    from integrations.sync.shopify_delivery import sync_delivery_profiles
+    from integrations.sync.shopify_discounts import sync_discounts
+
+    client = ShopifyClient(connection.account_id, connection.credentials())
+    tally.client = client
+    search = None if full else updated_since(connection, tally.run.pk)
+    bulk = use_bulk(client)
+    locations = sync_locations(client, tally)
+    if bulk:
+        sync_catalog_bulk(client, tally, locations, search)
+    else:
+        sync_catalog_paged(client, tally, locations, search)
+    sync_discounts(client, connection, tally)
+    sync_delivery_profiles(client, connection, tally)
     return client

@@ -47,6 +47,11 @@ def shopify(httpserver, settings) -> FakeShopify:
         levels={"gid://shopify/Location/7": [level(11, 5), level(12, 0, on_hand=3), level(21, 40)]},
     )
     httpserver.expect_request(SHOPIFY_PATH, method="POST").respond_with_handler(fake)
+    # The bulk operations' JSONL files, at the pre-signed urls currentBulkOperation gives.
+    httpserver.expect_request(re.compile(r"^/bulk/"), method="GET").respond_with_handler(
+        fake.download
+    )
+    fake.base_url = httpserver.url_for("").rstrip("/")
     settings.SHOPIFY_ADMIN_URL = httpserver.url_for("").rstrip("/")
     return fake
 

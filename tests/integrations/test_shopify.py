@@ -3,14 +3,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
 from catalog.models import SKU, Location, Product, StockLevel
 from integrations import services
 from integrations.choices import ConnectionStatus, IssueKind, SyncRunStatus
+from integrations.models import SyncRun
+from integrations.sync.base import Tally
+from integrations.sync.shopify import sync_shopify
 from promises.models import Conflict
 from tests.factories import CampaignFactory, CampaignItemFactory, ProductFactory, SKUFactory
-from tests.integrations.fakes import SHOPIFY_TOKEN, THROTTLED, cost, level, variant
+from tests.integrations.fakes import SHOPIFY_TOKEN, THROTTLED, cost, level, now_iso, variant
 
 pytestmark = pytest.mark.django_db
 
@@ -41,8 +45,9 @@ def test_a_sync_reads_products_variants_locations_and_stock(store, shopify):
     assert (paris.name, str(paris.country), paris.active) == ("Paris warehouse", "FR", True)
     held = StockLevel.objects.get(sku__shopify_variant_id=12, location=paris)
     assert (held.available, held.on_hand, held.committed) == (0, 3, 3)
-    # Pages of two: the three variants and the three stock levels each took a second page.
-    assert run.requests == 1 + 2 + 1 + 2
+    # The variant count (a small store: pages), then pages of two: the three variants and
+    # the three stock levels each took a second page; then codes and delivery profiles.
+    assert run.requests == 1 + 1 + 2 + 1 + 2 + 1 + 1
     assert set(shopify.tokens_seen) == {SHOPIFY_TOKEN}
     store.refresh_from_db()
     assert store.status == ConnectionStatus.ACTIVE and store.last_sync_at and store.next_sync_at
@@ -51,11 +56,25 @@ def test_a_sync_reads_products_variants_locations_and_stock(store, shopify):
 def test_a_second_sync_changes_nothing(store, shopify):
     services.sync_connection(store.pk)
     stamps = dict(SKU.objects.values_list("pk", "updated_at"))
+    shopify.queries.clear()
 
     run = services.sync_connection(store.pk)
 
-    assert (run.created, run.updated, run.unchanged, run.errors) == (0, 0, 9, 0)
+    # Incremental: no product changed since the first run, so only the location and the
+    # three stock levels (read whole each time) come back, unchanged.
+    assert (run.created, run.updated, run.unchanged, run.errors) == (0, 0, 4, 0)
     assert dict(SKU.objects.values_list("pk", "updated_at")) == stamps
+
+
+def test_a_full_sync_rereads_everything_and_changes_nothing(store, shopify):
+    services.sync_connection(store.pk)
+    run = SyncRun.objects.create(connection=store, started_at=timezone.now())
+
+    tally = Tally(run)
+    sync_shopify(store, tally, full=True)
+
+    assert (tally.created, tally.updated, tally.unchanged, tally.errors) == (0, 0, 9, 0)
+    assert not any("updated_at" in q for q in shopify.queries if "query:" in q)
 
 
 def test_rows_imported_before_are_adopted_by_handle_and_sku_code(store, shopify):
@@ -82,12 +101,13 @@ def test_a_changed_price_shows_up_at_the_next_sync_and_rechecks_the_campaign(
         campaign=CampaignFactory(status=CampaignStatus.SCHEDULED),
     )
     assert not Conflict.objects.filter(campaign=item.campaign, rule_code="PRICE_MISMATCH").exists()
-    shopify.variants[0] = variant(11, 1, price="29.00")
+    shopify.variants[0] = variant(11, 1, price="29.00", updatedAt=now_iso())
 
     with commit():
         run = services.sync_connection(store.pk)
 
-    assert (run.updated, run.unchanged) == (1, 8)
+    # Only the changed variant is read again (plus the location and stock, read whole).
+    assert (run.updated, run.unchanged) == (1, 4)
     sku.refresh_from_db()
     assert sku.price == Decimal("29.00")
     assert Conflict.objects.filter(campaign=item.campaign, rule_code="PRICE_MISMATCH").exists()
@@ -114,18 +134,15 @@ def test_a_429_is_retried_after_retry_after_and_a_throttled_answer_after_the_ref
     assert run.status == SyncRunStatus.SUCCEEDED and run.created == 9
     # Retry-After: 3 s; THROTTLED: (752 requested - 452 available) / 100 restored per s.
     assert slept[:2] == [3.0, 3.0]
-    assert run.requests == 6 + 2
+    assert run.requests == 9 + 2
 
 
 def test_a_low_bucket_slows_the_next_query_down(store, shopify, slept):
-    shopify.products = shopify.products[:1]
     shopify.queued.append(
         (
             200,
             {
-                "data": {
-                    "products": {"nodes": [], "pageInfo": {"hasNextPage": True, "endCursor": "0"}}
-                },
+                "data": {"productVariantsCount": {"count": 3, "precision": "EXACT"}},
                 "extensions": cost(requested=300, available=100.0, restore=50.0),
             },
             {},

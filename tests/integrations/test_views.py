@@ -11,8 +11,16 @@ from campaigns.models import Campaign
 from catalog.models import SKU, StockLevel
 from integrations import services
 from integrations.models import Connection, SyncRun
+from promises.models import PromoCode, ShippingMethod
 from tests.factories import ChannelFactory
-from tests.integrations.fakes import META_TOKEN, SHOPIFY_TOKEN
+from tests.integrations.fakes import (
+    META_TOKEN,
+    SHOPIFY_TOKEN,
+    delivery_profile,
+    discount,
+    rate,
+    zone,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -25,6 +33,10 @@ def test_an_admin_connects_a_store_and_an_ad_account_and_syncs_them(
     login, admin_user, shopify, meta, caplog, commit
 ):
     caplog.set_level(logging.DEBUG)
+    shopify.discounts = [discount(1, "SUMMER20")]
+    shopify.profiles = [
+        delivery_profile(1, [zone(1, "Europe", ["FR", "BE"], [rate(1, "Standard", "4.90")])])
+    ]
     channel = ChannelFactory(name="Instagram ads")
     client = login(admin_user)
 
@@ -54,12 +66,16 @@ def test_an_admin_connects_a_store_and_an_ad_account_and_syncs_them(
             client.post(reverse("integrations:action", args=[connection.pk, "sync"]))
 
     assert SKU.objects.count() == 3 and StockLevel.objects.count() == 3
+    assert list(PromoCode.objects.values_list("code", flat=True)) == ["SUMMER20"]
+    assert list(ShippingMethod.objects.values_list("name", flat=True)) == ["Standard"]
     assert Campaign.objects.filter(channel=channel).count() == 3
     with commit():
         for connection in (store, ads):
             client.post(reverse("integrations:action", args=[connection.pk, "sync"]))
     second = SyncRun.objects.filter(connection=store).first()
-    assert (second.created, second.updated, second.unchanged) == (0, 0, 9)
+    # Incremental: products unchanged since the first run are not read again; the location,
+    # stock, code and shipping method are, and are unchanged.
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 6)
 
     pages = [
         client.get(reverse("integrations:list")),
