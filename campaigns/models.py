@@ -18,6 +18,7 @@ from campaigns.choices import (
     CheckoutPath,
     ClaimKind,
     ClaimSource,
+    CopyField,
     Network,
     Objective,
     ShippingOption,
@@ -290,6 +291,10 @@ class CampaignClaim(models.Model):
     currency = CurrencyField()
     code = models.CharField(max_length=64, blank=True)
     date = models.DateField(null=True, blank=True, help_text="Preorder shipping date.")
+    # Where a claim read from the copy stands in it, so the page can highlight its words.
+    copy_field = models.CharField(max_length=8, choices=CopyField.choices, blank=True)
+    copy_start = models.PositiveIntegerField(null=True, blank=True)
+    copy_end = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["campaign", "kind", "source"]

@@ -517,7 +517,7 @@ def test_preview_of_an_invalid_form_still_shows_the_claims(login, marketing_user
     response = login(marketing_user).post(PREVIEW, data)
     assert response.status_code == 200
     assert response.context["verdict"] is None
-    assert "Returns</span> “returns for 60 days”" in response.content.decode()
+    assert "Returns</span> “Free returns for 60 days”" in response.content.decode()
     assert not CheckRun.objects.exists()
 
 
