@@ -34,6 +34,7 @@ class Words:
     off_after: tuple[str, ...]  # after an amount: "$10 off", "5 € offerts"
     off_before: tuple[str, ...]  # before an amount: "save €15"
     not_price_after: tuple[str, ...]  # after an amount that is no price: "€50 gift card"
+    not_price_before: tuple[str, ...]  # before one: "we raised €12,000", "gagnez 500 €"
     code: tuple[str, ...]  # words that introduce a promo code
     not_codes: tuple[str, ...] = ()
     numbers: dict[str, int] = field(default_factory=dict)
@@ -76,6 +77,7 @@ ENGLISH = Words(
     off_after=("off", "discount", "back", "cashback", "saving", "reduction"),
     off_before=("save", "saving", "take", "extra"),
     not_price_after=("gift card", "voucher", "raised", "donated", "worth of", "credit"),
+    not_price_before=("raised", "donated", "win", "worth", "to win", "prize of"),
     code=(
         "promo[ -]?code", "discount code", "coupon code", "coupon", "voucher code", "code",
         "use code",
@@ -132,6 +134,7 @@ FRENCH = Words(
     not_price_after=(
         "d'achats?", "de commande", "carte cadeau", "bon d'achat", "reversés", "récoltés",
     ),
+    not_price_before=("récolté", "récoltés", "reversé", "reversés", "gagnez", "à gagner"),
     code=("code promo", "code"),
     not_codes=("le", "la", "du", "de", "et", "avec", "pour", "promo", "des", "est"),
     numbers={
@@ -168,6 +171,7 @@ SPANISH = Words(
     off_after=("de descuento", "menos"),
     off_before=("ahorra",),
     not_price_after=("en tarjeta regalo",),
+    not_price_before=("gana",),
     code=("código", "cupón"),
     not_codes=("el", "la", "de", "con", "y"),
     numbers={"uno": 1, "dos": 2, "tres": 3, "cinco": 5, "diez": 10, "treinta": 30},
@@ -201,6 +205,7 @@ GERMAN = Words(
     off_after=("rabatt", "günstiger", "sparen"),
     off_before=("spare",),
     not_price_after=("gutschein",),
+    not_price_before=("gewinne",),
     code=("gutscheincode", "rabattcode"),
     not_codes=("der", "die", "das", "mit", "und"),
     numbers={"zwei": 2, "drei": 3, "fünf": 5, "zehn": 10, "dreißig": 30},

@@ -190,6 +190,9 @@ _OFF_BEFORE = re.compile(
 _NOT_PRICE_AFTER = re.compile(
     rf"^\s*(?:{_union(w for lang in LANGUAGES for w in lang.not_price_after)})(?![\w])", re.I
 )
+_NOT_PRICE_BEFORE = re.compile(
+    rf"(?<![\w])(?:{_union(w for lang in LANGUAGES for w in lang.not_price_before)})\s*$", re.I
+)
 _UNITS = {
     unit: _union(w for lang in LANGUAGES for w in getattr(lang, unit))
     for unit in ("hours", "days", "weeks", "business")
@@ -343,7 +346,7 @@ def _classify(text: str, seg: Span, start: int, end: int, titles: list[Span]) ->
         return "amount_off"
     if _THRESHOLD_BEFORE.search(before):
         return "threshold"
-    if _NOT_PRICE_AFTER.match(after):
+    if _NOT_PRICE_AFTER.match(after) or _NOT_PRICE_BEFORE.search(before):
         return "other"  # "a €50 gift card", "50 € d'achat"
     if _NAME_AFTER.match(after):
         return "name"

@@ -311,6 +311,20 @@ class CampaignClaim(models.Model):
         detail = self.text or self.code or (f"{self.days} days" if self.days is not None else "")
         return f"{self.get_kind_display()}: {detail}".rstrip(": ")
 
+    # Characters of copy shown on each side of a claim's words on the campaign page.
+    CONTEXT_CHARS = 30
+
+    def copy_context(self) -> tuple[str, str, str] | None:
+        """(before, the claim's words, after) in the copy they were read from, for highlighting."""
+        if not self.copy_field or self.copy_start is None or self.copy_end is None:
+            return None
+        copy = getattr(self.campaign, self.copy_field, "") or ""
+        words = copy[self.copy_start : self.copy_end]
+        if not words or words != self.text[: len(words)]:
+            return None  # the copy changed since: no stale highlight
+        before = copy[max(0, self.copy_start - self.CONTEXT_CHARS) : self.copy_start]
+        return before, words, copy[self.copy_end : self.copy_end + self.CONTEXT_CHARS]
+
 
 class CampaignItem(models.Model):
     """A SKU a campaign promotes: its announced price, expected and reserved units."""
