@@ -63,11 +63,19 @@ class CheckoutPath(models.TextChoices):
 
 class ClaimKind(models.TextChoices):
     DELIVERY = "delivery", "Delivery time"
+    DISPATCH = "dispatch", "Dispatch time"
     FREE_SHIPPING = "free_shipping", "Free shipping"
     RETURNS = "returns", "Returns"
     PRICE = "price", "Price"
     PROMO_CODE = "promo_code", "Promo code"
     PREORDER = "preorder", "Preorder"
+
+
+class CopyField(models.TextChoices):
+    """Which part of the copy a claim was read from."""
+
+    CAPTION = "caption", "Caption"
+    SCRIPT = "script", "Script"
 
 
 class ClaimSource(models.TextChoices):

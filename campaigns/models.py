@@ -18,6 +18,7 @@ from campaigns.choices import (
     CheckoutPath,
     ClaimKind,
     ClaimSource,
+    CopyField,
     Network,
     Objective,
     ShippingOption,
@@ -290,6 +291,10 @@ class CampaignClaim(models.Model):
     currency = CurrencyField()
     code = models.CharField(max_length=64, blank=True)
     date = models.DateField(null=True, blank=True, help_text="Preorder shipping date.")
+    # Where a claim read from the copy stands in it, so the page can highlight its words.
+    copy_field = models.CharField(max_length=8, choices=CopyField.choices, blank=True)
+    copy_start = models.PositiveIntegerField(null=True, blank=True)
+    copy_end = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["campaign", "kind", "source"]
@@ -305,6 +310,20 @@ class CampaignClaim(models.Model):
     def __str__(self) -> str:
         detail = self.text or self.code or (f"{self.days} days" if self.days is not None else "")
         return f"{self.get_kind_display()}: {detail}".rstrip(": ")
+
+    # Characters of copy shown on each side of a claim's words on the campaign page.
+    CONTEXT_CHARS = 30
+
+    def copy_context(self) -> tuple[str, str, str] | None:
+        """(before, the claim's words, after) in the copy they were read from, for highlighting."""
+        if not self.copy_field or self.copy_start is None or self.copy_end is None:
+            return None
+        copy = getattr(self.campaign, self.copy_field, "") or ""
+        words = copy[self.copy_start : self.copy_end]
+        if not words or words != self.text[: len(words)]:
+            return None  # the copy changed since: no stale highlight
+        before = copy[max(0, self.copy_start - self.CONTEXT_CHARS) : self.copy_start]
+        return before, words, copy[self.copy_end : self.copy_end + self.CONTEXT_CHARS]
 
 
 class CampaignItem(models.Model):

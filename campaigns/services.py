@@ -12,9 +12,10 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
-from campaigns.choices import CampaignStatus, ClaimSource
-from campaigns.claims import extract_claims
+from campaigns.choices import CampaignStatus, ClaimSource, CopyField
+from campaigns.claims import extract_claims, mentions_money
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
 
 # Which status a campaign may move to from each status.
@@ -39,7 +40,21 @@ TRANSITIONS: dict[str, set[str]] = {
 GATED = {CampaignStatus.SCHEDULED, CampaignStatus.LIVE}
 # Longest claim text stored (the column's length).
 CLAIM_TEXT_MAX = 500
-CLAIM_FIELDS = ("kind", "text", "days", "is_free", "shipping_option", "amount", "currency", "code")
+CLAIM_FIELDS = (
+    "kind",
+    "text",
+    "days",
+    "is_free",
+    "shipping_option",
+    "amount",
+    "currency",
+    "code",
+    "date",
+    "copy_field",
+    "copy_start",
+    "copy_end",
+)
+COPY_FIELDS = (CopyField.CAPTION, CopyField.SCRIPT)  # the order extract_claims reads them in
 
 
 def check_transition(current: str, status: str) -> None:
@@ -114,7 +129,24 @@ def save_campaign(
     return campaign
 
 
-def claims_in_copy(campaign: Campaign) -> list[CampaignClaim]:
+def product_names(campaign: Campaign, items: Iterable[CampaignItem] | None = None) -> list[str]:
+    """The titles and SKU codes of the campaign's products, so a number in a name ("Mini Kit
+    10€") is not read as an announced price. `items`: unsaved rows, else the stored ones."""
+    if items is None:
+        if campaign.pk is None:
+            return []
+        items = campaign.items.select_related("sku__product")
+    names: list[str] = []
+    for item in items:
+        sku = getattr(item, "sku", None) if item.sku_id else None
+        if sku is not None:
+            names += [sku.product.title, sku.code or ""]
+    return [name for name in names if name]
+
+
+def claims_in_copy(
+    campaign: Campaign, items: Iterable[CampaignItem] | None = None
+) -> list[CampaignClaim]:
     """The claims the campaign's caption and script make, as unsaved rows."""
     return [
         CampaignClaim(
@@ -128,8 +160,20 @@ def claims_in_copy(campaign: Campaign) -> list[CampaignClaim]:
             amount=c.amount,
             currency=c.currency or campaign.currency,
             code=c.code,
+            date=c.date,
+            copy_field=COPY_FIELDS[c.part],
+            copy_start=c.start,
+            copy_end=c.end,
         )
-        for c in extract_claims(campaign.caption, campaign.script)
+        for c in extract_claims(
+            campaign.caption,
+            campaign.script,
+            # Names only tell amounts apart: copy with no money needs no query for them.
+            names=product_names(campaign, items)
+            if mentions_money(campaign.caption, campaign.script)
+            else (),
+            today=timezone.localdate(),
+        )
     ]
 
 

@@ -201,6 +201,7 @@ class ShippingMethodForm(PromiseForm):
             "countries",
             "min_days",
             "max_days",
+            "handling_days",
             "price",
             "currency",
             "free_shipping_threshold",

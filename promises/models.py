@@ -48,6 +48,12 @@ class ShippingMethod(models.Model):
     free_shipping_threshold = MoneyField(
         null=True, blank=True, help_text="Order total from which this method is free."
     )
+    handling_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days before a parcel leaves the warehouse (0: the same day). "
+        "Blank: not written down.",
+    )
     enabled_in_checkout = models.BooleanField(default=True)
     updated_at = models.DateTimeField(auto_now=True)
 

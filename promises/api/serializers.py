@@ -35,6 +35,7 @@ class ShippingMethodSerializer(DomainSerializer):
             "countries",
             "min_days",
             "max_days",
+            "handling_days",
             "price",
             "currency",
             "free_shipping_threshold",

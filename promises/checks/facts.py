@@ -145,6 +145,7 @@ class ShippingMethodFacts:
     enabled_in_checkout: bool
     overrides: tuple[ShippingOverrideFacts, ...] = ()
     updated_at: datetime | None = None
+    handling_days: int | None = None  # None: not written down
 
 
 @dataclass(slots=True)

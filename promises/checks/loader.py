@@ -110,6 +110,7 @@ def load_operations() -> Operations:
         "price",
         "currency",
         "free_shipping_threshold",
+        "handling_days",
         "enabled_in_checkout",
         "updated_at",
     )
@@ -124,6 +125,7 @@ def load_operations() -> Operations:
         price,
         currency,
         threshold,
+        handling,
         enabled,
         updated,
     ) in rows:
@@ -138,6 +140,7 @@ def load_operations() -> Operations:
                 price=price,
                 currency=currency,
                 free_shipping_threshold=threshold,
+                handling_days=handling,
                 enabled_in_checkout=enabled,
                 overrides=tuple(overrides[pk]),
                 updated_at=updated,
@@ -462,6 +465,8 @@ def load_campaigns(
             "is_paid_partnership",
             "disclosure",
             "promo_code",
+            "caption",
+            "script",
             "currency",
             "updated_at",
         )
@@ -490,6 +495,8 @@ def load_campaigns(
             paid,
             disclosure,
             code,
+            caption,
+            script,
             currency,
             updated,
         ) = row
@@ -517,6 +524,9 @@ def load_campaigns(
             is_paid_partnership=paid,
             disclosure=disclosure,
             promo_code=code,
+            # DISCLOSURE_MISSING reads "#ad" / "paid partnership" in the copy itself.
+            caption=caption,
+            script=script,
             currency=currency,
             updated_at=updated,
         )

@@ -89,6 +89,8 @@ def campaign_facts(
         is_paid_partnership=campaign.is_paid_partnership,
         disclosure=campaign.disclosure,
         promo_code=campaign.promo_code,
+        caption=campaign.caption,
+        script=campaign.script,
         currency=campaign.currency,
         updated_at=updated_at or campaign.updated_at,
     )
@@ -138,6 +140,7 @@ def preview_checks(
     are about to be saved, so the campaign's data is as of `now`.
     """
     now = now or timezone.now()
+    items = list(items)  # read twice: for the copy's product names and for the facts
     status = (
         CampaignStatus.IN_REVIEW if campaign.status == CampaignStatus.DRAFT else campaign.status
     )
@@ -149,7 +152,7 @@ def preview_checks(
     facts = campaign_facts(
         campaign,
         items,
-        [*claims_in_copy(campaign), *entered_claims],
+        [*claims_in_copy(campaign, items), *entered_claims],
         operations.channels,
         status=status,
         updated_at=now if edited else None,

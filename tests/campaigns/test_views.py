@@ -517,7 +517,7 @@ def test_preview_of_an_invalid_form_still_shows_the_claims(login, marketing_user
     response = login(marketing_user).post(PREVIEW, data)
     assert response.status_code == 200
     assert response.context["verdict"] is None
-    assert "Returns</span> “returns for 60 days”" in response.content.decode()
+    assert "Returns</span> “Free returns for 60 days”" in response.content.decode()
     assert not CheckRun.objects.exists()
 
 
@@ -753,3 +753,13 @@ def test_blockers_sort_query_count_does_not_grow(
     client = login(marketing_user)
     with django_assert_num_queries(9):
         assert client.get(LIST, {"sort": "-blockers"}).status_code == 200
+
+
+def test_the_detail_page_highlights_each_claim_in_the_copy(client, marketing_user, world):
+    world.campaign.caption = "Le duo 1\u202f299 € 🖤 livré en 48h, retours gratuits 30 jours"
+    world.campaign.save()
+    client.force_login(marketing_user)
+    page = client.get(reverse("campaigns:detail", args=[world.campaign.pk])).content.decode()
+    assert "<mark>1\u202f299 €</mark>" in page
+    assert "livré en <mark>48h</mark>, retours" in page
+    assert "<mark>retours gratuits 30 jours</mark>" in page

@@ -99,6 +99,39 @@ def delivery_claim_unsupported(
                 )
 
 
+@rule("DISPATCH_CLAIM_UNSUPPORTED", Severity.BLOCKER)
+def dispatch_claim_unsupported(
+    campaign: CampaignFacts, ctx: CheckContext, emit: Emit
+) -> Iterator[Finding]:
+    """A claimed dispatch time ("ships the same day", "expédiée sous 24h") is shorter than the
+    enabled methods' handling time for a target country."""
+    claims = [c for c in campaign.claims_of("dispatch") if c.days is not None]
+    if not claims:
+        return
+    claim = min(claims, key=lambda c: c.days)
+    for country in campaign.target_countries:
+        # A method whose handling time is not written down cannot contradict the claim.
+        methods = [m for m in methods_for(ctx, country) if m.handling_days is not None]
+        if not methods:
+            continue
+        slowest = max(methods, key=lambda m: (m.handling_days, m.name))
+        if claim.days < slowest.handling_days:
+            yield emit.country(
+                country,
+                f'"{claim.text or f"{claim.days} days"}" promises dispatch in {claim.days} '
+                f"day(s) to {country}; {slowest.name} takes {slowest.handling_days} day(s) "
+                "to leave the warehouse.",
+                {
+                    "claimed_days": claim.days,
+                    "claim": claim.text,
+                    "country": country,
+                    "method": slowest.name,
+                    "method_handling_days": slowest.handling_days,
+                },
+                oldest(slowest.updated_at, campaign.updated_at),
+            )
+
+
 @rule("SHIPPING_COUNTRY_UNCOVERED", Severity.BLOCKER)
 def shipping_country_uncovered(
     campaign: CampaignFacts, ctx: CheckContext, emit: Emit
@@ -176,7 +209,8 @@ def _strictest_free(claims: list[ClaimFacts]) -> list[ClaimFacts]:
 
 
 def _free_for(method: ShippingMethodFacts, claim: ClaimFacts) -> bool:
-    if method.price == 0:
+    # A threshold of 0 is free shipping set at its source, as a price of 0 is.
+    if method.price == 0 or method.free_shipping_threshold == 0:
         return True
     threshold = method.free_shipping_threshold
     return threshold is not None and claim.amount is not None and threshold <= claim.amount

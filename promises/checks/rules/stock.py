@@ -91,7 +91,8 @@ def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Itera
 @rule("STOCK_OVERCOMMIT", Severity.BLOCKER)
 def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """Overlapping campaigns, on any channels, together expect or reserve more units of a SKU
-    than exist; every campaign involved is named."""
+    than exist, or one campaign alone reserves more than exist; every campaign involved is
+    named."""
     for item in campaign.items:
         windows = ctx.demand_windows.get(item.sku_id)
         if not windows:
@@ -99,11 +100,18 @@ def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> 
         sku = ctx.skus[item.sku_id]
         supply = sku.available - sku.safety_buffer
         peak, involved = peak_overlapping_demand(campaign.id, windows)
-        if len(involved) > 1 and peak > supply:
+        # Expecting more than exists alone is STOCK_SHORT's, and nothing at all is STOCK_OUT's;
+        # holding more than exists is not a reservation at all.
+        alone = 0 < supply < item.reserved_units
+        if peak > supply and (len(involved) > 1 or alone):
+            said = (
+                f"{len(involved)} overlapping campaigns count on {peak} units"
+                if len(involved) > 1
+                else f"{campaign.name} alone reserves {item.reserved_units} units"
+            )
             yield emit.sku(
                 sku.id,
-                f"{sku.code}: {len(involved)} overlapping campaigns count on {peak} units, "
-                f"{max(supply, 0)} exist.",
+                f"{sku.code}: {said}, {max(supply, 0)} exist.",
                 {
                     "sku": sku.code,
                     "units_counted_on": peak,

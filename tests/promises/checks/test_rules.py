@@ -39,6 +39,7 @@ def test_every_rule_of_the_catalog_is_registered_with_a_statement():
         "PROMO_CODE_INVALID",
         "NEGATIVE_MARGIN",
         "DELIVERY_CLAIM_UNSUPPORTED",
+        "DISPATCH_CLAIM_UNSUPPORTED",
         "SHIPPING_COUNTRY_UNCOVERED",
         "SHIPPING_OPTION_NOT_IN_CHECKOUT",
         "SKU_COUNTRY_RESTRICTED",
@@ -399,6 +400,49 @@ CASES = {
             False,
         ),
         ("covered", campaign(), context(), False),
+    ],
+    "DISPATCH_CLAIM_UNSUPPORTED": [
+        (
+            "ships the same day, the warehouse takes a day",
+            campaign(claims=[claim("dispatch", days=0, text="same day")]),
+            context(methods=[method(handling_days=1)]),
+            True,
+        ),
+        (
+            "ships within a day, the warehouse takes a day",
+            campaign(claims=[claim("dispatch", days=1, text="24h")]),
+            context(methods=[method(handling_days=1)]),
+            False,
+        ),
+        (
+            "the slowest enabled method decides",
+            campaign(claims=[claim("dispatch", days=1, text="24h")]),
+            context(methods=[method(1, handling_days=0), method(2, handling_days=2)]),
+            True,
+        ),
+        (
+            "a disabled method does not",
+            campaign(claims=[claim("dispatch", days=1, text="24h")]),
+            context(
+                methods=[
+                    method(1, handling_days=0),
+                    method(2, handling_days=2, enabled_in_checkout=False),
+                ]
+            ),
+            False,
+        ),
+        (
+            "no handling time written down",
+            campaign(claims=[claim("dispatch", days=0, text="same day")]),
+            context(methods=[method(handling_days=None)]),
+            False,
+        ),
+        (
+            "a delivery claim is not a dispatch claim",
+            campaign(claims=[claim("delivery", days=3, text="3 days")]),
+            context(methods=[method(handling_days=2)]),
+            False,
+        ),
     ],
     "SHIPPING_OPTION_NOT_IN_CHECKOUT": [
         (
