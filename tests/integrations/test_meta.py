@@ -35,8 +35,9 @@ def test_each_ad_becomes_a_campaign_on_the_connection_channel(ad_account, meta):
     assert live.format == CampaignFormat.SHORT_VIDEO
     later = _campaign("23850003")
     assert later.status == CampaignStatus.SCHEDULED and later.ends_at is None
-    # campaigns: 1 page; adsets: 1 page; ads: 2 pages of two. The token rode in a header.
-    assert run.requests == 4
+    # campaigns: 1 page; adsets: 1 page; ads: 2 pages of two; insights: 1 page. The token
+    # rode in a header.
+    assert run.requests == 5
     assert set(meta.tokens_seen) == {f"Bearer {META_TOKEN}"}
 
 
@@ -115,7 +116,7 @@ def test_a_rate_limit_waits_as_long_as_the_usage_header_says(ad_account, meta, s
 
     assert run.status == SyncRunStatus.SUCCEEDED and run.created == 3
     assert slept == [60.0]
-    assert run.requests == 5
+    assert run.requests == 6
 
 
 def test_a_429_is_retried_after_retry_after(ad_account, meta, slept):
