@@ -177,6 +177,12 @@ def lock_platform_owned(form: CampaignForm, items: Any, *, note: str) -> None:
         if name in form.fields:
             form.fields[name].disabled = True
             form.fields[name].help_text = note
+    # A disabled field is cleaned from its initial value, which the country field gives as
+    # one comma-separated string; its select wants the list of codes.
+    form.initial["target_countries"] = [str(c) for c in form.instance.target_countries]
+    for name in ("starts_at", "ends_at"):
+        # Or the initial value loses its microseconds and reads as a change to the dates.
+        form.fields[name].widget.supports_microseconds = True
     items.extra = 0
     items.can_delete = False
     for item_form in items.forms:

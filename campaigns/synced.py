@@ -57,9 +57,7 @@ def check_platform_owned(
     refused = changed_fields(stored, campaign, PLATFORM_OWNED_FIELDS)
     errors: dict[str, str] = dict.fromkeys(refused, note)
     items = list(items)
-    products_note = (
-        f"Its promoted products are synced from {stored.synced_from}; edit them there."
-    )
+    products_note = f"Its promoted products are synced from {stored.synced_from}; edit them there."
     if any(item.pk is None for item in items) or any(i.pk is not None for i in removed_items):
         errors["items"] = products_note
     existing = CampaignItem.objects.in_bulk([item.pk for item in items if item.pk is not None])
