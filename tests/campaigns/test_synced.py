@@ -161,3 +161,10 @@ def test_the_items_api_keeps_units_editable_and_products_read_only(synced, api):
     assert sku.status_code == 400 and NOTE in str(sku.json())
     assert removed.status_code == 400
     assert CampaignItem.objects.filter(pk=item.pk, expected_units=30).exists()
+
+
+def test_the_campaign_page_offers_no_status_buttons(synced, login, marketing_user):
+    page = login(marketing_user).get(reverse("campaigns:detail", args=[synced.pk]))
+
+    assert page.status_code == 200
+    assert "Pause" not in page.content.decode()
