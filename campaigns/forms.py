@@ -14,6 +14,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 
 from campaigns.choices import CampaignStatus, ClaimSource
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from campaigns.synced import PLATFORM_OWNED_FIELDS, PLATFORM_OWNED_ITEM_FIELDS, synced_note
 from catalog.models import SKU
 
 # <input type="datetime-local"> sends and expects this format.
@@ -156,8 +157,35 @@ def campaign_forms(
 ) -> tuple[CampaignForm, Any, Any]:
     """The campaign form and its two formsets, bound to `data` when given."""
     instance = instance or Campaign()
-    return (
+    forms_ = (
         CampaignForm(data, instance=instance),
         ItemFormSet(data, instance=instance, prefix="items"),
         ClaimFormSet(data, instance=instance, prefix="claims"),
     )
+    if instance.synced_from:
+        lock_platform_owned(*forms_[:2], note=synced_note(instance))
+    return forms_
+
+
+def lock_platform_owned(form: CampaignForm, items: Any, *, note: str) -> None:
+    """Disable what the ad platform owns on a synced campaign's form, saying where to edit it.
+
+    Disabled fields keep their stored values whatever is posted, so the page cannot change
+    them; the items keep their editable units but no row can be added or removed.
+    """
+    for name in PLATFORM_OWNED_FIELDS:
+        if name in form.fields:
+            form.fields[name].disabled = True
+            form.fields[name].help_text = note
+    # A disabled field is cleaned from its initial value, which the country field gives as
+    # one comma-separated string; its select wants the list of codes.
+    form.initial["target_countries"] = [str(c) for c in form.instance.target_countries]
+    for name in ("starts_at", "ends_at"):
+        # Or the initial value loses its microseconds and reads as a change to the dates.
+        form.fields[name].widget.supports_microseconds = True
+    items.extra = 0
+    items.can_delete = False
+    for item_form in items.forms:
+        for name in PLATFORM_OWNED_ITEM_FIELDS:
+            item_form.fields[name].disabled = True
+            item_form.fields[name].help_text = note

@@ -229,6 +229,9 @@ class Campaign(models.Model):
         editable=False,
         help_text="Whether the campaign had no open conflict when it went live.",
     )
+    # Blank: planned in SocialOps. Otherwise the ad platform it is read from ("Meta"...),
+    # which owns the fields named in campaigns/synced.py: they are read-only here.
+    synced_from = models.CharField(max_length=32, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

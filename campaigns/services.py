@@ -17,6 +17,7 @@ from django.utils import timezone
 from campaigns.choices import CampaignStatus, ClaimSource, CopyField
 from campaigns.claims import extract_claims, mentions_money
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
+from campaigns.synced import check_platform_owned, synced_note
 
 # Which status a campaign may move to from each status.
 TRANSITIONS: dict[str, set[str]] = {
@@ -82,6 +83,9 @@ def change_status(
     (the engine knows readiness; this app does not).
     """
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.synced_from:
+        # The platform's status comes back at the next sync: pause or end the ad there.
+        raise ValidationError({"status": synced_note(campaign)})
     check_transition(campaign.status, status)  # the stored status, not the caller's copy
     campaign.status = status
     fields = ["status", "updated_at"]
@@ -104,13 +108,19 @@ def save_campaign(
     removed_items: Iterable[CampaignItem] = (),
     claims: Iterable[CampaignClaim] = (),
     removed_claims: Iterable[CampaignClaim] = (),
+    from_platform: bool = False,
 ) -> Campaign:
     """Save a campaign with its new or changed items and entered claims, drop the removed
     ones, and make its claims read from the copy match the copy, all or nothing.
 
     Removals come first, so a line removed and added again for the same SKU does not hit the
-    one-line-per-SKU constraint.
+    one-line-per-SKU constraint. A campaign synced from an ad platform refuses changes to
+    what the platform owns (campaigns/synced.py) unless the sync itself writes them
+    (`from_platform`).
     """
+    items, removed_items = list(items), list(removed_items)
+    if not from_platform:
+        check_platform_owned(campaign, items, removed_items)
     campaign.save()
     for item in removed_items:
         if item.pk is not None:

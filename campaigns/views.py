@@ -233,6 +233,8 @@ def campaign_preview(request: HttpRequest, pk: int | None = None) -> HttpRespons
 
 
 def _status_actions(campaign: Campaign) -> list[tuple[str, str]]:
+    if campaign.synced_from:
+        return []  # the platform owns the status: pause or end the ad there
     allowed = TRANSITIONS[campaign.status]
     return [(status, STATUS_ACTIONS[status]) for status in STATUS_ACTIONS if status in allowed]
 

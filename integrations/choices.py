@@ -9,8 +9,8 @@ class ConnectionKind(models.TextChoices):
 
     @classmethod
     def supported(cls) -> list[str]:
-        """Kinds with a client and a sync today (TikTok and Pinterest are still to come)."""
-        return [cls.SHOPIFY, cls.META]
+        """Kinds with a client and a sync today."""
+        return [cls.SHOPIFY, cls.META, cls.TIKTOK, cls.PINTEREST]
 
     @classmethod
     def ad_kinds(cls) -> list[str]:

@@ -18,18 +18,24 @@ from django.utils import timezone
 from integrations.choices import ConnectionKind, ConnectionStatus, SyncRunStatus
 from integrations.clients.http import IntegrationError, ReconnectNeeded
 from integrations.clients.meta import MetaClient
+from integrations.clients.pinterest import PinterestClient
 from integrations.clients.shopify import ShopifyClient
+from integrations.clients.tiktok import TikTokClient
 from integrations.crypto import CredentialsUnreadable
 from integrations.models import Connection, SyncIssue, SyncRun
 from integrations.sync.base import Tally
 from integrations.sync.meta import sync_meta
+from integrations.sync.pinterest import sync_pinterest
 from integrations.sync.shopify import sync_shopify
+from integrations.sync.tiktok import sync_tiktok
 
 logger = logging.getLogger(__name__)
 
 SYNCS: dict[str, Callable[[Connection, Tally], object]] = {
     ConnectionKind.SHOPIFY: sync_shopify,
     ConnectionKind.META: sync_meta,
+    ConnectionKind.TIKTOK: sync_tiktok,
+    ConnectionKind.PINTEREST: sync_pinterest,
 }
 
 
@@ -69,6 +75,13 @@ def test_connection(connection: Connection) -> str:
             verdict = f"Connected to {shop.get('name')} ({shop.get('currencyCode')})."
         elif connection.kind == ConnectionKind.META:
             account = MetaClient(connection.account_id, connection.credentials()).account_info()
+            verdict = f"Connected to {account.get('name')} ({account.get('currency')})."
+        elif connection.kind == ConnectionKind.TIKTOK:
+            info = TikTokClient(connection.account_id, connection.credentials()).advertiser_info()
+            verdict = f"Connected to {info.get('name')} ({info.get('currency')})."
+        elif connection.kind == ConnectionKind.PINTEREST:
+            client = PinterestClient(connection.account_id, connection.credentials())
+            account = client.account_info()
             verdict = f"Connected to {account.get('name')} ({account.get('currency')})."
         else:
             return f"{connection.get_kind_display()} connections cannot be tested yet."

@@ -315,6 +315,15 @@ SHOPIFY_NEW_METHOD_DAYS = (
 META_GRAPH_URL = env_url(
     "META_GRAPH_URL", schemes=("http", "https"), default="https://graph.facebook.com"
 )
+TIKTOK_API_URL = env_url(
+    "TIKTOK_API_URL", schemes=("http", "https"), default="https://business-api.tiktok.com"
+)
+PINTEREST_API_URL = env_url(
+    "PINTEREST_API_URL", schemes=("http", "https"), default="https://api.pinterest.com"
+)
+# Days of daily ad metrics re-read at each sync: platforms restate the last days' purchases
+# as their attribution windows (7-day click) close.
+INTEGRATIONS_INSIGHTS_DAYS = env_int("INTEGRATIONS_INSIGHTS_DAYS", 7, minimum=1)
 CELERY_BEAT_SCHEDULE["integrations-enqueue-due"] = {
     "task": "integrations.enqueue_due_syncs",
     "schedule": 60,

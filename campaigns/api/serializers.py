@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import copy
+
 from rest_framework import serializers
 
 from campaigns.choices import CampaignStatus, ClaimSource, Surface
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from campaigns.services import save_campaign
+from campaigns.synced import (
+    PLATFORM_OWNED_FIELDS,
+    PLATFORM_OWNED_ITEM_FIELDS,
+    changed_fields,
+    synced_note,
+)
 from common.api.serializers import DomainSerializer
 from promises.api.serializers import CheckRunSerializer, ConflictSerializer
 from promises.choices import Readiness
@@ -79,6 +87,36 @@ class CampaignItemSerializer(DomainSerializer):
             "preorder_message",
         ]
 
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        # A synced campaign's promoted products come from its platform; units stay editable.
+        campaign = attrs.get("campaign") or getattr(self.instance, "campaign", None)
+        if campaign is not None and campaign.synced_from:
+            moved = self.instance is not None and self.instance.campaign_id != campaign.pk
+            typed = _typed(self.instance, attrs) if self.instance else None
+            if (
+                self.instance is None
+                or moved
+                or changed_fields(self.instance, typed, PLATFORM_OWNED_ITEM_FIELDS)
+            ):
+                raise serializers.ValidationError(
+                    {
+                        name: synced_note(campaign)
+                        for name in PLATFORM_OWNED_ITEM_FIELDS
+                        if name in attrs
+                    }
+                    or synced_note(campaign)
+                )
+        return attrs
+
+
+def _typed(instance, attrs: dict):
+    """A copy of the saved row with the typed values laid over it, to compare with it."""
+    typed = copy.copy(instance)
+    for name, value in attrs.items():
+        setattr(typed, name, value)
+    return typed
+
 
 class CampaignClaimSerializer(DomainSerializer):
     """A claim entered by hand. Claims extracted from the copy follow the copy: change the
@@ -150,10 +188,21 @@ class CampaignSerializer(DomainSerializer):
             "caption",
             "script",
             "went_live_ready",
+            "synced_from",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["status", "went_live_ready"]
+        read_only_fields = ["status", "went_live_ready", "synced_from"]
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if self.instance is not None and self.instance.synced_from:
+            typed = _typed(self.instance, attrs)
+            refused = changed_fields(self.instance, typed, PLATFORM_OWNED_FIELDS)
+            if refused:
+                note = synced_note(self.instance)
+                raise serializers.ValidationError(dict.fromkeys(refused, note))
+        return attrs
 
     # Saved through the same service as the form page, so the claims read from the copy
     # follow the copy whichever door the campaign came through.

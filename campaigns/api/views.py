@@ -62,6 +62,14 @@ class CampaignItemViewSet(DomainViewSet):
     search_fields = ["sku__code", "campaign__name"]
     ordering_fields = ["campaign", "expected_units", "id"]
 
+    def perform_destroy(self, instance: CampaignItem) -> None:
+        if instance.campaign.synced_from:
+            raise serializers.ValidationError(
+                f"Its promoted products are synced from {instance.campaign.synced_from}; "
+                "edit them there."
+            )
+        super().perform_destroy(instance)
+
 
 class CampaignClaimViewSet(DomainViewSet):
     queryset = CampaignClaim.objects.all()

@@ -25,7 +25,9 @@ from integrations.clients.http import (
 )
 
 GRAPH_VERSION = "v21.0"
-PAGE_SIZE = 100
+# Rows per page: Graph API edges accept a few hundred with field expansion before they
+# answer "reduce the amount of data"; 500 keeps 1,000 ads to two requests.
+PAGE_SIZE = 500
 EXPIRED_TOKEN = 190
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80015)})
 # Above this share of a usage limit, pause between requests so the account is not blocked.
@@ -34,10 +36,21 @@ SLOWDOWN_SECONDS = 5.0
 
 CAMPAIGN_FIELDS = "id,name,status,effective_status,objective,start_time,stop_time"
 ADSET_FIELDS = "id,name,campaign_id,status,effective_status,start_time,end_time,targeting"
+# The creative is expanded in the ads request itself, so no request per ad.
 AD_FIELDS = (
     "id,name,campaign_id,adset_id,status,effective_status,updated_time,"
-    "creative{id,body,title,link_url,product_set_id}"
+    "creative{id,body,title,link_url,product_set_id,object_story_spec,asset_feed_spec}"
 )
+PRODUCT_FIELDS = "id,retailer_id"
+ACCOUNT_FIELDS = "id,name,currency,account_status"
+INSIGHT_FIELDS = (
+    "ad_id,date_start,date_stop,account_currency,spend,impressions,clicks,actions,action_values"
+)
+# Purchases as the pixel reports them; `purchase` already counts the pixel's, so the first
+# of these an ad reports is taken, never both.
+PURCHASE_ACTIONS = ("purchase", "offsite_conversion.fb_pixel_purchase")
+ATTRIBUTION_WINDOWS = ("7d_click", "1d_view")
+ATTRIBUTION_LABEL = "7-day click, 1-day view"
 
 
 def _usage(response: requests.Response) -> tuple[float, float]:
@@ -129,11 +142,32 @@ class MetaClient:
             raise IntegrationError("Meta answered something that is not JSON.") from None
 
     def pages(self, edge: str, fields: str) -> Iterator[list[dict]]:
-        """Pages of an account edge (campaigns, adsets, ads), following paging.cursors.after
-        for as long as Meta gives a paging.next link."""
-        params = {"fields": fields, "limit": PAGE_SIZE}
+        """Pages of an account edge (campaigns, adsets, ads)."""
+        return self.pages_at(f"{self.account}/{edge}", {"fields": fields})
+
+    def product_set_products(self, product_set_id: str) -> Iterator[list[dict]]:
+        """The products of a catalog product set, with their retailer ids."""
+        return self.pages_at(f"{product_set_id}/products", {"fields": PRODUCT_FIELDS})
+
+    def daily_insights(self, since: str, until: str) -> Iterator[list[dict]]:
+        """One row per ad and day between two dates (YYYY-MM-DD), as the insights edge
+        reports them with time_increment=1."""
+        params = {
+            "level": "ad",
+            "time_increment": 1,
+            "fields": INSIGHT_FIELDS,
+            "time_range": json.dumps({"since": since, "until": until}),
+            "action_attribution_windows": json.dumps(list(ATTRIBUTION_WINDOWS)),
+        }
+        return self.pages_at(f"{self.account}/insights", params)
+
+    def pages_at(self, path: str, params: dict) -> Iterator[list[dict]]:
+        """Pages of any edge, following paging.cursors.after for as long as Meta gives a
+        paging.next link."""
+        edge = path.rsplit("/", 1)[-1]
+        params = {**params, "limit": PAGE_SIZE}
         while True:
-            body = self.get(f"{self.account}/{edge}", params)
+            body = self.get(path, params)
             data = body.get("data")
             if not isinstance(data, list):
                 raise IntegrationError(f"Meta answered {edge} without a data list.")
@@ -146,4 +180,4 @@ class MetaClient:
 
     def account_info(self) -> dict:
         """The ad account's name and currency: the connection test."""
-        return self.get(self.account, {"fields": "id,name,currency,account_status"})
+        return self.get(self.account, {"fields": ACCOUNT_FIELDS})

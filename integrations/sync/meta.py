@@ -1,30 +1,44 @@
 """Meta ad account -> campaigns: each ad becomes (or updates) a SocialOps campaign.
 
-The platform owns the name, dates, countries, status and copy; what only SocialOps knows
-(SKUs, expected and reserved units, cited functions, stop rules) is left as it is. The
-campaign is saved through the model, so its claims are re-extracted from the copy and the
-engine re-checks it, as for an edit on the page.
+The platform owns the name, dates, countries, status, copy and promoted products
+(campaigns/synced.py); what only SocialOps knows (expected and reserved units, cited
+functions, stop rules) is left as it is. The writes go through integrations/sync/ads.py, so
+through `save_campaign`, as an edit on the page. Daily spend and purchases come from the
+insights edge into channel metrics.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django_countries import countries
 
-from campaigns.choices import CampaignFormat, CampaignStatus
-from campaigns.models import Campaign
+from campaigns.choices import CampaignStatus
 from integrations.choices import IssueKind
 from integrations.clients.http import IntegrationError
-from integrations.clients.meta import AD_FIELDS, ADSET_FIELDS, CAMPAIGN_FIELDS, MetaClient
-from integrations.models import Connection, ExternalRef
-from integrations.sync.base import ItemError, Tally, text, upsert
-
-AD = "ad"
+from integrations.clients.meta import (
+    AD_FIELDS,
+    ADSET_FIELDS,
+    ATTRIBUTION_LABEL,
+    CAMPAIGN_FIELDS,
+    PURCHASE_ACTIONS,
+    MetaClient,
+)
+from integrations.models import Connection
+from integrations.sync.ads import (
+    DailyAdMetric,
+    SyncedAd,
+    apply_ads,
+    apply_metrics,
+    insights_range,
+    known_countries,
+    read_items,
+    whole,
+)
+from integrations.sync.base import ItemError, Tally, money, text
 
 # Meta's effective_status -> the campaign's status (ACTIVE before its start is scheduled).
 STATUS_OF = {
@@ -72,85 +86,121 @@ def _countries(adset: dict, ad_id, tally: Tally) -> list[str]:
     wanted = ((targeting.get("geo_locations") or {}).get("countries")) or []
     if not isinstance(wanted, list):
         raise ItemError(f"targeting.geo_locations.countries must be a list, got {wanted!r}.")
-    known = sorted({str(c).upper() for c in wanted if str(c).upper() in countries})
-    unknown = sorted({str(c) for c in wanted} - set(known))
-    if unknown:
-        tally.note(
-            IssueKind.UNKNOWN_FIELD, ad_id, f"Unknown target countries: {', '.join(unknown)}."
-        )
-    return known
+    return known_countries(wanted, ad_id, tally)
 
 
-def apply_ads(
-    connection: Connection,
-    ads: list[dict],
+def _links(creative: dict) -> list[str]:
+    """Every landing page the creative links to: its own link, the story's link and its
+    carousel cards, a video's call to action, and a dynamic creative's link URLs."""
+    story = creative.get("object_story_spec") or {}
+    link_data = story.get("link_data") or story.get("template_data") or {}
+    video = story.get("video_data") or {}
+    feed = creative.get("asset_feed_spec") or {}
+    links = [creative.get("link_url"), link_data.get("link")]
+    links += [card.get("link") for card in link_data.get("child_attachments") or []]
+    links.append(((video.get("call_to_action") or {}).get("value") or {}).get("link"))
+    links += [entry.get("website_url") for entry in feed.get("link_urls") or []]
+    return [str(link) for link in dict.fromkeys(links) if isinstance(link, str) and link]
+
+
+def _caption(creative: dict) -> str:
+    """The primary text: the creative's body, the story's message, or every body of a
+    dynamic creative (each one a shopper may read, so each one's promises are checked)."""
+    story = creative.get("object_story_spec") or {}
+    message = (story.get("link_data") or story.get("video_data") or {}).get("message")
+    bodies = [b.get("text") for b in (creative.get("asset_feed_spec") or {}).get("bodies") or []]
+    texts = [creative.get("body") or message, *bodies]
+    return "\n".join(dict.fromkeys(str(t) for t in texts if t))
+
+
+def synced_ad(
+    ad: dict,
     adsets: dict[str, dict],
     meta_campaigns: dict[str, dict],
+    retailer_ids: dict[str, list[str]],
     tally: Tally,
     now: datetime,
-) -> None:
-    for bad in [ad for ad in ads if not isinstance(ad, dict)]:
-        tally.note(IssueKind.MALFORMED, "", f"An ad must be an object, got {bad!r}."[:500])
-    ads = [ad for ad in ads if isinstance(ad, dict)]
-    ids = [text(ad.get("id"), 255) for ad in ads]
-    refs = {
-        ref.external_id: ref
-        for ref in ExternalRef.objects.filter(connection=connection, kind=AD, external_id__in=ids)
-    }
-    campaigns = Campaign.objects.in_bulk([ref.object_id for ref in refs.values()])
-    content_type = ContentType.objects.get_for_model(Campaign)
+) -> SyncedAd:
+    """One Graph API ad as SocialOps needs it; ItemError when it cannot be read."""
+    ad_id = text(ad.get("id"), 255)
+    if not ad_id:
+        raise ItemError("The ad has no id.")
+    adset = adsets.get(text(ad.get("adset_id"), 255)) or {}
+    parent = meta_campaigns.get(text(ad.get("campaign_id"), 255)) or {}
+    creative = ad.get("creative") or {}
+    if not isinstance(creative, dict):
+        raise ItemError(f"creative must be an object, got {creative!r}.")
+    starts_at = _when(adset.get("start_time") or parent.get("start_time"), "start_time")
+    ends_at = _when(adset.get("end_time") or parent.get("stop_time"), "end_time")
+    if starts_at and ends_at and ends_at < starts_at:
+        raise ItemError(f"end_time {ends_at} is before start_time {starts_at}.")
+    product_set = text(creative.get("product_set_id"), 255)
+    return SyncedAd(
+        external_id=ad_id,
+        name=text(ad.get("name"), 200) or f"Meta ad {ad_id}",
+        starts_at=starts_at,
+        ends_at=ends_at,
+        countries=_countries(adset, ad_id, tally),
+        status=_status(ad, starts_at, ends_at, now, tally),
+        caption=_caption(creative),
+        product_ids=retailer_ids.get(product_set, []) if product_set else [],
+        urls=_links(creative),
+        catalog=bool(product_set),
+    )
+
+
+def _product_sets(client: MetaClient, ads: list[dict], known: dict[str, list[str]]) -> None:
+    """Read the retailer ids of the product sets these ads promote, once per set a sync."""
     for ad in ads:
-        ad_id = text(ad.get("id"), 255)
-        with tally.item(ad_id or repr(ad)[:100]):
-            if not ad_id:
-                raise ItemError("The ad has no id.")
-            adset = adsets.get(text(ad.get("adset_id"), 255)) or {}
-            parent = meta_campaigns.get(text(ad.get("campaign_id"), 255)) or {}
-            creative = ad.get("creative") or {}
-            if not isinstance(creative, dict):
-                raise ItemError(f"creative must be an object, got {creative!r}.")
-            starts_at = _when(adset.get("start_time") or parent.get("start_time"), "start_time")
-            ends_at = _when(adset.get("end_time") or parent.get("stop_time"), "end_time")
-            if starts_at and ends_at and ends_at < starts_at:
-                raise ItemError(f"end_time {ends_at} is before start_time {starts_at}.")
-            ref = refs.get(ad_id)
-            campaign = campaigns.get(ref.object_id) if ref else None
-            status = _status(ad, starts_at, ends_at, now, tally)
-            if campaign is None:
-                has_products = bool(creative.get("product_set_id"))
-                campaign = Campaign(
-                    format=CampaignFormat.CATALOG_AD
-                    if has_products
-                    else CampaignFormat.SHORT_VIDEO,
-                    status=status or CampaignStatus.IN_REVIEW,
-                )
-            values = {
-                "channel_id": connection.channel_id,
-                "name": text(ad.get("name"), 200) or f"Meta ad {ad_id}",
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "target_countries": _countries(adset, ad_id, tally),
-                "caption": str(creative.get("body") or ""),
-            }
-            if status:
-                values["status"] = status
-            tally.count(upsert(campaign, values))
-            if ref is None:
-                ExternalRef.objects.create(
-                    connection=connection,
-                    kind=AD,
-                    external_id=ad_id,
-                    content_type=content_type,
-                    object_id=campaign.pk,
-                    last_seen_at=now,
-                )
-    ExternalRef.objects.filter(connection=connection, kind=AD, external_id__in=ids).update(
-        last_seen_at=now
+        creative = ad.get("creative") if isinstance(ad, dict) else None
+        product_set = (
+            text((creative or {}).get("product_set_id"), 255) if isinstance(creative, dict) else ""
+        )
+        if product_set and product_set not in known:
+            known[product_set] = [
+                text(p.get("retailer_id"), 255)
+                for page in client.product_set_products(product_set)
+                for p in page
+                if isinstance(p, dict) and p.get("retailer_id")
+            ]
+
+
+def _count(entries, wanted: tuple[str, ...]) -> Decimal:
+    """The value of the first wanted action type present (the sum of the attribution
+    windows asked for)."""
+    by_type = {e.get("action_type"): e.get("value") for e in entries or [] if isinstance(e, dict)}
+    for action_type in wanted:
+        if action_type in by_type:
+            return money(by_type[action_type], action_type) or Decimal("0")
+    return Decimal("0")
+
+
+def daily_metric(row: dict, currency: str) -> DailyAdMetric:
+    """One insights row (an ad on a day) as a daily metric; ItemError when unreadable."""
+    try:
+        day = date.fromisoformat(str(row.get("date_start")))
+    except ValueError:
+        raise ItemError(f"date_start is not a date: {row.get('date_start')!r}.") from None
+    impressions, clicks = (
+        whole(row.get("impressions"), "impressions"),
+        whole(row.get("clicks"), "clicks"),
+    )
+    return DailyAdMetric(
+        ad_id=text(row.get("ad_id"), 255),
+        day=day,
+        currency=text(row.get("account_currency"), 3).upper() or currency,
+        spend=money(row.get("spend"), "spend") or Decimal("0"),
+        impressions=impressions,
+        clicks=clicks,
+        purchases=whole(_count(row.get("actions"), PURCHASE_ACTIONS), "purchases"),
+        revenue=_count(row.get("action_values"), PURCHASE_ACTIONS),
+        attribution_window=ATTRIBUTION_LABEL,
     )
 
 
 def sync_meta(connection: Connection, tally: Tally) -> MetaClient:
-    """Read the account's campaigns, ad sets and ads, and apply the ads."""
+    """Read the account's campaigns, ad sets, ads (with their creatives) and the product
+    sets they promote, apply the ads, then the last days' insights."""
     if connection.channel_id is None:
         raise IntegrationError("Choose the channel this ad account's campaigns run on.")
     client = MetaClient(connection.account_id, connection.credentials())
@@ -160,7 +210,26 @@ def sync_meta(connection: Connection, tally: Tally) -> MetaClient:
         str(c.get("id")): c for page in client.pages("campaigns", CAMPAIGN_FIELDS) for c in page
     }
     adsets = {str(a.get("id")): a for page in client.pages("adsets", ADSET_FIELDS) for a in page}
+    retailer_ids: dict[str, list[str]] = {}
     for page in client.pages("ads", AD_FIELDS):
+        _product_sets(client, page, retailer_ids)
+        synced = read_items(
+            page,
+            lambda ad: synced_ad(ad, adsets, meta_campaigns, retailer_ids, tally, now),
+            tally,
+            "id",
+            "An ad",
+        )
         with transaction.atomic():
-            apply_ads(connection, page, adsets, meta_campaigns, tally, now)
+            apply_ads(connection, synced, tally, now, "Meta")
+    since, until = insights_range(now)
+    currency = connection.channel.currency
+    rows = [
+        metric
+        for page in client.daily_insights(since, until)
+        for metric in read_items(
+            page, lambda row: daily_metric(row, currency), tally, "ad_id", "An insights row"
+        )
+    ]
+    apply_metrics(connection, rows, tally)
     return client

@@ -10,14 +10,25 @@ from integrations.choices import ConnectionKind
 from tests.factories import ChannelFactory
 from tests.integrations.fakes import (
     META_TOKEN,
+    PINTEREST_ACCOUNT,
+    PINTEREST_TOKEN,
     SHOPIFY_PATH,
     SHOPIFY_TOKEN,
+    TIKTOK_ADVERTISER,
+    TIKTOK_TOKEN,
     FakeMeta,
+    FakePinterest,
     FakeShopify,
+    FakeTikTok,
     level,
     meta_ad,
     meta_adset,
+    pinterest_ad,
+    pinterest_ad_group,
+    pinterest_pin,
     product,
+    tiktok_ad,
+    tiktok_adgroup,
     variant,
 )
 
@@ -77,10 +88,74 @@ def meta(httpserver, settings) -> FakeMeta:
         base_url=httpserver.url_for("").rstrip("/"),
     )
     httpserver.expect_request(
-        re.compile(r"^/v21\.0/act_1234567890(/(campaigns|adsets|ads))?$")
+        re.compile(r"^/v21\.0/(act_1234567890(/(campaigns|adsets|ads|insights))?|\d+/products)$")
     ).respond_with_handler(fake)
     settings.META_GRAPH_URL = httpserver.url_for("").rstrip("/")
     return fake
+
+
+@pytest.fixture
+def tiktok(httpserver, settings) -> FakeTikTok:
+    """An advertiser with one campaign, two ad groups and three ads."""
+    fake = FakeTikTok(
+        campaigns=[
+            {
+                "campaign_id": "1500001",
+                "campaign_name": "Linen",
+                "objective_type": "PRODUCT_SALES",
+                "operation_status": "ENABLE",
+            }
+        ],
+        adgroups=[
+            tiktok_adgroup(1, "2020-06-01 00:00:00", "2099-06-30 23:59:59", ["3017382"]),
+            tiktok_adgroup(2, "2099-07-01 00:00:00", None, ["2921044", "2802361"]),
+        ],
+        ads=[tiktok_ad(1), tiktok_ad(2), tiktok_ad(3, adgroup=2)],
+    )
+    httpserver.expect_request(re.compile(r"^/open_api/v1\.3/.+/$")).respond_with_handler(fake)
+    settings.TIKTOK_API_URL = httpserver.url_for("").rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def pinterest(httpserver, settings) -> FakePinterest:
+    """An ad account with one campaign, two ad groups, three ads and their pins."""
+    fake = FakePinterest(
+        campaigns=[{"id": "6260001", "name": "Linen", "status": "ACTIVE"}],
+        ad_groups=[
+            pinterest_ad_group(1, 1590969600, 4086460800, ["FR", "BE"]),
+            pinterest_ad_group(2, 4086460800, None, ["US-CA"]),
+        ],
+        ads=[pinterest_ad(1), pinterest_ad(2), pinterest_ad(3, ad_group=2)],
+        pins={f"99{n:04d}": pinterest_pin(n) for n in (1, 2, 3)},
+    )
+    httpserver.expect_request(re.compile(r"^/v5/.+$")).respond_with_handler(fake)
+    settings.PINTEREST_API_URL = httpserver.url_for("").rstrip("/")
+    return fake
+
+
+@pytest.fixture
+def advertiser(db, tiktok):
+    channel = ChannelFactory(name="TikTok ads", network=Network.TIKTOK)
+    return services.add_connection(
+        kind=ConnectionKind.TIKTOK,
+        name="Acme TikTok",
+        account_id=TIKTOK_ADVERTISER,
+        token=TIKTOK_TOKEN,
+        channel=channel,
+    )
+
+
+@pytest.fixture
+def pin_account(db, pinterest):
+    channel = ChannelFactory(name="Pinterest ads", network=Network.PINTEREST)
+    return services.add_connection(
+        kind=ConnectionKind.PINTEREST,
+        name="Acme Pinterest",
+        account_id=PINTEREST_ACCOUNT,
+        token=PINTEREST_TOKEN,
+        channel=channel,
+    )
 
 
 @pytest.fixture

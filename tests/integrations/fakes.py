@@ -5,7 +5,11 @@ Shopify: Admin GraphQL API 2025-10 (`products`, `productVariants`, `locations`,
 `extensions.cost.throttleStatus`, the THROTTLED error, `codeDiscountNodes`, `deliveryProfiles`,
 `productVariantsCount`, `bulkOperationRunQuery` / `currentBulkOperation` and the JSONL file
 with `__parentId`; `query: "updated_at:>'...'"` searches). Meta: Graph API v21.0 Marketing API
-(`data` + `paging { cursors { before after } next }`, the `error` body, usage headers).
+(`data` + `paging { cursors { before after } next }`, the `error` body, usage headers, the
+insights edge's `actions` / `action_values`, a product set's `products`). TikTok: Marketing
+API v1.3 (`{"code", "message", "request_id", "data": {"list", "page_info"}}`, errors by
+`code` with HTTP 200). Pinterest: API v5 (`{"items", "bookmark"}`, `{"code", "message"}`
+errors, ads/analytics rows keyed by column name).
 """
 
 from __future__ import annotations
@@ -438,36 +442,279 @@ class FakeMeta:
     campaigns: list[dict] = field(default_factory=list)
     adsets: list[dict] = field(default_factory=list)
     ads: list[dict] = field(default_factory=list)
+    insights: list[dict] = field(default_factory=list)
+    product_sets: dict[str, list[dict]] = field(default_factory=dict)
+    # The most rows the server gives a page, whatever `limit` asks.
     page_size: int = 2
     base_url: str = ""
     queued: deque = field(default_factory=deque)
     tokens_seen: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
 
     def __call__(self, request: Request) -> Response:
         self.tokens_seen.append(request.headers.get("Authorization", ""))
+        self.paths.append(request.path)
         if self.queued:
             status, body, headers = self.queued.popleft()
             return Response(
                 json.dumps(body), status=status, headers=headers, content_type="application/json"
             )
-        edge = request.path.rsplit("/", 1)[1]
+        parent, edge = request.path.rsplit("/", 2)[1:]
         if edge == self.account:
             body = {"id": self.account, "name": "Acme Ads", "currency": "EUR", "account_status": 1}
             return Response(json.dumps(body), content_type="application/json")
-        nodes = {"campaigns": self.campaigns, "adsets": self.adsets, "ads": self.ads}[edge]
+        if edge == "products":
+            nodes = self.product_sets[parent]
+        else:
+            nodes = {
+                "campaigns": self.campaigns,
+                "adsets": self.adsets,
+                "ads": self.ads,
+                "insights": self.insights,
+            }[edge]
+        size = min(int(request.args.get("limit") or 25), self.page_size)
         start = int(request.args.get("after") or 0)
-        chunk = nodes[start : start + self.page_size]
+        chunk = nodes[start : start + size]
         body: dict = {"data": chunk}
         if chunk:
             end = start + len(chunk)
             body["paging"] = {"cursors": {"before": str(start), "after": str(end)}}
             if end < len(nodes):
-                body["paging"]["next"] = (
-                    f"{self.base_url}{request.path}?after={end}&limit={self.page_size}"
-                )
+                body["paging"]["next"] = f"{self.base_url}{request.path}?after={end}&limit={size}"
         usage = {"call_count": 12, "total_cputime": 5, "total_time": 8}
         return Response(
             json.dumps(body),
             content_type="application/json",
             headers={"X-App-Usage": json.dumps(usage)},
+        )
+
+
+def meta_insight(
+    n: int, day: str, spend: str = "12.50", purchases: str = "2", value: str = "90.00"
+) -> dict:
+    """One ad's day on the insights edge (level=ad, time_increment=1), with the pixel's
+    purchases split by the attribution windows asked for."""
+    return {
+        "ad_id": f"2385{n:04d}",
+        "date_start": day,
+        "date_stop": day,
+        "account_currency": "EUR",
+        "spend": spend,
+        "impressions": "1520",
+        "clicks": "41",
+        "actions": [
+            {"action_type": "link_click", "value": "41"},
+            {"action_type": "offsite_conversion.fb_pixel_purchase", "value": purchases},
+            {"action_type": "purchase", "value": purchases, "7d_click": purchases, "1d_view": "0"},
+        ],
+        "action_values": [
+            {"action_type": "offsite_conversion.fb_pixel_purchase", "value": value},
+            {"action_type": "purchase", "value": value, "7d_click": value, "1d_view": "0"},
+        ],
+    }
+
+
+TIKTOK_TOKEN = "act.tiktokTestToken0123456789"
+TIKTOK_ADVERTISER = "7012345678901234567"
+PINTEREST_TOKEN = "pina_testPinterestToken0123"
+PINTEREST_ACCOUNT = "549755885175"
+
+
+def tiktok_body(data: dict, code: int = 0, message: str = "OK") -> dict:
+    return {"code": code, "message": message, "request_id": "202506010900001234", "data": data}
+
+
+def tiktok_ad(n: int, adgroup: int = 1, **fields: Any) -> dict:
+    return {
+        "ad_id": f"17{n:05d}",
+        "ad_name": f"Linen ad {n}",
+        "adgroup_id": f"16{adgroup:05d}",
+        "campaign_id": "1500001",
+        "ad_text": "Linen shirts, free delivery in 2 days",
+        "landing_page_url": "https://acme.example/products/product-1?utm_source=tiktok",
+        "identity_id": "6f1a2b3c",
+        "identity_type": "CUSTOMIZED_USER",
+        "operation_status": "ENABLE",
+        "secondary_status": "AD_STATUS_DELIVERY_OK",
+        "modify_time": "2025-06-01 09:00:00",
+        **fields,
+    }
+
+
+def tiktok_adgroup(n: int, start: str, end: str | None, locations: list[str]) -> dict:
+    return {
+        "adgroup_id": f"16{n:05d}",
+        "adgroup_name": f"Ad group {n}",
+        "campaign_id": "1500001",
+        "schedule_start_time": start,
+        "schedule_end_time": end,
+        "location_ids": locations,
+        "operation_status": "ENABLE",
+    }
+
+
+def tiktok_report_row(n: int, day: str, spend: str = "20.00", conversions: str = "3") -> dict:
+    return {
+        "dimensions": {"ad_id": f"17{n:05d}", "stat_time_day": f"{day} 00:00:00"},
+        "metrics": {
+            "spend": spend,
+            "impressions": "3000",
+            "clicks": "75",
+            "conversion": conversions,
+            "total_complete_payment_rate": "135.00",
+        },
+    }
+
+
+@dataclass
+class FakeTikTok:
+    """An advertiser's campaigns, ad groups, ads and report, paged by page / page_size."""
+
+    campaigns: list[dict] = field(default_factory=list)
+    adgroups: list[dict] = field(default_factory=list)
+    ads: list[dict] = field(default_factory=list)
+    report: list[dict] = field(default_factory=list)
+    page_size: int = 2
+    queued: deque = field(default_factory=deque)
+    tokens_seen: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    def __call__(self, request: Request) -> Response:
+        self.tokens_seen.append(request.headers.get("Access-Token", ""))
+        self.paths.append(request.path)
+        if self.queued:
+            status, body, headers = self.queued.popleft()
+            return Response(
+                json.dumps(body), status=status, headers=headers, content_type="application/json"
+            )
+        endpoint = request.path.split("/open_api/v1.3/", 1)[1]
+        if endpoint == "advertiser/info/":
+            data = {
+                "list": [{"advertiser_id": TIKTOK_ADVERTISER, "name": "Acme", "currency": "EUR"}]
+            }
+            return Response(json.dumps(tiktok_body(data)), content_type="application/json")
+        rows = {
+            "campaign/get/": self.campaigns,
+            "adgroup/get/": self.adgroups,
+            "ad/get/": self.ads,
+            "report/integrated/get/": self.report,
+        }[endpoint]
+        size = min(int(request.args.get("page_size") or 10), self.page_size)
+        page = int(request.args.get("page") or 1)
+        chunk = rows[(page - 1) * size : page * size]
+        info = {
+            "page": page,
+            "page_size": size,
+            "total_number": len(rows),
+            "total_page": max(-(-len(rows) // size), 1),
+        }
+        body = tiktok_body({"list": chunk, "page_info": info})
+        return Response(json.dumps(body), content_type="application/json")
+
+
+def pinterest_ad(n: int, ad_group: int = 1, **fields: Any) -> dict:
+    return {
+        "id": f"68{n:04d}",
+        "ad_account_id": PINTEREST_ACCOUNT,
+        "ad_group_id": f"26{ad_group:04d}",
+        "campaign_id": "6260001",
+        "pin_id": f"99{n:04d}",
+        "name": f"Linen pin {n}",
+        "status": "ACTIVE",
+        "summary_status": "RUNNING",
+        "review_status": "APPROVED",
+        "creative_type": "REGULAR",
+        "destination_url": None,
+        "updated_time": 1748768400,
+        **fields,
+    }
+
+
+def pinterest_pin(n: int, **fields: Any) -> dict:
+    return {
+        "id": f"99{n:04d}",
+        "title": "Linen shirts",
+        "description": "Free returns within 30 days",
+        "link": f"https://acme.example/products/product-{n}",
+        "alt_text": None,
+        **fields,
+    }
+
+
+def pinterest_ad_group(n: int, start: int, end: int | None, geo: list[str]) -> dict:
+    return {
+        "id": f"26{n:04d}",
+        "ad_account_id": PINTEREST_ACCOUNT,
+        "campaign_id": "6260001",
+        "name": f"Ad group {n}",
+        "status": "ACTIVE",
+        "start_time": start,
+        "end_time": end,
+        "targeting_spec": {"GEO": geo, "AGE_BUCKET": ["25-34"]},
+    }
+
+
+def pinterest_row(n: int, day: str, spend_micro: int = 15_000_000) -> dict:
+    return {
+        "AD_ID": f"68{n:04d}",
+        "DATE": day,
+        "SPEND_IN_MICRO_DOLLAR": spend_micro,
+        "TOTAL_IMPRESSION": 900,
+        "TOTAL_CLICKTHROUGH": 30,
+        "TOTAL_CHECKOUT": 1,
+        "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR": 45_000_000,
+    }
+
+
+def pinterest_error(code: int, message: str) -> dict:
+    return {"code": code, "message": message}
+
+
+@dataclass
+class FakePinterest:
+    """An ad account's campaigns, ad groups, ads, pins and analytics, paged by bookmark."""
+
+    campaigns: list[dict] = field(default_factory=list)
+    ad_groups: list[dict] = field(default_factory=list)
+    ads: list[dict] = field(default_factory=list)
+    pins: dict[str, dict] = field(default_factory=dict)
+    analytics: list[dict] = field(default_factory=list)
+    page_size: int = 2
+    queued: deque = field(default_factory=deque)
+    tokens_seen: list[str] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)
+
+    def __call__(self, request: Request) -> Response:
+        self.tokens_seen.append(request.headers.get("Authorization", ""))
+        self.paths.append(request.path)
+        if self.queued:
+            status, body, headers = self.queued.popleft()
+            return Response(
+                json.dumps(body), status=status, headers=headers, content_type="application/json"
+            )
+        path = request.path.removeprefix("/v5/")
+        if path.startswith("pins/"):
+            pin = self.pins.get(path.removeprefix("pins/"))
+            if pin is None:
+                body, status = pinterest_error(50, "Pin not found."), 404
+            else:
+                body, status = pin, 200
+            return Response(json.dumps(body), status=status, content_type="application/json")
+        edge = path.removeprefix(f"ad_accounts/{PINTEREST_ACCOUNT}").strip("/")
+        if edge == "":
+            body = {"id": PINTEREST_ACCOUNT, "name": "Acme Pins", "currency": "EUR"}
+            return Response(json.dumps(body), content_type="application/json")
+        if edge == "ads/analytics":
+            wanted = set(request.args["ad_ids"].split(","))
+            rows = [r for r in self.analytics if r["AD_ID"] in wanted]
+            return Response(json.dumps(rows), content_type="application/json")
+        items = {"campaigns": self.campaigns, "ad_groups": self.ad_groups, "ads": self.ads}[edge]
+        size = min(int(request.args.get("page_size") or 25), self.page_size)
+        start = int(request.args.get("bookmark") or 0)
+        end = start + size
+        body = {"items": items[start:end], "bookmark": str(end) if end < len(items) else None}
+        return Response(
+            json.dumps(body),
+            content_type="application/json",
+            headers={"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "998"},
         )

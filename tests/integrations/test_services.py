@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from integrations import crypto, services
-from integrations.choices import ConnectionKind
+from integrations.choices import ConnectionKind, ConnectionStatus
 from integrations.models import SyncRun
 
 pytestmark = pytest.mark.django_db
@@ -22,12 +22,16 @@ def test_due_connections_are_enqueued_once(store, shopify, django_capture_on_com
     assert services.enqueue_due_syncs(store.next_sync_at + timedelta(seconds=1)) == 1
 
 
-def test_paused_and_unsupported_connections_are_not_due(db):
+def test_paused_and_disconnected_connections_are_not_due(db):
     paused = services.add_connection(
         kind=ConnectionKind.SHOPIFY, name="P", account_id="p.myshopify.com", token="t"
     )
     services.pause_connection(paused)
-    services.add_connection(kind=ConnectionKind.TIKTOK, name="T", account_id="7001", token="t")
+    disconnected = services.add_connection(
+        kind=ConnectionKind.TIKTOK, name="T", account_id="7001", token="t"
+    )
+    disconnected.status = ConnectionStatus.RECONNECT_NEEDED
+    disconnected.save()
 
     assert services.enqueue_due_syncs(timezone.now() + timedelta(days=1)) == 0
 

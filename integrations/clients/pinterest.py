@@ -1,0 +1,151 @@
+"""Pinterest API v5 client: an ad account's campaigns, ad groups, ads, their pins, analytics.
+
+Lists page with `bookmark` (`{"items": [...], "bookmark": "..."}`; no bookmark, no more
+pages). Errors are `{"code", "message"}`; 401 means the token is expired or revoked, 403 that
+it lacks `ads:read` / `pins:read`: both need a new token. 429 is retried after
+`Retry-After`, or the `X-RateLimit-Reset` seconds the rate-limit headers name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import requests
+from django.conf import settings
+
+from integrations.clients.http import Http, IntegrationError, ReconnectNeeded
+
+API_VERSION = "v5"
+# The largest page the v5 list endpoints accept.
+PAGE_SIZE = 250
+# ads/analytics takes at most this many ad ids a request.
+ANALYTICS_BATCH = 100
+# Statuses listed: the default leaves archived ones out, and an archived ad has ended.
+ENTITY_STATUSES = "ACTIVE,PAUSED,ARCHIVED"
+ANALYTICS_COLUMNS = [
+    "SPEND_IN_MICRO_DOLLAR",
+    "TOTAL_IMPRESSION",
+    "TOTAL_CLICKTHROUGH",
+    "TOTAL_CHECKOUT",
+    "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR",
+]
+CLICK_WINDOW_DAYS = 30
+VIEW_WINDOW_DAYS = 1
+ATTRIBUTION_LABEL = f"{CLICK_WINDOW_DAYS}-day click, {VIEW_WINDOW_DAYS}-day view"
+
+
+class NotFound(IntegrationError):
+    """Pinterest knows no such object (a pin deleted since its ad was made)."""
+
+
+def _rate_limit_wait(response: requests.Response) -> float | None:
+    if response.status_code != 429 or response.headers.get("Retry-After"):
+        return None  # Retry-After is honoured by Http itself
+    try:
+        return max(float(response.headers.get("X-RateLimit-Reset", "")), 0.0)
+    except ValueError:
+        return None
+
+
+def _error(response: requests.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(body, dict) and "message" in body:
+        return f"code {body.get('code')}: {body.get('message')}"
+    return f"HTTP {response.status_code}"
+
+
+class PinterestClient:
+    """Read-only requests against one ad account."""
+
+    def __init__(self, ad_account_id: str, token: str) -> None:
+        self.account = ad_account_id.strip()
+        self.base = f"{settings.PINTEREST_API_URL.rstrip('/')}/{API_VERSION}"
+        self.http = Http(
+            "Pinterest",
+            headers={"Authorization": f"Bearer {token}"},
+            backoff_for=_rate_limit_wait,
+        )
+
+    @property
+    def requests_made(self) -> int:
+        return self.http.requests_made
+
+    def get(self, path: str, params: dict | None = None):
+        response = self.http.send("GET", f"{self.base}/{path}", params=params or {})
+        if response.status_code == 401:
+            raise ReconnectNeeded(
+                f"Pinterest refused the access token ({_error(response)}). "
+                "Reconnect the ad account with a new token."
+            )
+        if response.status_code == 403:
+            raise ReconnectNeeded(
+                f"Pinterest refused a permission ({_error(response)}). "
+                "The token needs ads:read and pins:read."
+            )
+        if response.status_code == 404:
+            raise NotFound(f"Pinterest knows no {path} ({_error(response)}).")
+        if response.status_code != 200:
+            raise IntegrationError(f"Pinterest refused the request ({_error(response)}).")
+        try:
+            return response.json()
+        except ValueError:
+            raise IntegrationError("Pinterest answered something that is not JSON.") from None
+
+    def pages(self, edge: str, params: dict | None = None) -> Iterator[list[dict]]:
+        """Every page of an ad account list, following the bookmark."""
+        query = {"page_size": PAGE_SIZE, **(params or {})}
+        while True:
+            body = self.get(f"ad_accounts/{self.account}/{edge}", query)
+            items = body.get("items") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise IntegrationError(f"Pinterest answered {edge} without items.")
+            yield items
+            bookmark = body.get("bookmark")
+            if not bookmark:
+                return
+            query = {**query, "bookmark": bookmark}
+
+    def campaigns(self) -> Iterator[list[dict]]:
+        return self.pages("campaigns", {"entity_statuses": ENTITY_STATUSES})
+
+    def ad_groups(self) -> Iterator[list[dict]]:
+        return self.pages("ad_groups", {"entity_statuses": ENTITY_STATUSES})
+
+    def ads(self) -> Iterator[list[dict]]:
+        return self.pages("ads", {"entity_statuses": ENTITY_STATUSES})
+
+    def pin(self, pin_id: str) -> dict:
+        """A promoted pin's title, description and link."""
+        body = self.get(f"pins/{pin_id}", {"ad_account_id": self.account})
+        if not isinstance(body, dict):
+            raise IntegrationError(f"Pinterest answered pin {pin_id} with no object.")
+        return body
+
+    def daily_analytics(self, ad_ids: list[str], start: str, end: str) -> Iterator[list[dict]]:
+        """Spend, impressions, clicks and checkouts per ad and day, in batches of ad ids."""
+        for first in range(0, len(ad_ids), ANALYTICS_BATCH):
+            rows = self.get(
+                f"ad_accounts/{self.account}/ads/analytics",
+                {
+                    "ad_ids": ",".join(ad_ids[first : first + ANALYTICS_BATCH]),
+                    "start_date": start,
+                    "end_date": end,
+                    "columns": ",".join(ANALYTICS_COLUMNS),
+                    "granularity": "DAY",
+                    "click_window_days": CLICK_WINDOW_DAYS,
+                    "view_window_days": VIEW_WINDOW_DAYS,
+                },
+            )
+            if not isinstance(rows, list):
+                raise IntegrationError("Pinterest answered ads/analytics without a list.")
+            yield rows
+
+    def account_info(self) -> dict:
+        """The ad account's name and currency: the connection test."""
+        body = self.get(f"ad_accounts/{self.account}")
+        if not isinstance(body, dict):
+            raise IntegrationError("Pinterest answered the ad account with no object.")
+        return body
