@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 
 from integrations.signals import connection_failed
 from promises.signals import conflicts_changed
+
+logger = logging.getLogger(__name__)
 
 
 def _conflicts_changed(sender, run_id: int, opened=(), reopened=(), **kwargs) -> None:
@@ -16,14 +20,20 @@ def _conflicts_changed(sender, run_id: int, opened=(), reopened=(), **kwargs) ->
     if ids:
         from notifications.tasks import notify_conflicts_task
 
-        notify_conflicts_task.delay(run_id, ids)
+        try:
+            notify_conflicts_task.delay(run_id, ids)
+        except Exception:  # in-process tasks (no broker): notifying never fails the run
+            logger.exception("Notifying the changes of check run %s failed", run_id)
 
 
 def _connection_failed(sender, sync_run_id: int, first_failure: bool = True, **kwargs) -> None:
     if first_failure:  # a connection failing every sync is news once, until it recovers
         from notifications.tasks import notify_connection_failure_task
 
-        notify_connection_failure_task.delay(sync_run_id)
+        try:
+            notify_connection_failure_task.delay(sync_run_id)
+        except Exception:  # in-process tasks (no broker): notifying never fails the sync
+            logger.exception("Notifying the failure of sync run %s failed", sync_run_id)
 
 
 def _roles_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:

@@ -149,11 +149,12 @@ def _active_subscriptions(kinds: Iterable[str]) -> list[Subscription]:
         .select_related("user")
         .prefetch_related("channels")
     )
-    return [s for s in subscriptions if wanted & set(s.kinds or [])]
+    # An email subscription of a user with no address has nowhere to go: left out.
+    return [s for s in subscriptions if wanted & set(s.kinds or []) and s.address]
 
 
 def _follows(subscription: Subscription, conflict: Conflict, kind: str) -> bool:
-    if not subscription.wants(kind, conflict.severity):
+    if not subscription.wants(kind, conflict.severity) or not subscription.address:
         return False
     channels = {c.pk for c in subscription.channels.all()}
     if channels and conflict.campaign.channel_id not in channels:
@@ -302,7 +303,10 @@ def _enqueue(delivery_ids: list[int]) -> None:
     from notifications.tasks import send_delivery_task
 
     for pk in delivery_ids:
-        send_delivery_task.delay(pk)
+        try:
+            send_delivery_task.delay(pk)
+        except Exception:  # tasks run in-process without a broker: a failure stays its own
+            logger.exception("Delivery %s could not be sent; the log has its error", pk)
 
 
 # --- Messages ---------------------------------------------------------------------------------
@@ -365,12 +369,12 @@ def render_conflicts(items: list[tuple[str, Conflict]]) -> dict:
         described = by_kind.get(kind)
         if not described:
             continue
-        noun = {
-            NotificationKind.CAMPAIGN_BLOCKED: "campaign blocked",
-            NotificationKind.NEW_CONFLICT: "new conflict",
-            NotificationKind.OVERDUE: "overdue blocker",
+        one, many = {
+            NotificationKind.CAMPAIGN_BLOCKED: ("campaign blocked", "campaigns blocked"),
+            NotificationKind.NEW_CONFLICT: ("new conflict", "new conflicts"),
+            NotificationKind.OVERDUE: ("overdue blocker", "overdue blockers"),
         }[kind]
-        counts.append(f"{len(described)} {noun}{'s' if len(described) != 1 else ''}")
+        counts.append(f"{len(described)} {one if len(described) == 1 else many}")
         lines = [_line(d) for d in described[:LISTED_PER_MESSAGE]]
         if len(described) > LISTED_PER_MESSAGE:
             lines.append(f"- and {len(described) - LISTED_PER_MESSAGE} more in the queue.")

@@ -212,3 +212,16 @@ def annotate_spend_at_risk(conflicts: QuerySet, now=None) -> QuerySet:
             output_field=MONEY,
         )
     )
+
+
+def spend_at_risk_now(conflicts: QuerySet | None = None, now=None) -> dict:
+    """ "Spend at risk now": the total over standing conflicts (of `conflicts`, default all)
+    and how many conflicts on live campaigns carry it. One aggregate query."""
+    from promises.models import Conflict
+
+    base = conflicts if conflicts is not None else Conflict.objects.all()
+    totals = annotate_spend_at_risk(base.standing(), now).aggregate(
+        total=models.Sum("spend_at_risk"),
+        burning=Count("pk", filter=Q(spend_at_risk__gt=0)),
+    )
+    return {"total": totals["total"] or Decimal("0.00"), "conflicts": totals["burning"]}

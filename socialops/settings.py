@@ -213,6 +213,10 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.choices.ProductStatus",
         "CheckRunStatusEnum": "promises.choices.CheckRunStatus",
         "ConflictStateEnum": "promises.choices.ConflictState",
+        "SeverityEnum": "promises.choices.Severity",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "DeliveryStatusEnum": "notifications.choices.DeliveryStatus",
+        "DestinationKindEnum": "notifications.choices.DestinationKind",
     },
 }
 
