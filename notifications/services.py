@@ -319,7 +319,9 @@ def money(amount, currency: str) -> str:
 def describe(conflict: Conflict) -> dict:
     """One conflict as messages tell it (and as the webhook's JSON carries it)."""
     campaign = conflict.campaign
-    risk = getattr(conflict, "spend_at_risk", None) or Decimal("0")
+    cents = Decimal("0.01")
+    risk = Decimal(str(getattr(conflict, "spend_at_risk", None) or 0)).quantize(cents)
+    daily = Decimal(str(getattr(conflict, "daily_spend", None) or 0)).quantize(cents)
     return {
         "id": conflict.pk,
         "rule": conflict.rule_code,
@@ -332,7 +334,7 @@ def describe(conflict: Conflict) -> dict:
         "country": str(conflict.country or "") or None,
         "due_at": conflict.due_at.isoformat() if conflict.due_at else None,
         "spend_at_risk": str(risk),
-        "daily_spend": f"{Decimal(str(getattr(conflict, 'daily_spend', 0) or 0)):.2f}",
+        "daily_spend": str(daily),
         "currency": campaign.currency,
         "url": absolute(reverse("promises:conflict-detail", args=[conflict.pk])),
     }
@@ -344,10 +346,11 @@ def _line(item: dict) -> str:
         f"- [{item['severity'].upper()}] {item['rule']} on campaign “{item['campaign']['name']}”"
         f" ({item['channel']}){' · ' + where if where else ''}: {item['message']}"
     )
-    if Decimal(item["spend_at_risk"]) > 0:
+    if item["campaign"]["status"] == CampaignStatus.LIVE:
+        # Named even at 0 so far: a live campaign keeps spending while the conflict stands.
         text += (
-            f" Spend at risk: {money(item['spend_at_risk'], item['currency'])}"
-            f" ({money(item['daily_spend'], item['currency'])} a day)."
+            f" Spend at risk: {money(item['spend_at_risk'], item['currency'])} so far,"
+            f" {money(item['daily_spend'], item['currency'])} a day while it stands."
         )
     return f"{text}\n  {item['url']}"
 
