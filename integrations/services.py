@@ -23,6 +23,7 @@ from integrations.clients.shopify import ShopifyClient
 from integrations.clients.tiktok import TikTokClient
 from integrations.crypto import CredentialsUnreadable
 from integrations.models import Connection, SyncIssue, SyncRun
+from integrations.signals import connection_failed
 from integrations.sync.base import Tally
 from integrations.sync.meta import sync_meta
 from integrations.sync.pinterest import sync_pinterest
@@ -156,6 +157,8 @@ def sync_connection(connection_id: int) -> SyncRun:
     if connection.status == ConnectionStatus.PAUSED:
         connection_status = ConnectionStatus.PAUSED  # paused while it ran: stays paused
     _finish(connection, run, tally, status, error, connection_status)
+    if status == SyncRunStatus.FAILED:
+        _announce_failure(run, error, connection_status)
     logger.info(
         "Synced connection %s: %s created, %s updated, %s unchanged, %s errors, %s requests",
         connection.pk,
@@ -166,6 +169,26 @@ def sync_connection(connection_id: int) -> SyncRun:
         run.requests,
     )
     return run
+
+
+def _announce_failure(run: SyncRun, error: str, connection_status: str) -> None:
+    previous = (
+        SyncRun.objects.filter(connection_id=run.connection_id, started_at__lte=run.started_at)
+        .exclude(pk=run.pk)
+        .order_by("-started_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    transaction.on_commit(
+        lambda: connection_failed.send(
+            sender=SyncRun,
+            connection_id=run.connection_id,
+            sync_run_id=run.pk,
+            error=error,
+            status=connection_status,
+            first_failure=previous != SyncRunStatus.FAILED,
+        )
+    )
 
 
 def _finish(

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import (
+    Avg,
     Case,
     Count,
     Exists,
@@ -17,7 +21,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Combinable
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Greatest
+from django.utils import timezone
 
 from promises.choices import SEVERITY_ORDER, ConflictState, Readiness, Severity
 
@@ -120,3 +125,103 @@ def filter_readiness(campaigns: QuerySet, readiness: str) -> QuerySet:
     if readiness == Readiness.READY:
         return campaigns.filter(~blocker, ~warning)
     return campaigns
+
+
+# --- Spend at risk ---------------------------------------------------------------------------
+
+# The campaign's recent daily spend is the mean of its daily metrics over this many days:
+# a week smooths weekday swings without reaching back to a different phase of the campaign.
+RECENT_SPEND_DAYS = 7
+SECONDS_PER_DAY = 86400
+MONEY = models.DecimalField(max_digits=14, decimal_places=2)
+
+
+class DaysBetween(models.Func):
+    """Days (fractional) from `start` to `end`, both datetimes, in the database's own terms."""
+
+    output_field = models.FloatField()
+    arity = 2
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start = self.source_expressions
+        end_sql, end_params = compiler.compile(end)
+        start_sql, start_params = compiler.compile(start)
+        if connection.vendor == "postgresql":
+            sql = f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / {SECONDS_PER_DAY}.0)"
+        else:  # SQLite stores datetimes as ISO text, which julianday() reads
+            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
+        return sql, (*end_params, *start_params)
+
+
+def _recent_daily_spend(now) -> Coalesce:
+    """The conflict's campaign's recent daily spend: the mean of its daily metrics over the
+    last RECENT_SPEND_DAYS days, else its budget spread over its days, else nothing (0)."""
+    from insights.models import ChannelMetric
+
+    since = (now - timedelta(days=RECENT_SPEND_DAYS)).date()
+    measured = (
+        ChannelMetric.objects.filter(campaign=OuterRef("campaign_id"), date__gte=since)
+        .order_by()
+        .values("campaign")
+        .annotate(mean=Avg("spend"))
+        .values("mean")
+    )
+    campaign_days = Greatest(
+        DaysBetween(F("campaign__ends_at"), F("campaign__starts_at")), Value(1.0)
+    )
+    planned = Case(
+        When(
+            campaign__starts_at__isnull=False,
+            campaign__ends_at__isnull=False,
+            campaign__budget__isnull=False,
+            then=Cast(F("campaign__budget"), models.FloatField()) / campaign_days,
+        ),
+        default=None,
+        output_field=models.FloatField(),
+    )
+    return Coalesce(
+        Cast(Subquery(measured), models.FloatField()),
+        planned,
+        Value(0.0),
+        output_field=models.FloatField(),
+    )
+
+
+def annotate_spend_at_risk(conflicts: QuerySet, now=None) -> QuerySet:
+    """Annotate `daily_spend` (the campaign's recent daily spend) and `spend_at_risk`.
+
+    Spend at risk: what a standing conflict on a live campaign has cost so far, the
+    campaign's daily spend times the days the conflict has stood while the campaign ran
+    (from the later of its first sighting and the campaign's start). Anything else (resolved,
+    waived, a campaign not live) risks nothing: 0. In the campaign's currency, to the cent.
+    One expression: the queue, the homes, the API and the notifications all read it.
+    """
+    from campaigns.choices import CampaignStatus
+
+    now = now or timezone.now()
+    since = Greatest(F("first_seen_at"), Coalesce(F("campaign__starts_at"), F("first_seen_at")))
+    days_open = Greatest(DaysBetween(Value(now), since), Value(0.0))
+    return conflicts.annotate(daily_spend=_recent_daily_spend(now)).annotate(
+        spend_at_risk=Case(
+            When(
+                state__in=STANDING,
+                campaign__status=CampaignStatus.LIVE,
+                then=Cast(F("daily_spend") * days_open, MONEY),
+            ),
+            default=Value(Decimal("0.00")),
+            output_field=MONEY,
+        )
+    )
+
+
+def spend_at_risk_now(conflicts: QuerySet | None = None, now=None) -> dict:
+    """ "Spend at risk now": the total over standing conflicts (of `conflicts`, default all)
+    and how many conflicts on live campaigns carry it. One aggregate query."""
+    from promises.models import Conflict
+
+    base = conflicts if conflicts is not None else Conflict.objects.all()
+    totals = annotate_spend_at_risk(base.standing(), now).aggregate(
+        total=models.Sum("spend_at_risk"),
+        burning=Count("pk", filter=Q(spend_at_risk__gt=0)),
+    )
+    return {"total": totals["total"] or Decimal("0.00"), "conflicts": totals["burning"]}

@@ -9,6 +9,7 @@ urlpatterns = [
     # The conflict queue and its actions.
     path("conflicts/", conflicts.ConflictList.as_view(), name="conflict-list"),
     path("conflicts/bulk/", conflicts.ConflictBulk.as_view(), name="conflict-bulk"),
+    path("conflicts/by-fix/", conflicts.ConflictGroups.as_view(), name="conflict-groups"),
     path("conflicts/<int:pk>/", conflicts.ConflictDetail.as_view(), name="conflict-detail"),
     path(
         "conflicts/<int:pk>/request-waiver/",

@@ -20,6 +20,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Imports", "imports:list", "catalog.add_product"),
     ("Check runs", "promises:checkrun-list", "promises.view_checkrun"),
     ("Integrations", "integrations:list", "integrations.view_connection"),
+    ("Notifications", "notifications:list", ""),
 ]
 
 
@@ -44,6 +45,6 @@ def navigation(request: HttpRequest) -> dict:
     sections = [
         {"label": label, "href": href, "current": current.startswith(href)}
         for label, href, permission in _resolved_sections()
-        if user.has_perm(permission)
+        if not permission or user.has_perm(permission)
     ]
     return {"user_roles": sorted(user_roles(user)), "nav_sections": sections}

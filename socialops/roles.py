@@ -41,6 +41,8 @@ ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun", "promises.rules
 INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
 # Connections hold the platforms' tokens: admins only, not even read access for the rest.
 INTEGRATIONS = ["integrations.connection", "integrations.syncrun"]
+# Everyone manages their own subscriptions without a permission; admins read every delivery.
+NOTIFICATIONS = ["notifications.subscription", "notifications.delivery"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
 
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
     Role.ADMIN: [
         (EVERY_MODEL, ALL),
         (INTEGRATIONS, ALL),
+        (NOTIFICATIONS, ALL),
         (["auth.user", "auth.group"], ALL),
     ],
 }

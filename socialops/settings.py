@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from socialops.env import env_bool, env_decimal, env_int, env_list, env_str, env_url
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "promises",
     "insights",
     "integrations",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -211,6 +213,10 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.choices.ProductStatus",
         "CheckRunStatusEnum": "promises.choices.CheckRunStatus",
         "ConflictStateEnum": "promises.choices.ConflictState",
+        "SeverityEnum": "promises.choices.Severity",
+        "NotificationKindEnum": "notifications.choices.NotificationKind",
+        "DeliveryStatusEnum": "notifications.choices.DeliveryStatus",
+        "DestinationKindEnum": "notifications.choices.DestinationKind",
     },
 }
 
@@ -332,3 +338,37 @@ CELERY_BEAT_SCHEDULE["integrations-enqueue-due"] = {
 # --- Catalog feeds (campaigns/feeds) --------------------------------------------------------
 # The storefront's base URL: feed items link to <STORE_URL>/products/<handle>?variant=<id>.
 STORE_URL = env_url("STORE_URL", schemes=("http", "https"))
+
+# --- Notifications (notifications/) ---------------------------------------------------------
+# Email through Django's backends: the console in development (messages print in the log),
+# SMTP when EMAIL_HOST is set, or any backend named by EMAIL_BACKEND.
+EMAIL_HOST = env_str("EMAIL_HOST")
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=EMAIL_PORT == 587)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=EMAIL_PORT == 465)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "SocialOps <socialops@localhost>")
+# The address messages link back to (conflicts, the unsubscribe link).
+SITE_URL = env_url("SITE_URL", schemes=("http", "https"), default=f"http://localhost:{PORT}")
+CELERY_BEAT_SCHEDULE["notifications-escalate-overdue"] = {
+    "task": "notifications.escalate_overdue",
+    "schedule": env_int("NOTIFICATIONS_ESCALATION_INTERVAL_SECONDS", 300, minimum=10),
+}
+CELERY_BEAT_SCHEDULE["notifications-resend-stuck"] = {
+    "task": "notifications.resend_stuck",
+    "schedule": 600,
+}
+# The exec digest goes out once a day at this hour (TIME_ZONE).
+NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7, minimum=0, maximum=23)
+CELERY_BEAT_SCHEDULE["notifications-daily-digest"] = {
+    "task": "notifications.send_digests",
+    "schedule": crontab(minute=0, hour=NOTIFICATIONS_DIGEST_HOUR),
+}

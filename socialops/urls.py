@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("insights.urls")),
     path("imports/", include("socialops.importing.urls")),
     path("integrations/", include("integrations.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("campaigns.urls")),
 ]

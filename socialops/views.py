@@ -14,7 +14,7 @@ from insights.kpis import Period, Scorecard, scorecard
 from promises.choices import Readiness, Severity
 from promises.kpis import with_operations
 from promises.models import Conflict
-from promises.querysets import annotate_readiness
+from promises.querysets import annotate_readiness, spend_at_risk_now
 from socialops.health import probe_broker, probe_database
 from socialops.roles import Role, user_roles
 
@@ -47,6 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
         context["queue"] = _conflict_queue_summary(request.user)
     if Role.EXEC in roles:
         context["scorecard"] = _channel_scorecard()
+    if Role.OPS in roles or Role.EXEC in roles:
+        context["spend_at_risk"] = spend_at_risk_now()
     return render(request, "home.html", context)
 
 

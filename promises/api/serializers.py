@@ -160,6 +160,13 @@ class ConflictSerializer(DomainSerializer):
         source="assignee.username", read_only=True, default=None
     )
     evidence = serializers.DictField(read_only=True, help_text="The numbers the rule compared.")
+    spend_at_risk = serializers.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        read_only=True,
+        help_text="A standing conflict on a live campaign: the campaign's recent daily spend "
+        "times the days it has stood (campaign currency); 0 otherwise.",
+    )
 
     class Meta:
         model = Conflict
@@ -187,6 +194,7 @@ class ConflictSerializer(DomainSerializer):
             "waived_until",
             "waiver_reason",
             "fix_note",
+            "spend_at_risk",
         ]
         read_only_fields = fields
 
@@ -289,3 +297,26 @@ class BulkResolveResultSerializer(serializers.Serializer):
         help_text="Conflicts the rules still find: they stay as they were, with the note.",
     )
     check_run = CheckRunSerializer()
+
+
+class SpendAtRiskSerializer(serializers.Serializer):
+    total = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="Summed over standing conflicts."
+    )
+    conflicts = serializers.IntegerField(help_text="Standing conflicts burning money now.")
+
+
+class FixGroupSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="What to fix, as kind:reference.")
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    fix_url = serializers.CharField(help_text="The page where the fact is changed.")
+    count = serializers.IntegerField(help_text="Standing conflicts the fix would resolve.")
+    blockers = serializers.IntegerField()
+    campaigns = serializers.IntegerField()
+    countries = serializers.ListField(child=serializers.CharField())
+    rules = serializers.ListField(child=serializers.CharField())
+    spend_at_risk = serializers.DecimalField(max_digits=14, decimal_places=2)
+    ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="The conflicts' ids (500 at most)."
+    )

@@ -28,6 +28,7 @@ from promises.api.serializers import (
     ConflictEventSerializer,
     ConflictIdsSerializer,
     ConflictSerializer,
+    FixGroupSerializer,
     FixNoteSerializer,
     PromoCodeSerializer,
     ResolveResultSerializer,
@@ -35,6 +36,7 @@ from promises.api.serializers import (
     RuleSettingSerializer,
     ShippingMethodSerializer,
     ShippingOverrideSerializer,
+    SpendAtRiskSerializer,
     SupportReplySerializer,
     WaiverRequestSerializer,
     WaiveSerializer,
@@ -49,6 +51,7 @@ from promises.filters import (
     ShippingMethodFilter,
     SupportReplyFilter,
 )
+from promises.fixes import fix_groups
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -61,7 +64,7 @@ from promises.models import (
     ShippingOverride,
     SupportReply,
 )
-from promises.querysets import SEVERITY_RANK
+from promises.querysets import SEVERITY_RANK, annotate_spend_at_risk, spend_at_risk_now
 
 CHANGE_CONFLICT = ["promises.change_conflict"]
 
@@ -161,7 +164,14 @@ class ConflictViewSet(ReadOnlyViewSet):
         SeverityOrdering if backend is filters.OrderingFilter else backend
         for backend in FILTER_BACKENDS
     ]
-    ordering_fields = ["first_seen_at", "updated_at", "severity", "due_at", "id"]
+    ordering_fields = [
+        "first_seen_at",
+        "updated_at",
+        "severity",
+        "due_at",
+        "spend_at_risk",
+        "id",
+    ]
     action_permissions = dict.fromkeys(
         (
             "acknowledge",
@@ -181,7 +191,9 @@ class ConflictViewSet(ReadOnlyViewSet):
     }
 
     def get_queryset(self) -> QuerySet:
-        conflicts = Conflict.objects.select_related("campaign", "sku", "assignee")
+        conflicts = annotate_spend_at_risk(
+            Conflict.objects.select_related("campaign", "sku", "assignee")
+        )
         if self.action != "list":
             events = ConflictEvent.objects.select_related("actor").order_by("at", "pk")
             conflicts = conflicts.prefetch_related(Prefetch("events", queryset=events))
@@ -198,6 +210,23 @@ class ConflictViewSet(ReadOnlyViewSet):
         serializer = serializer_class(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
+
+    @extend_schema(responses=SpendAtRiskSerializer)
+    @action(detail=False, methods=["get"], url_path="spend-at-risk", pagination_class=None)
+    def spend_at_risk(self, request: Request) -> Response:
+        """Spend at risk now over the standing conflicts the filters select."""
+        chosen = self.filter_queryset(annotate_spend_at_risk(Conflict.objects.all()))
+        conflicts = Conflict.objects.filter(pk__in=chosen.order_by().values("pk"))
+        return Response(SpendAtRiskSerializer(spend_at_risk_now(conflicts)).data)
+
+    @extend_schema(responses=FixGroupSerializer(many=True))
+    @action(detail=False, methods=["get"], pagination_class=None)
+    def groups(self, request: Request) -> Response:
+        """The standing conflicts the filters select, grouped by the fact that would resolve
+        them ("fix once, resolve N"), the most blockers first."""
+        conflicts = self.filter_queryset(annotate_spend_at_risk(Conflict.objects.standing()))
+        groups, _ = fix_groups(conflicts)
+        return Response(FixGroupSerializer([g.as_dict() for g in groups], many=True).data)
 
     @extend_schema(request=None, responses=ConflictDetailSerializer)
     @action(detail=True, methods=["post"])

@@ -24,6 +24,7 @@ from promises.checks.reconcile import UNRESOLVED, Outcome, reconcile
 from promises.checks.registry import Finding, Rule, all_rules
 from promises.choices import CheckRunStatus, CheckTrigger
 from promises.models import CheckRun, Conflict
+from promises.signals import announce_run
 
 logger = logging.getLogger(__name__)
 
@@ -160,6 +161,7 @@ def run_checks(
         _finish(run, started, CheckRunStatus.FAILED, f"{type(exc).__name__}: {exc}")
         raise
     _finish(run, started, run.status)
+    announce_run(run)  # after commit: notifications and enforcement listen
     return result
 
 

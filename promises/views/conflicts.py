@@ -25,9 +25,10 @@ from common.listing import Column, ListPage, Sort, attr
 from promises.checks.registry import RULES
 from promises.choices import ConflictEventKind
 from promises.filters import ConflictFilter, waiver_requests
+from promises.fixes import fix_groups
 from promises.forms import ConflictActionForm, WaiverRequestForm
 from promises.models import Conflict, ShippingMethod
-from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING
+from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING, annotate_spend_at_risk
 from promises.services import Resolution
 
 CHANGE_CONFLICT = "promises.change_conflict"
@@ -68,6 +69,8 @@ class ConflictList(ListPage):
         "age": Sort("Age", ("-first_seen_at",)),
         "rule": Sort("Rule", ("rule_code",)),
         "state": Sort("State", ("state",)),
+        # Descending first: the conflicts burning the most money on live campaigns on top.
+        "spend": Sort("Spend at risk", ("-spend_at_risk",)),
     }
     default_sort = "priority"
     csv_name = "conflicts"
@@ -86,12 +89,15 @@ class ConflictList(ListPage):
         Column("assignee", attr("assignee.username")),
         Column("waived_until", attr("waived_until")),
         Column("waiver_reason", attr("waiver_reason")),
+        Column("spend_at_risk", attr("spend_at_risk")),
     ]
 
     def get_base_queryset(self) -> QuerySet:
-        return Conflict.objects.select_related(
-            "campaign", "campaign__channel", "sku", "assignee"
-        ).annotate(severity_rank=SEVERITY_RANK, waiver_requested=Exists(waiver_requests()))
+        return annotate_spend_at_risk(
+            Conflict.objects.select_related(
+                "campaign", "campaign__channel", "sku", "assignee"
+            ).annotate(severity_rank=SEVERITY_RANK, waiver_requested=Exists(waiver_requests()))
+        )
 
     def get_filterset(self):
         # With no state in the address, the queue shows standing conflicts (open and
@@ -147,7 +153,14 @@ class ConflictBulk(PermissionRequiredMixin, View):
 
     def post(self, request: HttpRequest) -> HttpResponse:
         back = _safe_next(request, reverse("promises:conflict-list"))
-        form = ConflictActionForm(request.POST, user=request.user)
+        data = request.POST
+        if data.getlist("group"):
+            # A group of the group-by-fix view stands for its conflicts, as they are now.
+            data = data.copy()
+            data.setlist(
+                "ids", [*data.getlist("ids"), *map(str, _group_ids(data.getlist("group")))]
+            )
+        form = ConflictActionForm(data, user=request.user)
         if form.is_valid():
             try:
                 outcome = form.apply(request.user)
@@ -175,6 +188,47 @@ class ConflictBulk(PermissionRequiredMixin, View):
             {"form": form, "selected": selected, "next": back},
             status=400,
         )
+
+
+def _group_ids(keys: list[str]) -> list[int]:
+    """The standing conflicts of the named fix groups (each group's first GROUP_IDS)."""
+    groups, _ = fix_groups(annotate_spend_at_risk(Conflict.objects.standing()))
+    wanted = set(keys)
+    return sorted({pk for g in groups if g.key in wanted for pk in g.ids or []})
+
+
+class ConflictGroups(PermissionRequiredMixin, View):
+    """The queue grouped by the fact that would resolve it: "fix once, resolve 14"."""
+
+    permission_required = "promises.view_conflict"
+    raise_exception = True
+    http_method_names = ["get"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        data = request.GET.copy()
+        if "state" not in data:
+            data.setlist("state", list(STANDING))
+        base = annotate_spend_at_risk(Conflict.objects.standing())
+        filterset = ConflictFilter(data, queryset=base, request=request)
+        campaign = filterset.form.fields["campaign"]
+        campaign.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
+        campaign.label = "Campaign id"
+        conflicts = filterset.qs if filterset.is_valid() else base.none()
+        groups, truncated = fix_groups(conflicts)
+        can_act = request.user.has_perm(CHANGE_CONFLICT)
+        context = {
+            "groups": groups,
+            "truncated": truncated,
+            "filter_form": filterset.form,
+            "list_label": "conflict groups",
+            "can_act": can_act,
+            "action_form": ConflictActionForm(user=request.user) if can_act else None,
+            "total": sum(g.count for g in groups),
+        }
+        template = (
+            "promises/_conflict_groups.html" if request.htmx else "promises/conflict_groups.html"
+        )
+        return render(request, template, context)
 
 
 # A bulk fix note names this many conflicts per outcome in its message, then counts the rest.

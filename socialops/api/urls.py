@@ -23,6 +23,7 @@ from campaigns.api import views as campaigns
 from catalog.api import views as catalog
 from insights.api import views as insights
 from integrations.api import views as integrations
+from notifications.api import views as notifications
 from promises.api import views as promises
 
 router = DefaultRouter()
@@ -52,6 +53,8 @@ ROUTES = [
     ("survey-responses", insights.SurveyResponseViewSet),
     ("connections", integrations.ConnectionViewSet),
     ("sync-runs", integrations.SyncRunViewSet),
+    ("notification-subscriptions", notifications.SubscriptionViewSet),
+    ("notification-deliveries", notifications.DeliveryViewSet),
 ]
 for prefix, viewset in ROUTES:
     router.register(prefix, viewset, basename=prefix)

@@ -1,0 +1,56 @@
+"""Listening to the apps below: runs that changed conflicts, failing connections, new roles."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import m2m_changed
+
+from integrations.signals import connection_failed
+from promises.signals import conflicts_changed
+
+logger = logging.getLogger(__name__)
+
+
+def _conflicts_changed(sender, run_id: int, opened=(), reopened=(), **kwargs) -> None:
+    # Sent after the run committed: enqueue at once. Resolutions tell nobody (yet): they
+    # are for enforcement to turn paused ads back on.
+    ids = [*opened, *reopened]
+    if ids:
+        from notifications.tasks import notify_conflicts_task
+
+        try:
+            notify_conflicts_task.delay(run_id, ids)
+        except Exception:  # in-process tasks (no broker): notifying never fails the run
+            logger.exception("Notifying the changes of check run %s failed", run_id)
+
+
+def _connection_failed(sender, sync_run_id: int, first_failure: bool = True, **kwargs) -> None:
+    if first_failure:  # a connection failing every sync is news once, until it recovers
+        from notifications.tasks import notify_connection_failure_task
+
+        try:
+            notify_connection_failure_task.delay(sync_run_id)
+        except Exception:  # in-process tasks (no broker): notifying never fails the sync
+            logger.exception("Notifying the failure of sync run %s failed", sync_run_id)
+
+
+def _roles_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
+    if action != "post_add":
+        return
+    from notifications.services import ensure_default_subscriptions
+
+    users = [instance] if not reverse else get_user_model().objects.filter(pk__in=kwargs["pk_set"])
+    for user in users:
+        ensure_default_subscriptions(user)
+
+
+def connect() -> None:
+    conflicts_changed.connect(_conflicts_changed, dispatch_uid="notifications.conflicts")
+    connection_failed.connect(_connection_failed, dispatch_uid="notifications.connections")
+    m2m_changed.connect(
+        _roles_changed,
+        sender=get_user_model().groups.through,
+        dispatch_uid="notifications.roles",
+    )

@@ -1,0 +1,573 @@
+"""Who is told what, batched per run and never twice; and sending each message.
+
+A check run's changes (promises.signals.conflicts_changed), an overdue blocker (a beat
+task), a failing connection (integrations.signals.connection_failed) and the daily digest
+become Notification rows, one per (subscription, kind, conflict or sync run, occurrence),
+inserted with ON CONFLICT DO NOTHING: the database refuses a second telling. The rows not yet
+sent are then claimed into one Delivery per subscription (one message per recipient per
+run), and each delivery is sent by its own task after commit, with retries: a broken chat
+URL fails its own delivery, never the run that found the conflicts.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.choices import CampaignStatus
+from notifications.choices import (
+    DeliveryStatus,
+    DestinationKind,
+    NotificationKind,
+    SubscriptionScope,
+)
+from notifications.destinations import DeliveryFailed, send
+from notifications.models import Delivery, Notification, Subscription
+from promises.choices import Severity
+from promises.models import Conflict
+from promises.querysets import annotate_spend_at_risk
+
+logger = logging.getLogger(__name__)
+
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# Conflicts named one by one in a message; the rest are counted ("and 12 more").
+LISTED_PER_MESSAGE = 20
+# Overdue blockers escalated per pass: a backlog is told over a few passes, not at once.
+ESCALATION_BATCH = 2000
+# The digest's top list: the standing conflicts burning the most money.
+DIGEST_TOP = 10
+
+# Role defaults: the subscription each role (socialops.roles, a group of that name) gets by
+# email when given the role.
+ROLE_DEFAULTS: dict[str, dict] = {
+    "marketing": {
+        "kinds": [
+            NotificationKind.NEW_CONFLICT,
+            NotificationKind.CAMPAIGN_BLOCKED,
+            NotificationKind.OVERDUE,
+        ],
+        "severities": [Severity.BLOCKER],
+        "scope": SubscriptionScope.MINE,
+    },
+    "ops": {
+        "kinds": [
+            NotificationKind.NEW_CONFLICT,
+            NotificationKind.CAMPAIGN_BLOCKED,
+            NotificationKind.OVERDUE,
+        ],
+        "severities": [Severity.BLOCKER],
+        "scope": SubscriptionScope.ALL,
+    },
+    "exec": {"kinds": [NotificationKind.DIGEST], "severities": [], "scope": "all"},
+    "admin": {"kinds": [NotificationKind.CONNECTION_FAILED], "severities": [], "scope": "all"},
+}
+# Kinds about conflicts, in the order a message tells them.
+CONFLICT_KINDS = (
+    NotificationKind.CAMPAIGN_BLOCKED,
+    NotificationKind.NEW_CONFLICT,
+    NotificationKind.OVERDUE,
+)
+
+
+# --- Subscriptions ---------------------------------------------------------------------------
+
+
+def ensure_default_subscriptions(user) -> list[Subscription]:
+    """Give `user` the email subscription of each role they hold and do not have yet."""
+    created = []
+    have = set(user.subscriptions.exclude(role_default="").values_list("role_default", flat=True))
+    roles = (
+        set(ROLE_DEFAULTS) if user.is_superuser else set(user.groups.values_list("name", flat=True))
+    )
+    for role in sorted(roles - have):
+        default = ROLE_DEFAULTS.get(role)
+        if default is None:
+            continue
+        subscription, made = Subscription.objects.get_or_create(
+            user=user,
+            role_default=role,
+            defaults={
+                "name": f"{role.capitalize()} default (email)",
+                "destination": DestinationKind.EMAIL,
+                **default,
+            },
+        )
+        if made:
+            created.append(subscription)
+    return created
+
+
+def unsubscribe_token(subscription: Subscription) -> str:
+    return signing.dumps({"s": subscription.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe(token: str) -> Subscription | None:
+    """Switch off the subscription the token names; None for a token that is not ours."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    subscription = Subscription.objects.filter(pk=data.get("s")).first()
+    if subscription is not None and subscription.active:
+        subscription.active = False
+        subscription.save(update_fields=["active", "updated_at"])
+    return subscription
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+# --- From conflicts to notifications --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Told:
+    """One notification to insert."""
+
+    subscription: Subscription
+    kind: str
+    conflict: Conflict
+    severity: str
+
+
+def _active_subscriptions(kinds: Iterable[str]) -> list[Subscription]:
+    wanted = set(kinds)
+    subscriptions = (
+        Subscription.objects.filter(active=True, user__is_active=True)
+        .select_related("user")
+        .prefetch_related("channels")
+    )
+    # An email subscription of a user with no address has nowhere to go: left out.
+    return [s for s in subscriptions if wanted & set(s.kinds or []) and s.address]
+
+
+def _follows(subscription: Subscription, conflict: Conflict, kind: str) -> bool:
+    if not subscription.wants(kind, conflict.severity) or not subscription.address:
+        return False
+    channels = {c.pk for c in subscription.channels.all()}
+    if channels and conflict.campaign.channel_id not in channels:
+        return False
+    if subscription.scope == SubscriptionScope.MINE:
+        return conflict.campaign.owner_id == subscription.user_id
+    return True
+
+
+def _conflicts(ids: Iterable[int], now: datetime):
+    return (
+        annotate_spend_at_risk(Conflict.objects.standing().filter(pk__in=list(ids)), now)
+        .select_related("campaign", "campaign__channel", "sku")
+        .order_by("pk")
+    )
+
+
+def notify_conflicts(run_id: int | None, conflict_ids: Iterable[int], now=None) -> int:
+    """Tell the subscribers of the run's new (or reopened) conflicts, and of the scheduled or
+    live campaigns those made blocked. Returns the number of deliveries made."""
+    now = now or timezone.now()
+    conflicts = list(_conflicts(conflict_ids, now))
+    if not conflicts:
+        return 0
+    ids = {c.pk for c in conflicts}
+    # A campaign became blocked if every blocker it has now came with this run.
+    running = [CampaignStatus.SCHEDULED, CampaignStatus.LIVE]
+    candidates = {
+        c.campaign_id
+        for c in conflicts
+        if c.severity == Severity.BLOCKER and c.campaign.status in running
+    }
+    already = set(
+        Conflict.objects.blockers()
+        .filter(campaign_id__in=candidates)
+        .exclude(pk__in=ids)
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    became_blocked: dict[int, Conflict] = {}
+    for conflict in conflicts:
+        if conflict.campaign_id in candidates - already and conflict.severity == Severity.BLOCKER:
+            became_blocked.setdefault(conflict.campaign_id, conflict)
+    subscriptions = _active_subscriptions(
+        [NotificationKind.NEW_CONFLICT, NotificationKind.CAMPAIGN_BLOCKED]
+    )
+    told = [
+        Told(s, NotificationKind.NEW_CONFLICT, c, c.severity)
+        for c in conflicts
+        for s in subscriptions
+        if _follows(s, c, NotificationKind.NEW_CONFLICT)
+    ]
+    told += [
+        Told(s, NotificationKind.CAMPAIGN_BLOCKED, c, c.severity)
+        for c in became_blocked.values()
+        for s in subscriptions
+        if _follows(s, c, NotificationKind.CAMPAIGN_BLOCKED)
+    ]
+    return _tell(told, conflicts, run_id=run_id)
+
+
+def escalate_overdue(now=None) -> int:
+    """Tell each overdue standing blocker to its channel's calendar owner (the subscriptions
+    of the owner that take overdue conflicts; with no owner, everyone following the queue's
+    overdue conflicts). Once per conflict and reopening. Returns the deliveries made."""
+    now = now or timezone.now()
+    overdue_ids = list(
+        Conflict.objects.blockers()
+        .filter(
+            due_at__lt=now, campaign__status__in=[CampaignStatus.SCHEDULED, CampaignStatus.LIVE]
+        )
+        .exclude(
+            pk__in=Notification.objects.filter(kind=NotificationKind.OVERDUE).values("conflict_id")
+        )
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:ESCALATION_BATCH]
+    )
+    conflicts = list(_conflicts(overdue_ids, now))
+    subscriptions = _active_subscriptions([NotificationKind.OVERDUE])
+    told = []
+    for conflict in conflicts:
+        owner = conflict.campaign.channel.calendar_owner_id
+        for s in subscriptions:
+            if owner is not None and s.user_id != owner:
+                continue
+            if owner is None and s.scope != SubscriptionScope.ALL:
+                continue
+            if s.wants(NotificationKind.OVERDUE, conflict.severity):
+                channels = {c.pk for c in s.channels.all()}
+                if not channels or conflict.campaign.channel_id in channels:
+                    told.append(Told(s, NotificationKind.OVERDUE, conflict, conflict.severity))
+    return _tell(told, conflicts, run_id=None)
+
+
+def _tell(told: list[Told], conflicts: list[Conflict], *, run_id: int | None) -> int:
+    """Insert the notifications (dedup by constraint), claim the unsent ones into one
+    delivery per subscription, and send each after commit."""
+    if not told:
+        return 0
+    by_pk = {c.pk: c for c in conflicts}
+    with transaction.atomic():
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    subscription=t.subscription,
+                    kind=t.kind,
+                    conflict=t.conflict,
+                    occurrence=t.conflict.reopened_count,
+                    severity=t.severity,
+                )
+                for t in told
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+        pending = Notification.objects.filter(
+            delivery__isnull=True,
+            conflict_id__in=list(by_pk),
+            subscription_id__in={t.subscription.pk for t in told},
+            kind__in={t.kind for t in told},
+        ).values_list("pk", "subscription_id", "kind", "conflict_id")
+        grouped: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+        for pk, subscription_id, kind, conflict_id in pending:
+            grouped[subscription_id].append((pk, kind, conflict_id))
+        subscriptions = {t.subscription.pk: t.subscription for t in told}
+        made = []
+        for subscription_id, rows in grouped.items():
+            subscription = subscriptions[subscription_id]
+            items = [(kind, by_pk[conflict_id]) for _, kind, conflict_id in rows]
+            delivery = Delivery.objects.create(
+                subscription=subscription, check_run_id=run_id, **render_conflicts(items)
+            )
+            # Claimed only if still unclaimed: a concurrent pass that took them first wins.
+            claimed = Notification.objects.filter(
+                pk__in=[pk for pk, _, _ in rows], delivery__isnull=True
+            ).update(delivery=delivery)
+            if claimed:
+                made.append(delivery.pk)
+            else:
+                delivery.delete()
+        transaction.on_commit(lambda: _enqueue(made))
+    return len(made)
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from notifications.tasks import send_delivery_task
+
+    for pk in delivery_ids:
+        try:
+            send_delivery_task.delay(pk)
+        except Exception:  # tasks run in-process without a broker: a failure stays its own
+            logger.exception("Delivery %s could not be sent; the log has its error", pk)
+
+
+# --- Messages ---------------------------------------------------------------------------------
+
+
+def money(amount, currency: str) -> str:
+    return f"{Decimal(amount or 0):,.2f} {currency}"
+
+
+def describe(conflict: Conflict) -> dict:
+    """One conflict as messages tell it (and as the webhook's JSON carries it)."""
+    campaign = conflict.campaign
+    cents = Decimal("0.01")
+    risk = Decimal(str(getattr(conflict, "spend_at_risk", None) or 0)).quantize(cents)
+    daily = Decimal(str(getattr(conflict, "daily_spend", None) or 0)).quantize(cents)
+    return {
+        "id": conflict.pk,
+        "rule": conflict.rule_code,
+        "severity": conflict.severity,
+        "state": conflict.state,
+        "message": conflict.message,
+        "campaign": {"id": campaign.pk, "name": campaign.name, "status": campaign.status},
+        "channel": campaign.channel.name,
+        "sku": conflict.sku.code if conflict.sku_id else None,
+        "country": str(conflict.country or "") or None,
+        "due_at": conflict.due_at.isoformat() if conflict.due_at else None,
+        "spend_at_risk": str(risk),
+        "daily_spend": str(daily),
+        "currency": campaign.currency,
+        "url": absolute(reverse("promises:conflict-detail", args=[conflict.pk])),
+    }
+
+
+def _line(item: dict) -> str:
+    where = " · ".join(p for p in [item["sku"] and f"SKU {item['sku']}", item["country"]] if p)
+    text = (
+        f"- [{item['severity'].upper()}] {item['rule']} on campaign “{item['campaign']['name']}”"
+        f" ({item['channel']}){' · ' + where if where else ''}: {item['message']}"
+    )
+    if item["campaign"]["status"] == CampaignStatus.LIVE:
+        # Named even at 0 so far: a live campaign keeps spending while the conflict stands.
+        text += (
+            f" Spend at risk: {money(item['spend_at_risk'], item['currency'])} so far,"
+            f" {money(item['daily_spend'], item['currency'])} a day while it stands."
+        )
+    return f"{text}\n  {item['url']}"
+
+
+HEADINGS = {
+    NotificationKind.CAMPAIGN_BLOCKED: "Campaigns that became blocked while scheduled or live",
+    NotificationKind.NEW_CONFLICT: "New conflicts",
+    NotificationKind.OVERDUE: "Blockers past their due time (you own the channel's calendar)",
+}
+
+
+def render_conflicts(items: list[tuple[str, Conflict]]) -> dict:
+    """Subject, text and JSON of one message about conflicts (several kinds at once)."""
+    by_kind: dict[str, list[dict]] = defaultdict(list)
+    for kind, conflict in items:
+        by_kind[kind].append(describe(conflict))
+    parts, counts = [], []
+    for kind in CONFLICT_KINDS:
+        described = by_kind.get(kind)
+        if not described:
+            continue
+        one, many = {
+            NotificationKind.CAMPAIGN_BLOCKED: ("campaign blocked", "campaigns blocked"),
+            NotificationKind.NEW_CONFLICT: ("new conflict", "new conflicts"),
+            NotificationKind.OVERDUE: ("overdue blocker", "overdue blockers"),
+        }[kind]
+        counts.append(f"{len(described)} {one if len(described) == 1 else many}")
+        lines = [_line(d) for d in described[:LISTED_PER_MESSAGE]]
+        if len(described) > LISTED_PER_MESSAGE:
+            lines.append(f"- and {len(described) - LISTED_PER_MESSAGE} more in the queue.")
+        parts.append(f"{HEADINGS[kind]}:\n" + "\n".join(lines))
+    kind = next(k for k in CONFLICT_KINDS if k in by_kind)
+    queue = absolute(reverse("promises:conflict-list"))
+    return {
+        "kind": kind,
+        "subject": f"SocialOps: {', '.join(counts)}"[:300],
+        "body": "\n\n".join(parts) + f"\n\nThe conflict queue: {queue}",
+        "payload": {"event": "conflicts", "kinds": by_kind},
+    }
+
+
+# --- Connections and the digest --------------------------------------------------------------
+
+
+def notify_connection_failure(sync_run_id: int) -> int:
+    """Tell the subscribers of failing connections about this failed sync."""
+    from integrations.models import SyncRun
+
+    run = SyncRun.objects.select_related("connection").filter(pk=sync_run_id).first()
+    if run is None:
+        return 0
+    subscriptions = [
+        s
+        for s in _active_subscriptions([NotificationKind.CONNECTION_FAILED])
+        if s.wants(NotificationKind.CONNECTION_FAILED)
+    ]
+    connection = run.connection
+    url = absolute(reverse("integrations:detail", args=[connection.pk]))
+    message = {
+        "kind": NotificationKind.CONNECTION_FAILED,
+        "subject": f"SocialOps: connection {connection.name} is failing"[:300],
+        "body": (
+            f"The sync of {connection.name} ({connection.get_kind_display()}) failed at "
+            f"{run.started_at:%Y-%m-%d %H:%M} UTC: {run.error or 'no reason given'}\n"
+            f"Its data is no longer refreshed until it syncs again.\n{url}"
+        ),
+        "payload": {
+            "event": "connection_failed",
+            "connection": {"id": connection.pk, "name": connection.name, "kind": connection.kind},
+            "sync_run": run.pk,
+            "error": run.error,
+            "url": url,
+        },
+    }
+    made = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            _, created = Notification.objects.get_or_create(
+                subscription=subscription, kind=NotificationKind.CONNECTION_FAILED, sync_run=run
+            )
+            if not created:
+                continue
+            delivery = Delivery.objects.create(subscription=subscription, **message)
+            Notification.objects.filter(
+                subscription=subscription, sync_run=run, delivery__isnull=True
+            ).update(delivery=delivery)
+            made.append(delivery.pk)
+        transaction.on_commit(lambda: _enqueue(made))
+    return len(made)
+
+
+def send_digests(now=None) -> int:
+    """The daily digest: standing blockers, spend at risk now, and the costliest conflicts."""
+    now = now or timezone.now()
+    day = timezone.localdate(now).toordinal()
+    subscriptions = [
+        s
+        for s in _active_subscriptions([NotificationKind.DIGEST])
+        if s.wants(NotificationKind.DIGEST)
+    ]
+    if not subscriptions:
+        return 0
+    standing = annotate_spend_at_risk(Conflict.objects.standing(), now)
+    totals = standing.aggregate(risk=Sum("spend_at_risk"))
+    blockers = Conflict.objects.blockers().count()
+    top = list(
+        standing.filter(spend_at_risk__gt=0)
+        .select_related("campaign", "campaign__channel", "sku")
+        .order_by("-spend_at_risk", "pk")[:DIGEST_TOP]
+    )
+    described = [describe(c) for c in top]
+    risk = totals["risk"] or Decimal("0")
+    body = (
+        f"Standing blockers: {blockers}\n"
+        f"Spend at risk now: {money(risk, settings.STORE_CURRENCY)}\n\n"
+        + (
+            "Costliest standing conflicts:\n" + "\n".join(_line(d) for d in described)
+            if described
+            else "No live campaign is burning money on a standing conflict."
+        )
+    )
+    message = {
+        "kind": NotificationKind.DIGEST,
+        "subject": f"SocialOps daily digest: {blockers} blockers, "
+        f"{money(risk, settings.STORE_CURRENCY)} at risk",
+        "body": body,
+        "payload": {
+            "event": "digest",
+            "blockers": blockers,
+            "spend_at_risk": str(risk),
+            "top": described,
+        },
+    }
+    made = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            _, created = Notification.objects.get_or_create(
+                subscription=subscription,
+                kind=NotificationKind.DIGEST,
+                conflict=None,
+                sync_run=None,
+                occurrence=day,
+            )
+            if not created:
+                continue
+            delivery = Delivery.objects.create(subscription=subscription, **message)
+            Notification.objects.filter(
+                subscription=subscription,
+                kind=NotificationKind.DIGEST,
+                occurrence=day,
+                conflict__isnull=True,
+                sync_run__isnull=True,
+            ).update(delivery=delivery)
+            made.append(delivery.pk)
+        transaction.on_commit(lambda: _enqueue(made))
+    return len(made)
+
+
+def send_test(subscription: Subscription) -> Delivery:
+    """A test message to the subscription's destination, sent at once by its own task."""
+    delivery = Delivery.objects.create(
+        subscription=subscription,
+        kind=NotificationKind.NEW_CONFLICT,
+        is_test=True,
+        subject="SocialOps: test notification",
+        body=(
+            "This is a test from SocialOps. Notifications for this subscription arrive here.\n"
+            f"Your subscriptions: {absolute(reverse('notifications:list'))}"
+        ),
+        payload={"event": "test", "subscription": subscription.pk},
+    )
+    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    return delivery
+
+
+# --- Sending ---------------------------------------------------------------------------------
+
+
+def send_delivery(delivery_id: int, *, final: bool) -> str:
+    """Send one delivery and log the outcome; raises DeliveryFailed for the task to retry
+    unless this was the `final` attempt (then it stays failed, with its error)."""
+    delivery = (
+        Delivery.objects.select_related("subscription", "subscription__user")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status == DeliveryStatus.SENT:
+        return "gone" if delivery is None else delivery.status  # sent already: never twice
+    unsubscribe_url = absolute(
+        reverse("notifications:unsubscribe", args=[unsubscribe_token(delivery.subscription)])
+    )
+    delivery.attempts += 1
+    try:
+        send(delivery, unsubscribe_url=unsubscribe_url)
+    except DeliveryFailed as failure:
+        delivery.error = str(failure)[:2000]
+        delivery.status = DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING
+        delivery.save(update_fields=["attempts", "error", "status"])
+        logger.warning(
+            "Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, failure
+        )
+        if final:
+            return delivery.status
+        raise
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = timezone.now()
+    delivery.save(update_fields=["attempts", "status", "sent_at"])
+    return delivery.status
+
+
+def resend_stuck(older_than: timedelta = timedelta(minutes=10), now=None) -> int:
+    """Enqueue again deliveries left pending (their task was lost with a worker)."""
+    now = now or timezone.now()
+    stuck = list(
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, created_at__lt=now - older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:1000]
+    )
+    _enqueue(stuck)
+    return len(stuck)
