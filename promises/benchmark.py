@@ -371,7 +371,7 @@ class Workers:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Workers:
-        from socialops.celery import app
+        from celery import current_app as app
 
         app.conf.task_always_eager = False
         with app.connection_for_write() as conn:

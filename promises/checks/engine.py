@@ -140,7 +140,7 @@ def run_checks(
         return RunResult(run=run)
     shared = len(batches) > SHARED_SKUS_FROM_BATCHES
     if distribute is None:
-        from socialops.celery import app
+        from celery import current_app as app
 
         distribute = len(batches) > 1 and not app.conf.task_always_eager
     if distribute:
