@@ -146,12 +146,18 @@ CELERY_TIMEZONE = "UTC"
 CHECKS_SWEEP_INTERVAL_SECONDS = env_int("CHECKS_SWEEP_INTERVAL_SECONDS", 300, minimum=10)
 # NEGATIVE_MARGIN fires below this margin per unit, in the store currency.
 CHECKS_MARGIN_FLOOR = env_decimal("CHECKS_MARGIN_FLOOR", "0")
-# Processes a large run forks on PostgreSQL (one per core is right for the sweep's mix of
-# Python and database work); 1 keeps everything in the calling process.
-CHECKS_SWEEP_PROCESSES = env_int("CHECKS_SWEEP_PROCESSES", 2, minimum=1, maximum=32)
+# The hour (UTC) of the nightly full sweep, the safety net of the incremental ones.
+CHECKS_FULL_SWEEP_HOUR = env_int("CHECKS_FULL_SWEEP_HOUR", 3, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE = {
     "checks-sweep": {"task": "promises.sweep", "schedule": CHECKS_SWEEP_INTERVAL_SECONDS},
+    "checks-full-sweep": {
+        "task": "promises.full_sweep",
+        "schedule": crontab(hour=CHECKS_FULL_SWEEP_HOUR, minute=0),
+    },
 }
+# A task a lost worker held (acks_late) goes back to the queue after this many seconds:
+# longer than any task's time limit, so a slow task is never handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
