@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("socialops", "0004_roles_integrations"),
+        ("socialops", "0005_roles_notifications"),
     ]
 
     operations = [
