@@ -120,7 +120,8 @@ def test_sample_inventory_level_sets_stock_through_the_item_map(
     samples, mapped_sku, post_webhook, django_capture_on_commit_callbacks
 ):
     sku, location = mapped_sku
-    StockLevelFactory(sku=sku, location=location, on_hand=50, committed=5, available=45)
+    with time_machine.travel("2021-06-01T00:00:00Z"):  # counted before the sample's change
+        StockLevelFactory(sku=sku, location=location, on_hand=50, committed=5, available=45)
     body = (samples / "inventory_levels_update.sample.json").read_bytes()
     _deliver(post_webhook, django_capture_on_commit_callbacks, body, INVENTORY_LEVELS_UPDATE)
     level = StockLevel.objects.get(sku=sku, location=location)
@@ -227,7 +228,8 @@ def test_stock_change_from_a_webhook_rechecks_its_campaigns(
         world.sku.save()
         world.stock.location.shopify_location_id = LOCATION_ID
         world.stock.location.save()
-    body = _level_payload(0, "2026-01-01T00:00:00Z")
+    # Shopify's change comes after the world's stock was counted (else it is stale).
+    body = _level_payload(0, (timezone.now() + timedelta(seconds=1)).isoformat())
     _deliver(post_webhook, django_capture_on_commit_callbacks, body, INVENTORY_LEVELS_UPDATE)
     assert Conflict.objects.filter(
         rule_code="STOCK_OUT", campaign=world.campaign, state=ConflictState.OPEN
@@ -271,7 +273,7 @@ def test_deliveries_stored_while_the_task_could_not_be_sent_are_applied_by_the_s
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is down")
 
-    monkeypatch.setattr(tasks.process_webhook_inbox, "delay", broker_down)
+    monkeypatch.setattr(tasks.process_webhook_inbox, "apply_async", broker_down)
     sku, location = mapped_sku
     body = _level_payload(6, "2026-01-01T00:00:00Z")
     response = _deliver(
