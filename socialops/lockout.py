@@ -31,7 +31,9 @@ def lockout_message() -> str:
     )
 
 
-def lockout_response(request: HttpRequest, original_response=None, credentials=None) -> HttpResponse:
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
     """429 with a clear message: JSON in the API's error shape, plain text for the pages."""
     if request.path.startswith("/api/"):
         return JsonResponse(

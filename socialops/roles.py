@@ -41,6 +41,8 @@ ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun", "promises.rules
 INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
 # Connections hold the platforms' tokens: admins only, not even read access for the rest.
 INTEGRATIONS = ["integrations.connection", "integrations.syncrun"]
+# The Shopify webhook inbox: admins see what failed and why, and retry it.
+WEBHOOK_INBOX = ["catalog.webhookdelivery"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
 
@@ -62,6 +64,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
     Role.ADMIN: [
         (EVERY_MODEL, ALL),
         (INTEGRATIONS, ALL),
+        (WEBHOOK_INBOX, ("view", "change")),
         (["auth.user", "auth.group"], ALL),
     ],
 }

@@ -214,9 +214,7 @@ def product_last_write(payload: dict) -> datetime | None:
         Product.objects.filter(shopify_product_id=product_id)
         # Coalesce: SQLite's two-argument MAX is NULL when either is (a product with no SKU).
         .aggregate(
-            last=Greatest(
-                Max("updated_at"), Coalesce(Max("skus__updated_at"), Max("updated_at"))
-            )
+            last=Greatest(Max("updated_at"), Coalesce(Max("skus__updated_at"), Max("updated_at")))
         )["last"]
     )
 

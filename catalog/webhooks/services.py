@@ -150,7 +150,7 @@ def process_delivery(delivery_id: int) -> str | None:
         except DatabaseError as error:  # a constraint the payload breaks, e.g. a taken code
             delivery.status = DeliveryStatus.FAILED
             delivery.last_error = f"The catalog refused the update: {error}"
-        except Exception as error:  # noqa: BLE001 - a poisoned body (RecursionError...) or a bug
+        except Exception as error:
             # Failing it is what keeps it from blocking every later delivery; it can be retried
             # from the admin once the cause is fixed.
             logger.exception("Webhook delivery %s could not be applied", delivery_id)
@@ -212,7 +212,7 @@ def process_inbox(limit: int = INBOX_BATCH, older_than: timedelta | None = None)
     for delivery_id in ids[:limit]:
         try:
             status = process_delivery(delivery_id)
-        except Exception as error:  # noqa: BLE001 - one delivery must not stop the others
+        except Exception as error:
             logger.warning("Webhook delivery %s crashed: %r", delivery_id, error)
             # Raises only when the database itself is down: the task retries the whole batch.
             status = record_crash(delivery_id, error)

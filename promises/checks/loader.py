@@ -84,7 +84,12 @@ def current_operations() -> Operations:
     except Exception:  # the cache (Redis) is down: no version to trust, load them fresh
         version = None
     memo = _operations_memo
-    if memo and version is not None and memo[0] == version and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE:
+    if (
+        memo
+        and version is not None
+        and memo[0] == version
+        and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE
+    ):
         return memo[2]
     operations = load_operations()
     _operations_memo = (version, time.monotonic(), operations)

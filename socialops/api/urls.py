@@ -13,7 +13,7 @@ from rest_framework.decorators import (
     authentication_classes,
     permission_classes,
 )
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,7 @@ from catalog.api import views as catalog
 from insights.api import views as insights
 from integrations.api import views as integrations
 from promises.api import views as promises
+from socialops.lockout import lockout_response
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -66,7 +67,21 @@ def not_found(request: Request) -> Response:
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (created on first use)."""
+    """Exchange a username and password for the user's API token (created on first use).
+
+    Throttled by django-axes like the login form: once locked out, the answer is 429 with
+    the reason, not the "wrong credentials" 400 (Axes flags the DRF request it was given).
+    """
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False) or getattr(
+                request._request, "axes_locked_out", False
+            ):
+                return lockout_response(request._request)
+            raise
 
 
 urlpatterns = [
