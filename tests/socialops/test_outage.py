@@ -15,7 +15,7 @@ from rest_framework.test import APIClient
 from catalog.models import StockLevel
 from promises.models import Conflict, ShippingMethod
 from tests.outage import app_redis, closed_port_url
-from tests.promises.conftest import world  # noqa: F401, F811 - the engine's small store
+from tests.promises.conftest import world  # noqa: F401 - the engine's small store
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
