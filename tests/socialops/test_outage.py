@@ -17,7 +17,8 @@ from promises.models import Conflict, ShippingMethod
 from tests.outage import app_redis, closed_port_url
 from tests.promises.conftest import world  # noqa: F401 - the engine's small store
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would take the role groups.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

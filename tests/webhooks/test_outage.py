@@ -34,7 +34,8 @@ from tests.factories import LocationFactory, SKUFactory
 from tests.outage import app_redis, redis_server  # noqa: F401 - fixture
 from tests.webhooks.conftest import TEST_SECRET
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would take the role groups.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 DELIVERIES = 200
 AT_ONCE = 20
