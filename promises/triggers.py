@@ -16,6 +16,7 @@ enqueued, or died, is not lost, and the sweep need not look at anything else.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -30,6 +31,7 @@ from campaigns import signals as campaign_signals
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from catalog import signals as catalog_signals
 from catalog.models import SKU, Product, StockLevel
+from common.enqueue import best_effort, enqueue
 from common.signals import row_signals_are_muted
 from insights import signals as insights_signals
 from promises.checks.loader import bump_operations_version
@@ -46,6 +48,8 @@ from promises.models import (
 
 # Campaign ids per re-check task: small enough to finish in well under a second.
 CHANGE_BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 _state = threading.local()
 
@@ -64,10 +68,22 @@ class _Recheck:
         from promises.tasks import check_campaigns
 
         if self.operations_changed:
-            bump_operations_version()  # before the re-check reads operations facts
+            _bump_operations_version()  # before the re-check reads operations facts
         ids = sorted(self.ids)
         for start in range(0, len(ids), CHANGE_BATCH):
-            check_campaigns.delay(ids[start : start + CHANGE_BATCH])
+            chunk = ids[start : start + CHANGE_BATCH]
+            # The write has committed: a broker outage must not turn its answer into a 500.
+            if not enqueue(check_campaigns, chunk):
+                logger.warning(
+                    "Re-check of %s campaign(s) not sent (%s...); the next sweep re-checks them",
+                    len(chunk),
+                    chunk[:10],
+                )
+
+
+def _bump_operations_version() -> None:
+    """Invalidate the cached operations facts; with the cache down the memo expires by age."""
+    best_effort(bump_operations_version, "Operations cache bump")
 
 
 @contextmanager
@@ -89,7 +105,7 @@ def recheck(campaign_ids: Iterable[int], *, operations_changed: bool = False) ->
     """
     if operations_changed:
         # Even with no campaign to re-check, the cached operations must go.
-        transaction.on_commit(bump_operations_version)
+        transaction.on_commit(_bump_operations_version)
     if getattr(_state, "suspended", False):
         return
     ids = set(campaign_ids)

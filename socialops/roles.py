@@ -43,6 +43,8 @@ INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse
 INTEGRATIONS = ["integrations.connection", "integrations.syncrun"]
 # Everyone manages their own subscriptions without a permission; admins read every delivery.
 NOTIFICATIONS = ["notifications.subscription", "notifications.delivery"]
+# The Shopify webhook inbox: admins see what failed and why, and retry it.
+WEBHOOK_INBOX = ["catalog.webhookdelivery"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
 
@@ -65,6 +67,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
         (EVERY_MODEL, ALL),
         (INTEGRATIONS, ALL),
         (NOTIFICATIONS, ALL),
+        (WEBHOOK_INBOX, ("view", "change")),
         (["auth.user", "auth.group"], ALL),
     ],
 }

@@ -73,7 +73,7 @@ def countries(value) -> frozenset[str]:
 # OPERATIONS_MAX_AGE seconds, a bound for writes that bypass signals. Full sweeps reload.
 OPERATIONS_VERSION_KEY = "socialops:checks:operations-version"
 OPERATIONS_MAX_AGE = 30
-_operations_memo: tuple[int, float, Operations] | None = None
+_operations_memo: tuple[int | None, float, Operations] | None = None
 
 
 def bump_operations_version() -> None:
@@ -85,9 +85,17 @@ def bump_operations_version() -> None:
 
 def current_operations() -> Operations:
     global _operations_memo
-    version = cache.get(OPERATIONS_VERSION_KEY, 0)
+    try:
+        version = cache.get(OPERATIONS_VERSION_KEY, 0)
+    except Exception:  # the cache (Redis) is down: no version to trust, load them fresh
+        version = None
     memo = _operations_memo
-    if memo and memo[0] == version and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE:
+    if (
+        memo
+        and version is not None
+        and memo[0] == version
+        and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE
+    ):
         return memo[2]
     operations = load_operations()
     _operations_memo = (version, time.monotonic(), operations)
