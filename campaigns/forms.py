@@ -15,6 +15,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from campaigns.choices import CampaignStatus, ClaimSource
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from catalog.models import SKU
+from common.concurrency import VersionedForm
 
 # <input type="datetime-local"> sends and expects this format.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -29,8 +30,11 @@ class DateTimeLocal(forms.DateTimeInput):
         super().__init__(format=DATETIME_LOCAL, **kwargs)
 
 
-class CampaignForm(forms.ModelForm):
-    """A campaign's plan, audience, money, creator and copy; its status moves elsewhere."""
+class CampaignForm(VersionedForm):
+    """A campaign's plan, audience, money, creator and copy; its status moves elsewhere.
+
+    Saving a form opened before someone else's save is refused, naming what they changed.
+    """
 
     class Meta:
         model = Campaign

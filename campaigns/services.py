@@ -16,6 +16,7 @@ from django.db import transaction
 from campaigns.choices import CampaignStatus, ClaimSource
 from campaigns.claims import extract_claims
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
+from common.concurrency import lock_unchanged
 
 # Which status a campaign may move to from each status.
 TRANSITIONS: dict[str, set[str]] = {
@@ -89,14 +90,38 @@ def save_campaign(
     removed_items: Iterable[CampaignItem] = (),
     claims: Iterable[CampaignClaim] = (),
     removed_claims: Iterable[CampaignClaim] = (),
+    editor=None,
+    version: str | None = None,
+    update_fields: Iterable[str] | None = None,
 ) -> Campaign:
     """Save a campaign with its new or changed items and entered claims, drop the removed
     ones, and make its claims read from the copy match the copy, all or nothing.
 
     Removals come first, so a line removed and added again for the same SKU does not hit the
     one-line-per-SKU constraint.
+
+    `version`: the version the editor read (`common.concurrency.version_of`); if the stored
+    campaign has changed since, nothing is written and `StaleEdit` says what is stored.
+    `update_fields`: write only these fields (a partial edit), leaving what others changed
+    meanwhile in the other fields alone. `editor`: who saves, named to the next stale editor.
     """
-    campaign.save()
+    if campaign.pk is not None and version is not None:
+        lock_unchanged(campaign, version)
+    if editor is not None:
+        campaign.updated_by = editor
+    copy_fields = ("caption", "script", "currency")  # what the claims read from the copy use
+    copy_changed = True
+    if update_fields is None or campaign.pk is None:
+        campaign.save()
+    else:
+        fields = {*update_fields, "updated_at"} | ({"updated_by"} if editor is not None else set())
+        campaign.save(update_fields=sorted(fields))
+        copy_changed = bool(fields.intersection(copy_fields))
+        # The copy fields not sent may have been changed by someone else meanwhile: the
+        # claims follow the stored copy, not this caller's older read of it.
+        others = [f for f in copy_fields if f not in fields]
+        if copy_changed and others:
+            campaign.refresh_from_db(fields=others)
     for item in removed_items:
         if item.pk is not None:
             item.delete()
@@ -110,7 +135,8 @@ def save_campaign(
         claim.campaign = campaign
         claim.source = ClaimSource.ENTERED  # the copy's claims are written below, not by hand
         claim.save()
-    refresh_extracted_claims(campaign)
+    if copy_changed:
+        refresh_extracted_claims(campaign)
     return campaign
 
 

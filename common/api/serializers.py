@@ -16,6 +16,7 @@ from django.db import models
 from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
+from rest_framework.utils import model_meta
 
 from common.api.errors import django_errors
 
@@ -102,3 +103,28 @@ class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(django_errors(exc)) from exc
         return attrs
+
+    def update(self, instance: models.Model, validated_data: dict) -> models.Model:
+        """Write the fields sent. A partial update (PATCH) saves only those (`update_fields`),
+        so two clients changing different fields of one object both keep their change."""
+        relations = model_meta.get_field_info(instance).relations
+        many = {}
+        for name, value in validated_data.items():
+            if name in relations and relations[name].to_many:
+                many[name] = value
+            else:
+                setattr(instance, name, value)
+        instance.save(update_fields=self.written_fields(validated_data))
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def written_fields(self, validated_data: dict) -> list[str] | None:
+        """The columns a save writes: on a partial update the fields sent (and the ones the
+        model stamps itself, `updated_at`); None (every column) on a whole update."""
+        if not self.partial:
+            return None
+        opts = self.Meta.model._meta
+        concrete = {f.name for f in opts.concrete_fields}
+        stamped = [f.name for f in opts.concrete_fields if getattr(f, "auto_now", False)]
+        return sorted({name for name in validated_data if name in concrete} | set(stamped))
