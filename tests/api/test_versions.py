@@ -126,7 +126,8 @@ def test_the_schema_documents_if_match_and_412(api, exec_user):
     assert "412" not in document["paths"]["/api/campaigns/"]["post"]["responses"]
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after a transactional test would take the role groups.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_patches_of_different_fields_lose_nothing(api, marketing_user):
     """Two clients at the same moment, PAIRS times; on PostgreSQL a real race."""
     from tests.promises.conftest import World
