@@ -4,9 +4,8 @@ The schema is loaded from the running app (WSGI, in this process, so the calls s
 test's database), with an admin's token, over a small store where the ids 1, 2... exist
 and the engine has opened conflicts with a history (so conflicts and events are answered
 with real rows, blank countries and first events without a previous state included).
-Each operation gets a bounded, deterministic set of cases: boundary values from the
-schema (the coverage phase: huge numbers, empty and odd strings, missing fields) and a
-few generated ones, valid and invalid. Every answer is checked against the schema: no
+Each operation gets a bounded, deterministic set of generated cases, valid and invalid
+(seeded, MAX_EXAMPLES each). Every answer is checked against the schema: no
 5xx, a documented status code and content type, and a body of the documented shape.
 """
 
@@ -33,7 +32,9 @@ MAX_EXAMPLES = 12
 CONFIG = {
     "seed": 20260401,
     "generation": {"max-examples": MAX_EXAMPLES, "deterministic": True, "database": "none"},
-    "phases": {"stateful": {"enabled": False}},
+    # The coverage phase (every boundary value of every parameter) takes the run from about
+    # a minute to over ten on a 2-core machine: CI keeps to the seeded generated cases.
+    "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
 }
 # Response conformance. `negative_data_rejection` is not among them: the API reads JSON
 # leniently as DRF does (0 for false, a number for a decimal string), which that check
