@@ -16,6 +16,7 @@ from campaigns.choices import CampaignStatus, ClaimSource
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from campaigns.synced import PLATFORM_OWNED_FIELDS, PLATFORM_OWNED_ITEM_FIELDS, synced_note
 from catalog.models import SKU
+from common.concurrency import VersionedForm
 
 # <input type="datetime-local"> sends and expects this format.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -30,8 +31,11 @@ class DateTimeLocal(forms.DateTimeInput):
         super().__init__(format=DATETIME_LOCAL, **kwargs)
 
 
-class CampaignForm(forms.ModelForm):
-    """A campaign's plan, audience, money, creator and copy; its status moves elsewhere."""
+class CampaignForm(VersionedForm):
+    """A campaign's plan, audience, money, creator and copy; its status moves elsewhere.
+
+    Saving a form opened before someone else's save is refused, naming what they changed.
+    """
 
     class Meta:
         model = Campaign

@@ -103,10 +103,21 @@ class Channel(models.Model):
         editable=False,
         help_text="Secret part of this channel's catalog feed URL.",
     )
+    # What the channel's feed publishes: the products it sells. Empty lists mean no limit;
+    # both set means a product must match both.
+    feed_product_types = models.JSONField(
+        default=list, blank=True, help_text="Product types the feed publishes (empty: all)."
+    )
+    feed_tags = models.JSONField(
+        default=list, blank=True, help_text="Product tags the feed publishes (empty: any)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]
+        # The feed URLs carry the token: whoever holds one reads the catalog and marks the
+        # channel's catalog as synced. Ops and admins set feeds up; others need not see them.
+        permissions = [("view_feed_channel", "Can see the channel's secret feed URLs")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(network__in=Network.values), name="channel_network_valid"
@@ -234,6 +245,15 @@ class Campaign(models.Model):
     synced_from = models.CharField(max_length=32, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Who saved it last: named to the next editor whose form is out of date.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = CampaignQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from campaigns.choices import CampaignStatus, ClaimSource, CopyField
 from campaigns.claims import extract_claims, mentions_money
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
 from campaigns.synced import check_platform_owned, synced_note
+from common.concurrency import lock_unchanged
 
 # Which status a campaign may move to from each status.
 TRANSITIONS: dict[str, set[str]] = {
@@ -109,6 +110,9 @@ def save_campaign(
     claims: Iterable[CampaignClaim] = (),
     removed_claims: Iterable[CampaignClaim] = (),
     from_platform: bool = False,
+    editor=None,
+    version: str | None = None,
+    update_fields: Iterable[str] | None = None,
 ) -> Campaign:
     """Save a campaign with its new or changed items and entered claims, drop the removed
     ones, and make its claims read from the copy match the copy, all or nothing.
@@ -117,11 +121,32 @@ def save_campaign(
     one-line-per-SKU constraint. A campaign synced from an ad platform refuses changes to
     what the platform owns (campaigns/synced.py) unless the sync itself writes them
     (`from_platform`).
+
+    `version`: the version the editor read (`common.concurrency.version_of`); if the stored
+    campaign has changed since, nothing is written and `StaleEdit` says what is stored.
+    `update_fields`: write only these fields (a partial edit), leaving what others changed
+    meanwhile in the other fields alone. `editor`: who saves, named to the next stale editor.
     """
     items, removed_items = list(items), list(removed_items)
     if not from_platform:
         check_platform_owned(campaign, items, removed_items)
-    campaign.save()
+    if campaign.pk is not None and version is not None:
+        lock_unchanged(campaign, version)
+    if editor is not None:
+        campaign.updated_by = editor
+    copy_fields = ("caption", "script", "currency")  # what the claims read from the copy use
+    copy_changed = True
+    if update_fields is None or campaign.pk is None:
+        campaign.save()
+    else:
+        fields = {*update_fields, "updated_at"} | ({"updated_by"} if editor is not None else set())
+        campaign.save(update_fields=sorted(fields))
+        copy_changed = bool(fields.intersection(copy_fields))
+        # The copy fields not sent may have been changed by someone else meanwhile: the
+        # claims follow the stored copy, not this caller's older read of it.
+        others = [f for f in copy_fields if f not in fields]
+        if copy_changed and others:
+            campaign.refresh_from_db(fields=others)
     for item in removed_items:
         if item.pk is not None:
             item.delete()
@@ -135,7 +160,8 @@ def save_campaign(
         claim.campaign = campaign
         claim.source = ClaimSource.ENTERED  # the copy's claims are written below, not by hand
         claim.save()
-    refresh_extracted_claims(campaign)
+    if copy_changed:
+        refresh_extracted_claims(campaign)
     return campaign
 
 

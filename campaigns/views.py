@@ -28,6 +28,7 @@ from campaigns.models import Campaign, CampaignItem
 from campaigns.querysets import annotate_available_to_promise, checked_q
 from campaigns.services import TRANSITIONS, save_campaign
 from catalog.models import SKU
+from common.concurrency import StaleEdit
 from common.listing import Column, ListPage, Sort, attr
 from promises.checklist import PASS, checklist, evidence_rows, preview_verdict, rule_settings
 from promises.checks.engine import run_checks
@@ -150,8 +151,9 @@ def _require_any(request: HttpRequest, perms: tuple[str, ...]) -> None:
         raise PermissionDenied
 
 
-def _save(form, items, claims) -> Campaign:
-    """Write the campaign, its items and entered claims as the valid form and formsets say."""
+def _save(form, items, claims, editor) -> Campaign:
+    """Write the campaign, its items and entered claims as the valid form and formsets say,
+    if the campaign is still as the form opened it (else `StaleEdit`)."""
     campaign = form.save(commit=False)
     changed_items = items.save(commit=False)
     changed_claims = claims.save(commit=False)
@@ -161,6 +163,8 @@ def _save(form, items, claims) -> Campaign:
         removed_items=items.deleted_objects,
         claims=changed_claims,
         removed_claims=claims.deleted_objects,
+        editor=editor,
+        version=form.opened_version,
     )
 
 
@@ -181,10 +185,16 @@ def _edit(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
         if form.is_valid() and items.is_valid() and claims.is_valid():
             if campaign is None:
                 form.instance.owner = request.user
-            saved = _save(form, items, claims)
-            # The triggers re-check it on commit; the campaign page shows their verdict.
-            messages.success(request, f"Saved {saved.name}.")
-            return redirect("campaigns:detail", pk=saved.pk)
+            try:
+                saved = _save(form, items, claims, request.user)
+            except StaleEdit as stale:
+                # Someone saved it after this form was opened: say what they changed.
+                form.report_stale(stale)
+                campaign.refresh_from_db()
+            else:
+                # The triggers re-check it on commit; the campaign page shows their verdict.
+                messages.success(request, f"Saved {saved.name}.")
+                return redirect("campaigns:detail", pk=saved.pk)
         status = 400
     else:
         form, items, claims = campaign_forms(instance=campaign)

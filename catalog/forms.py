@@ -6,10 +6,13 @@ from django import forms
 
 from catalog.choices import StockSource
 from catalog.models import Location, StockLevel
+from common.concurrency import VersionedForm
 
 
-class StockLevelForm(forms.ModelForm):
-    """One location's quantities, checked as the database would check them, field by field."""
+class StockLevelForm(VersionedForm):
+    """One location's quantities, checked as the database would check them, field by field;
+    a row changed since the page was opened (by someone, an import or a webhook) is not
+    overwritten."""
 
     class Meta:
         model = StockLevel

@@ -90,16 +90,25 @@ class SKUDetail(PermissionRequiredMixin, DetailView):
         formset = stock_formset(data=request.POST, instance=self.object, prefix="stock")
         if formset.is_valid():
             with transaction.atomic():
-                saved = formset.save()
-            if saved:
-                messages.success(
-                    request,
-                    f"Saved stock at {len(saved)} location{'s' if len(saved) != 1 else ''}. "
-                    "Campaigns promoting this SKU are being re-checked.",
-                )
-            return redirect("catalog:sku-detail", pk=self.object.pk)
+                # Every row as the page opened it, or none saved: a row changed since (by
+                # someone, an import or a webhook) says what changed instead of reverting.
+                # Every row is checked (not all() stopping early): each stale one says so.
+                unchanged = [form.check_version() for form in formset.initial_forms]
+                stale = not all(unchanged)
+                saved = [] if stale else formset.save()
+            if not stale:
+                return self._saved(request, saved)
         context = self.get_context_data(formset=formset)
         return self.render_to_response(context, status=400)
+
+    def _saved(self, request: HttpRequest, saved: list) -> HttpResponse:
+        if saved:
+            messages.success(
+                request,
+                f"Saved stock at {len(saved)} location{'s' if len(saved) != 1 else ''}. "
+                "Campaigns promoting this SKU are being re-checked.",
+            )
+        return redirect("catalog:sku-detail", pk=self.object.pk)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from common.concurrency import VersionedForm
 from promises.models import (
     CheckoutCountry,
     Conflict,
@@ -182,8 +183,9 @@ class WaiverRequestForm(forms.Form):
 # --- Promises ----------------------------------------------------------------------------
 
 
-class PromiseForm(forms.ModelForm):
-    """A model form that puts constraint messages on the fields they concern."""
+class PromiseForm(VersionedForm):
+    """A model form that puts constraint messages on the fields they concern, and refuses
+    to overwrite a save made since it was opened (naming what changed)."""
 
     def non_negative(self, *names: str) -> None:
         for name in names:

@@ -19,6 +19,8 @@ class Role(StrEnum):
 VIEW = ("view",)
 EDIT = ("view", "add", "change")
 ALL = ("view", "add", "change", "delete")
+# A channel's secret feed URLs (campaigns.view_feed_channel): ops and admins set feeds up.
+FEED_URLS = ("view_feed",)
 
 CATALOG = ["catalog.product", "catalog.sku", "catalog.location", "catalog.stocklevel"]
 CAMPAIGNS = [
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
     ],
     Role.OPS: [
         (CATALOG + PROMISES, ALL),
+        (CHANNELS, FEED_URLS),
         (CONFLICTS, ("view", "change")),
         (CAMPAIGNS + CHANNELS + ENGINE_RECORDS + INSIGHTS, VIEW),
     ],
@@ -65,6 +68,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
     ],
     Role.ADMIN: [
         (EVERY_MODEL, ALL),
+        (CHANNELS, FEED_URLS),
         (INTEGRATIONS, ALL),
         (NOTIFICATIONS, ALL),
         (WEBHOOK_INBOX, ("view", "change")),

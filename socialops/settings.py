@@ -212,6 +212,8 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# Lockouts are logged; the start-up banner and every attempt are not.
+AXES_VERBOSE = False
 AXES_LOCKOUT_CALLABLE = "socialops.lockout.lockout_response"
 # The client address Axes counts by: REMOTE_ADDR unless the proxy in front is trusted to set
 # X-Forwarded-For (a client could otherwise send a new address with every guess).

@@ -24,6 +24,16 @@ class ChannelSerializer(DomainSerializer):
     surfaces = serializers.ListField(
         child=serializers.ChoiceField(choices=Surface.choices), required=False
     )
+    feed_product_types = serializers.ListField(
+        child=serializers.CharField(max_length=255),
+        required=False,
+        help_text="Product types the channel's feed publishes (empty: all).",
+    )
+    feed_tags = serializers.ListField(
+        child=serializers.CharField(max_length=255),
+        required=False,
+        help_text="Product tags the channel's feed publishes, any of them (empty: any).",
+    )
     governance_gaps = serializers.ListField(
         child=serializers.CharField(),
         read_only=True,
@@ -52,6 +62,8 @@ class ChannelSerializer(DomainSerializer):
             "attribution_window_days",
             "pixel_configured",
             "consent_configured",
+            "feed_product_types",
+            "feed_tags",
             "governance_gaps",
             "updated_at",
         ]
@@ -207,12 +219,18 @@ class CampaignSerializer(DomainSerializer):
     # Saved through the same service as the form page, so the claims read from the copy
     # follow the copy whichever door the campaign came through.
     def create(self, validated_data: dict) -> Campaign:
-        return save_campaign(Campaign(**validated_data))
+        return save_campaign(Campaign(**validated_data), editor=self._editor())
 
     def update(self, instance: Campaign, validated_data: dict) -> Campaign:
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        return save_campaign(instance)
+        return save_campaign(
+            instance, editor=self._editor(), update_fields=self.written_fields(validated_data)
+        )
+
+    def _editor(self):
+        request = self.context.get("request")
+        return getattr(request, "user", None)
 
 
 class CampaignDetailSerializer(CampaignSerializer):

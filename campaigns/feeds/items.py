@@ -14,14 +14,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.db.models import OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import strip_tags
 
 from campaigns.feeds.formats import Availability
+from campaigns.models import Channel
 from campaigns.querysets import annotate_available_to_promise
 from catalog.choices import InventoryPolicy, ProductStatus
 from catalog.models import SKU, StockLevel
@@ -57,8 +60,29 @@ class FeedItem:
     condition: str = "new"
 
 
-def sellable_skus() -> QuerySet:
-    """SKUs a shopper can buy: active, published products with a price, ATP annotated."""
+def channel_products_q(channel: Channel | None) -> Q:
+    """The SKUs whose product the channel sells: one of its feed's product types (if it
+    names any) and one of its feed's tags (if it names any), both compared ignoring case.
+
+    Tags are stored comma-separated, as Shopify exports them: a tag matches a whole entry.
+    """
+    wanted = Q()
+    if channel is None:
+        return wanted
+    types = [t.strip() for t in channel.feed_product_types or [] if t.strip()]
+    tags = [t.strip() for t in channel.feed_tags or [] if t.strip()]
+    if types:
+        wanted &= reduce(or_, (Q(product__product_type__iexact=t) for t in types))
+    if tags:
+        wanted &= reduce(
+            or_, (Q(product__tags__iregex=rf"(^|,)\s*{re.escape(t)}\s*(,|$)") for t in tags)
+        )
+    return wanted
+
+
+def sellable_skus(channel: Channel | None = None) -> QuerySet:
+    """SKUs a shopper can buy (through `channel`, if given: the products it sells): active,
+    published products with a price, ATP annotated."""
     on_hand = (
         StockLevel.objects.filter(counted_stock_q(), sku=OuterRef("pk"))
         .order_by()
@@ -68,7 +92,10 @@ def sellable_skus() -> QuerySet:
     )
     skus = (
         SKU.objects.filter(
-            product__status=ProductStatus.ACTIVE, product__published=True, price__gt=0
+            channel_products_q(channel),
+            product__status=ProductStatus.ACTIVE,
+            product__published=True,
+            price__gt=0,
         )
         .select_related("product")
         .annotate(on_hand_total=Coalesce(Subquery(on_hand), Value(0)))
@@ -145,9 +172,9 @@ def build_item(sku: SKU, today: date, store_url: str) -> FeedItem:
     )
 
 
-def feed_items(today: date | None = None) -> Iterator[FeedItem]:
-    """Every sellable SKU's item, streamed in chunks."""
+def feed_items(today: date | None = None, channel: Channel | None = None) -> Iterator[FeedItem]:
+    """Every sellable SKU's item (the ones `channel` sells, if given), streamed in chunks."""
     today = today or timezone.localdate()
     store_url = settings.STORE_URL
-    for sku in sellable_skus().iterator(chunk_size=FEED_CHUNK):
+    for sku in sellable_skus(channel).iterator(chunk_size=FEED_CHUNK):
         yield build_item(sku, today, store_url)

@@ -73,6 +73,12 @@ def catalog_fingerprint() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def channel_fingerprint(channel: Channel) -> str:
+    """Changes when what the channel's feed selects changes: with the catalog's, its ETag."""
+    selection = [sorted(channel.feed_product_types or []), sorted(channel.feed_tags or [])]
+    return hashlib.sha256(repr(selection).encode()).hexdigest()[:12]
+
+
 def format_of(channel: Channel, key: str | None = None) -> FeedFormat:
     """The asked format, else the one the channel's network reads."""
     return FORMATS[key] if key in FORMATS else format_for_network(channel.network)
@@ -81,13 +87,14 @@ def format_of(channel: Channel, key: str | None = None) -> FeedFormat:
 def feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport:
     """The channel's feed in `fmt_key` (default: its network's) with its problems per item."""
     fmt = format_of(channel, fmt_key)
-    key = f"feeds:report:{fmt.key}:{catalog_fingerprint()}"
+    selection = channel_fingerprint(channel)
+    key = f"feeds:report:{channel.pk}:{fmt.key}:{selection}:{catalog_fingerprint()}"
     cached = cache.get(key)
     if cached is not None:
         return cached
     report = FeedReport(format=fmt)
     seen: set[str] = set()
-    for item in feed_items():
+    for item in feed_items(channel=channel):
         report.items += 1
         report.problems.extend(validate_row(fmt.spec, render_row(fmt.spec, item)))
         if item.id in seen:
@@ -95,7 +102,7 @@ def feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport:
         seen.add(item.id)
     report.checked_at = timezone.now()
     cache.set(key, report, REPORT_CACHE_SECONDS)
-    cache.set(_last_key(fmt), report, LAST_REPORT_SECONDS)
+    cache.set(_last_key(channel, fmt), report, LAST_REPORT_SECONDS)
     return report
 
 
@@ -105,11 +112,12 @@ def last_feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport
     For pages with a time budget (the channel KPI page): checking a whole catalog is the
     feed page's and the fetch's work, and even the fingerprint scans every campaign item.
     """
-    return cache.get(_last_key(format_of(channel, fmt_key)))
+    return cache.get(_last_key(channel, format_of(channel, fmt_key)))
 
 
-def _last_key(fmt: FeedFormat) -> str:
-    return f"feeds:last-report:{fmt.key}"
+def _last_key(channel: Channel, fmt: FeedFormat) -> str:
+    # Per channel: each channel's feed publishes its own products.
+    return f"feeds:last-report:{channel.pk}:{fmt.key}"
 
 
 def feed_problems(channel: Channel, fmt_key: str | None = None) -> list[Problem]:

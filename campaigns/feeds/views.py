@@ -16,6 +16,7 @@ from campaigns.feeds.formats import BY_FILENAME, FORMATS
 from campaigns.feeds.items import feed_items
 from campaigns.feeds.services import (
     catalog_fingerprint,
+    channel_fingerprint,
     feed_report,
     format_of,
     record_feed_fetch,
@@ -52,13 +53,14 @@ def public_feed(request: HttpRequest, token: str, filename: str) -> HttpResponse
     channel = _channel_by_token(token)
     if fmt is None:
         raise Http404("No such feed format.")
-    etag = f'"{fmt.key}-{catalog_fingerprint()}"'
+    etag = f'"{fmt.key}-{channel_fingerprint(channel)}-{catalog_fingerprint()}"'
     record_feed_fetch(channel)
     if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponse(status=304)
     else:
         response = StreamingHttpResponse(
-            write_feed(fmt, feed_items(), title=channel.name), content_type=fmt.content_type
+            write_feed(fmt, feed_items(channel=channel), title=channel.name),
+            content_type=fmt.content_type,
         )
         response["Content-Disposition"] = f'inline; filename="{fmt.filename}"'
     response["ETag"] = etag
@@ -76,12 +78,16 @@ def channel_feed(request: HttpRequest, pk: int) -> HttpResponse:
     report = feed_report(channel, fmt.key)
     page = Paginator(report.problems, PROBLEMS_PER_PAGE).get_page(request.GET.get("page"))
     recommended = format_of(channel)
+    # The URLs carry the channel's secret token: only who sets feeds up sees them.
+    can_see_urls = request.user.has_perm("campaigns.view_feed_channel")
     urls = [
         {
             "format": f,
             "url": request.build_absolute_uri(
                 reverse("feeds:public", args=[channel.feed_token, f.filename])
-            ),
+            )
+            if can_see_urls
+            else "",
             "recommended": f.key == recommended.key,
             "current": f.key == fmt.key,
         }

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -114,7 +116,29 @@ class ApiSchema(AutoSchema):
             codes.append("404")
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")  # still in use, or a concurrent write won
+        if self._honours_if_match():
+            codes.append("412")  # changed since the version named in If-Match
         for code in codes:
             if code not in responses:
                 responses[code] = self._get_response_for_code(ErrorSerializer, code)
         return responses
+
+    def _honours_if_match(self) -> bool:
+        return self.method in ("PUT", "PATCH", "DELETE") and "{" in self.path
+
+    def get_override_parameters(self) -> list:
+        parameters = list(super().get_override_parameters())
+        if self._honours_if_match():
+            parameters.append(
+                OpenApiParameter(
+                    "If-Match",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    description=(
+                        "The ETag the object was read with: the write is refused (412) if "
+                        "the object changed since. Without it, a PATCH still writes only "
+                        "the fields sent."
+                    ),
+                )
+            )
+        return parameters

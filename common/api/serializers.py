@@ -16,6 +16,7 @@ from django.db import models
 from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
+from rest_framework.utils import model_meta
 
 from common.api.errors import django_errors
 
@@ -61,7 +62,19 @@ class CountryCodeField(CountryField):
         return code
 
 
-class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ModelSerializer, schema-true for read-only fields: DRF drops `allow_blank`
+    from them, so the schema's enum of a blank-able choice would omit the "" answered."""
+
+    def include_extra_kwargs(self, kwargs: dict, extra_kwargs: dict) -> dict:
+        allow_blank = kwargs.get("allow_blank")
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank and kwargs.get("read_only"):
+            kwargs["allow_blank"] = True
+        return kwargs
+
+
+class DomainSerializer(CountryFieldMixin, ModelSerializer):
     """A ModelSerializer whose writes pass the model's validation and constraints."""
 
     def build_standard_field(self, field_name: str, model_field: models.Field):
@@ -102,3 +115,28 @@ class DomainSerializer(CountryFieldMixin, serializers.ModelSerializer):
         except DjangoValidationError as exc:
             raise serializers.ValidationError(django_errors(exc)) from exc
         return attrs
+
+    def update(self, instance: models.Model, validated_data: dict) -> models.Model:
+        """Write the fields sent. A partial update (PATCH) saves only those (`update_fields`),
+        so two clients changing different fields of one object both keep their change."""
+        relations = model_meta.get_field_info(instance).relations
+        many = {}
+        for name, value in validated_data.items():
+            if name in relations and relations[name].to_many:
+                many[name] = value
+            else:
+                setattr(instance, name, value)
+        instance.save(update_fields=self.written_fields(validated_data))
+        for name, value in many.items():
+            getattr(instance, name).set(value)
+        return instance
+
+    def written_fields(self, validated_data: dict) -> list[str] | None:
+        """The columns a save writes: on a partial update the fields sent (and the ones the
+        model stamps itself, `updated_at`); None (every column) on a whole update."""
+        if not self.partial:
+            return None
+        opts = self.Meta.model._meta
+        concrete = {f.name for f in opts.concrete_fields}
+        stamped = [f.name for f in opts.concrete_fields if getattr(f, "auto_now", False)]
+        return sorted({name for name in validated_data if name in concrete} | set(stamped))

@@ -1,12 +1,18 @@
-"""Base viewsets: role permissions, the shared filters, and writes in a savepoint."""
+"""Base viewsets: role permissions, the shared filters, writes in a savepoint, and
+versions: every object is answered with its ETag, and a write sent with `If-Match` is
+refused (412) if the object changed since that version was read."""
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import models, transaction
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import filters, serializers, viewsets
+from rest_framework import filters, serializers, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from common.api.errors import ApiError
 from common.api.permissions import RolePermissions
+from common.concurrency import StaleEdit, etag_of, lock_unchanged, versions_in
 
 
 class SearchFilter(filters.SearchFilter):
@@ -22,7 +28,33 @@ class SearchFilter(filters.SearchFilter):
 FILTER_BACKENDS = [DjangoFilterBackend, SearchFilter, filters.OrderingFilter]
 
 
-class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
+class VersionedMixin:
+    """ETags on the objects answered, and `If-Match` honoured on writes."""
+
+    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+        instance = self.get_object()
+        serializer = self.get_serializer(instance)
+        return Response(serializer.data, headers={"ETag": etag_of(instance)})
+
+    def check_if_match(self, instance: models.Model) -> None:
+        """Inside the writing transaction: refuse if the client read an older version."""
+        header = self.request.headers.get("If-Match")
+        versions = versions_in(header) if header else None
+        if versions is None:
+            return
+        try:
+            lock_unchanged(instance, versions)
+        except StaleEdit as stale:
+            raise ApiError(
+                f"Changed by {stale.editor} since you read it: read it again "
+                "(its ETag is the new version) and send your change with that.",
+                code="changed",
+                status_code=status.HTTP_412_PRECONDITION_FAILED,
+                extra={"etag": etag_of(stale.current)},
+            ) from stale
+
+
+class ReadOnlyViewSet(VersionedMixin, viewsets.ReadOnlyModelViewSet):
     """Records people read but never write by hand (the engine writes them)."""
 
     permission_classes = [RolePermissions]
@@ -31,7 +63,7 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]+"
 
 
-class DomainViewSet(viewsets.ModelViewSet):
+class DomainViewSet(VersionedMixin, viewsets.ModelViewSet):
     """Create, read, update and delete one domain model, under its role permissions."""
 
     permission_classes = [RolePermissions]
@@ -46,10 +78,19 @@ class DomainViewSet(viewsets.ModelViewSet):
             serializer.save()
         self._reload(serializer)
 
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag_of(self._saved)
+        return response
+
     def perform_update(self, serializer) -> None:
+        # A PATCH writes only the fields sent (see DomainSerializer.update); a whole-object
+        # PUT is checked against the version the client read when it sends If-Match.
         with transaction.atomic():
+            self.check_if_match(serializer.instance)
             serializer.save()
         self._reload(serializer)
+        self._saved = serializer.instance
 
     def _reload(self, serializer) -> None:
         """Answer with the row as the list reads it: annotations (available to promise,
@@ -58,4 +99,5 @@ class DomainViewSet(viewsets.ModelViewSet):
 
     def perform_destroy(self, instance) -> None:
         with transaction.atomic():
+            self.check_if_match(instance)
             instance.delete()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -37,7 +38,10 @@ class BulkUpsertMixin:
         envelope = BulkRequestSerializer(data={"items": data} if isinstance(data, list) else data)
         envelope.is_valid(raise_exception=True)
         outcome = self.upsert.run(envelope.validated_data["items"])
-        return Response(asdict(outcome))
+        # Some items refused (the others saved): 207 Multi-Status, so a client checking only
+        # the status code does not take a partly refused batch for a complete one.
+        code = status.HTTP_207_MULTI_STATUS if outcome.errors else status.HTTP_200_OK
+        return Response(asdict(outcome), status=code)
 
 
 def bulk_schema(upsert: Upsert, example_item: dict):
@@ -49,7 +53,13 @@ def bulk_schema(upsert: Upsert, example_item: dict):
     )
     return extend_schema(
         request=request,
-        responses=BulkResultSerializer,
+        responses={
+            200: OpenApiResponse(BulkResultSerializer, description="Every item saved."),
+            207: OpenApiResponse(
+                BulkResultSerializer,
+                description="Some or all items refused, listed in `errors`; the rest saved.",
+            ),
+        },
         description=(
             f'Create or update up to {BULK_LIMIT} records. Send `{{"items": [...]}}` or a '
             "bare list. Records are matched on their key, so sending a batch again changes "

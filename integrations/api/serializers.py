@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from common.api.serializers import ModelSerializer
 from integrations.models import Connection, SyncRun
 
 
-class SyncRunSerializer(serializers.ModelSerializer):
+class SyncRunSerializer(ModelSerializer):
     duration_seconds = serializers.SerializerMethodField()
 
     class Meta:
@@ -30,7 +31,7 @@ class SyncRunSerializer(serializers.ModelSerializer):
         return run.duration.total_seconds() if run.duration is not None else None
 
 
-class ConnectionSerializer(serializers.ModelSerializer):
+class ConnectionSerializer(ModelSerializer):
     class Meta:
         model = Connection
         # An explicit list: a new field (credentials above all) is never exposed by default.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from common.api.serializers import INT64_MAX, DomainSerializer
+from common.api.serializers import INT64_MAX, DomainSerializer, ModelSerializer
 from promises.checks.registry import all_rules
 from promises.models import (
     CheckoutCountry,
@@ -129,7 +129,7 @@ class RuleSettingSerializer(DomainSerializer):
         fields = ["id", "rule_code", "severity", "enabled", "updated_at"]
 
 
-class ConflictEventSerializer(serializers.ModelSerializer):
+class ConflictEventSerializer(ModelSerializer):
     actor_username = serializers.CharField(
         source="actor.username", read_only=True, allow_null=True, default=None
     )
@@ -155,9 +155,11 @@ class ConflictSerializer(DomainSerializer):
     """A conflict with the evidence the rule compared and how old its data is."""
 
     campaign_name = serializers.CharField(source="campaign.name", read_only=True)
-    sku_code = serializers.CharField(source="sku.code", read_only=True, default=None)
+    sku_code = serializers.CharField(
+        source="sku.code", read_only=True, allow_null=True, default=None
+    )
     assignee_username = serializers.CharField(
-        source="assignee.username", read_only=True, default=None
+        source="assignee.username", read_only=True, allow_null=True, default=None
     )
     evidence = serializers.DictField(read_only=True, help_text="The numbers the rule compared.")
     spend_at_risk = serializers.DecimalField(
@@ -209,7 +211,7 @@ class ConflictDetailSerializer(ConflictSerializer):
         read_only_fields = fields
 
 
-class CheckRunSerializer(serializers.ModelSerializer):
+class CheckRunSerializer(ModelSerializer):
     class Meta:
         model = CheckRun
         fields = [

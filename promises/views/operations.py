@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -237,7 +238,10 @@ class PromiseEdit(PromiseTabsMixin, PermissionRequiredMixin):
         return reverse(self.list_url_name)
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        with transaction.atomic():
+            if not form.check_version():  # saved by someone else since it was opened
+                return self.form_invalid(form)
+            response = super().form_valid(form)
         messages.success(
             self.request, f"Saved {self.object}. Campaigns it concerns are being re-checked."
         )
@@ -368,7 +372,10 @@ class OverrideEdit(PromiseTabsMixin, PermissionRequiredMixin):
 
     def form_valid(self, form):
         form.instance.method = self.method()
-        response = super().form_valid(form)
+        with transaction.atomic():
+            if not form.check_version():  # saved by someone else since it was opened
+                return self.form_invalid(form)
+            response = super().form_valid(form)
         messages.success(self.request, f"Saved override {self.object.label}.")
         return response
 

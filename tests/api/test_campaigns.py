@@ -222,3 +222,23 @@ def test_an_item_names_its_sku_once_per_campaign(api, world, marketing_user):
     )
     assert response.status_code == 400
     assert response.json()["errors"]["non_field_errors"]
+
+
+@pytest.mark.parametrize("role", ["marketing", "ops", "exec", "admin"])
+def test_no_role_reads_a_channels_feed_token_through_the_api(api, world, cast, role):
+    """The token is the secret of the feed URLs, shown on the feed page to ops and admins."""
+    client = api(cast[role])
+    listed = client.get("/api/channels/").json()["results"]
+    one = client.get(f"/api/channels/{world.channel.pk}/").content.decode()
+    assert world.channel.feed_token not in str(listed) + one
+
+
+def test_what_a_channel_publishes_is_set_through_the_api(api, world, admin_user):
+    url = f"/api/channels/{world.channel.pk}/"
+    body = {"feed_product_types": ["Skincare"], "feed_tags": ["spring"]}
+    response = api(admin_user).patch(url, body, format="json")
+    assert response.status_code == 200
+    assert (response.json()["feed_product_types"], response.json()["feed_tags"]) == (
+        ["Skincare"],
+        ["spring"],
+    )

@@ -172,3 +172,10 @@ def test_skus_filter_on_available_to_promise_as_the_sku_page(api, world, exec_us
     assert world.sku.pk not in [s["id"] for s in out]
     promoted = client.get("/api/skus/?promoted=true").json()["results"]
     assert [(s["id"], s["campaign_count"]) for s in promoted] == [(world.sku.pk, 1)]
+
+
+@pytest.mark.parametrize("size", ["null", "0", "-1", "2.5", "²"])
+def test_a_page_size_the_schema_calls_invalid_is_refused(api, exec_user, size):
+    response = api(exec_user).get(f"/api/stock-levels/?page_size={size}")
+    assert response.status_code == 400
+    assert "page_size" in response.json()["errors"]

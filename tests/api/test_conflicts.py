@@ -182,8 +182,13 @@ def test_a_waiver_request_needs_a_reason(api, stock_out, marketing_user):
     assert "reason" in response.json()["errors"]
 
 
-def test_only_people_who_work_conflicts_can_be_assigned(api, stock_out, ops_user, marketing_user):
-    """The page's rule holds in the API: a conflict goes to someone who works conflicts."""
+@pytest.mark.parametrize("assignee", ["marketing_user", "exec_user"])
+def test_only_people_who_work_conflicts_can_be_assigned(
+    api, stock_out, ops_user, assignee, request
+):
+    """The page's rule holds in the API: a conflict goes to someone who works conflicts
+    (ops or admins), never to marketing or an exec."""
+    marketing_user = request.getfixturevalue(assignee)
     response = api(ops_user).post(
         f"/api/conflicts/{stock_out.pk}/assign/", {"assignee": marketing_user.pk}, format="json"
     )

@@ -27,6 +27,7 @@ def test_sending_orders_twice_creates_them_once(api, admin_user):
     batch = [order("#1", channel), order("#2", channel, refunded="10.00")]
     client = api(admin_user)
     first = client.post("/api/orders/bulk/", {"items": batch}, format="json")
+    assert first.status_code == 200
     assert first.json() == {"created": 2, "updated": 0, "unchanged": 0, "errors": []}
     again = client.post("/api/orders/bulk/", batch, format="json")  # a bare list works too
     assert again.json() == {"created": 0, "updated": 0, "unchanged": 2, "errors": []}
@@ -55,7 +56,9 @@ def test_bad_items_are_named_and_the_good_ones_saved(api, admin_user):
         "not an object",
         order("#5", channel),
     ]
-    body = api(admin_user).post("/api/orders/bulk/", batch, format="json").json()
+    response = api(admin_user).post("/api/orders/bulk/", batch, format="json")
+    assert response.status_code == 207  # Multi-Status: some saved, some refused
+    body = response.json()
     assert (body["created"], body["updated"], body["unchanged"]) == (2, 0, 0)
     errors = {e["index"]: e for e in body["errors"]}
     assert sorted(errors) == [1, 2, 3, 4, 5]

@@ -34,3 +34,16 @@ def test_every_operation_documents_the_shared_error_body(api, exec_user):
             assert body == {"$ref": "#/components/schemas/Error"}, (path, method, code)
     blocked = document["paths"]["/api/campaigns/{id}/status/"]["post"]["responses"]["409"]
     assert blocked["content"]["application/json"]["schema"]["$ref"].endswith("/Blocked")
+
+
+def test_blank_and_null_answers_are_in_the_schema():
+    """A conflict with no country answers "", an opening event has no previous state, a
+    conflict without SKU or assignee answers null: the schema must allow each."""
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+    blank = {"$ref": "#/components/schemas/BlankEnum"}
+    assert blank in schemas["Conflict"]["properties"]["country"]["oneOf"]
+    assert blank in schemas["ConflictEvent"]["properties"]["from_state"]["oneOf"]
+    for name in ("sku_code", "assignee_username"):
+        assert schemas["Conflict"]["properties"][name]["nullable"] is True
+    bulk = SchemaGenerator().get_schema(request=None, public=True)["paths"]["/api/orders/bulk/"]
+    assert {"200", "207"} <= set(bulk["post"]["responses"])

@@ -763,3 +763,41 @@ def test_the_detail_page_highlights_each_claim_in_the_copy(client, marketing_use
     assert "<mark>1\u202f299 €</mark>" in page
     assert "livré en <mark>48h</mark>, retours" in page
     assert "<mark>retours gratuits 30 jours</mark>" in page
+
+
+def test_a_form_opened_before_another_save_does_not_revert_it(
+    login, marketing_user, admin_user, world
+):
+    from tests.opened import opened_form
+
+    url = reverse("campaigns:edit", args=[world.campaign.pk])
+    mine, theirs = login(marketing_user), login(admin_user)
+    my_form = opened_form(mine.get(url), "campaign-form")
+    their_form = opened_form(theirs.get(url), "campaign-form")
+    assert theirs.post(url, {**their_form, "budget": ["999"]}).status_code == 302
+
+    refused = mine.post(url, {**my_form, "name": ["Mine"]})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Changed by admin-user since you opened it: " in page
+    assert "Budget is now 999.00" in page
+    stored = Campaign.objects.get(pk=world.campaign.pk)
+    assert (stored.name, stored.budget) == ("Spring glow", 999)
+
+    # The refused form keeps what was typed and carries the new version: saving again
+    # replaces theirs knowingly.
+    again = mine.post(url, opened_form(refused, "campaign-form"))
+    assert again.status_code == 302
+    stored.refresh_from_db()
+    assert (stored.name, stored.updated_by) == ("Mine", marketing_user)
+
+
+def test_a_form_opened_after_the_last_save_saves(login, marketing_user, world):
+    from tests.opened import opened_form
+
+    url = reverse("campaigns:edit", args=[world.campaign.pk])
+    client = login(marketing_user)
+    assert client.post(url, {**opened_form(client.get(url), "campaign-form")}).status_code == 302
+    response = client.post(url, {**opened_form(client.get(url), "campaign-form"), "name": ["B"]})
+    assert response.status_code == 302
+    assert Campaign.objects.get(pk=world.campaign.pk).name == "B"

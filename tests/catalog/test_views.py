@@ -191,3 +191,24 @@ def test_marketing_and_exec_cannot_post_stock(request, login, role, shelf):
     response = client.post(_detail(sku), _stock_post(sku, level, **{"stock-0-available": "1"}))
     assert response.status_code == 403
     assert StockLevel.objects.get(pk=level.pk).available == 30
+
+
+def test_stock_opened_before_a_webhook_changed_it_is_not_reverted(login, ops_user):
+    from catalog.choices import StockSource
+    from tests.opened import opened_form
+
+    level = StockLevelFactory(on_hand=10, available=10)
+    url = _detail(level.sku)
+    client = login(ops_user)
+    opened = opened_form(client.get(url))
+    # A webhook lowers the stock after the page was opened.
+    level.on_hand, level.available, level.source = 3, 3, StockSource.WEBHOOK
+    level.save()
+
+    refused = client.post(url, {**opened, "stock-0-incoming": ["5"]})
+    assert refused.status_code == 400
+    page = refused.content.decode()
+    assert "Changed by another edit (shopify webhook) since you opened it" in page
+    assert "On hand is now 3" in page
+    level.refresh_from_db()
+    assert (level.on_hand, level.incoming) == (3, 0)

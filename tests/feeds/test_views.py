@@ -140,7 +140,8 @@ def test_every_role_reads_the_channels_feed_page(catalog, role, request, login):
     response = login(request.getfixturevalue(role)).get(f"/feeds/channels/{catalog.channel.pk}/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert catalog.channel.feed_token in page
+    # The feed URLs carry the channel's secret token: ops and admins only see them.
+    assert (catalog.channel.feed_token in page) == (role in ("ops_user", "admin_user"))
     assert "Meta requires image_link." in page
     assert "GLOW-30" in page
 
@@ -221,3 +222,46 @@ def test_the_feed_page_says_when_the_store_address_is_missing(catalog, exec_user
     assert "<code>STORE_URL</code>" in login(exec_user).get(page).content.decode()
     settings.STORE_URL = "https://shop.example.com"
     assert "<code>STORE_URL</code>" not in login(exec_user).get(page).content.decode()
+
+
+# --- What a channel's feed publishes ----------------------------------------------------------
+
+
+def test_a_channel_publishes_only_the_product_types_and_tags_it_sells(catalog, login, ops_user):
+    from catalog.models import Product
+
+    Product.objects.filter(pk=catalog.in_stock.product_id).update(
+        product_type="Skincare", tags="bestseller, Spring"
+    )
+    Product.objects.filter(pk=catalog.reserved_away.product_id).update(
+        product_type="Apparel", tags="springtime"
+    )
+    fmt = FORMATS["meta"]
+    everything = {
+        r[fmt.spec.id_field] for r in read_rows(fmt, _body(_fetch(catalog.channel, fmt.filename)))
+    }
+    assert everything == {s.code for s in catalog.sellable}
+
+    catalog.channel.feed_tags = ["spring"]  # a whole tag, any case: not "springtime"
+    catalog.channel.save()
+    rows = read_rows(fmt, _body(_fetch(catalog.channel, fmt.filename)))
+    assert {r[fmt.spec.id_field] for r in rows} == {
+        s.code for s in catalog.sellable if s.product_id == catalog.in_stock.product_id
+    }
+
+    catalog.channel.feed_tags = []
+    catalog.channel.feed_product_types = ["apparel"]
+    catalog.channel.save()
+    response = _fetch(catalog.channel, fmt.filename)
+    assert {r[fmt.spec.id_field] for r in read_rows(fmt, _body(response))} == {"LINEN-S"}
+    page = login(ops_user).get(f"/feeds/channels/{catalog.channel.pk}/").content.decode()
+    assert "Publishes product types apparel" in page
+    assert "<strong>1</strong> items in the feed" in page
+
+
+def test_changing_what_a_channel_publishes_changes_its_etag(catalog):
+    fmt = FORMATS["meta"]
+    before = _fetch(catalog.channel, fmt.filename)["ETag"]
+    catalog.channel.feed_product_types = ["Apparel"]
+    catalog.channel.save()
+    assert _fetch(catalog.channel, fmt.filename, **{"If-None-Match": before}).status_code == 200

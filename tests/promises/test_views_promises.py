@@ -355,3 +355,35 @@ def test_ops_delete_after_confirming(login, ops_user, list_name, factory, prefix
     assert type(obj).objects.filter(pk=obj.pk).exists()
     assert client.post(url).status_code == 302
     assert not type(obj).objects.filter(pk=obj.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "factory", "field", "value", "shown"),
+    [
+        ("shipping", "ShippingMethodFactory", "max_days", "9", "Max days is now 9"),
+        ("return", "ReturnPolicyFactory", "window_days", "45", "Window days is now 45"),
+        ("promocode", "PromoCodeFactory", "usage_limit", "77", "Usage limit is now 77"),
+        ("reply", "SupportReplyFactory", "title", "Newer", "Title is now Newer"),
+    ],
+)
+def test_an_edit_opened_before_another_save_does_not_revert_it(
+    login, ops_user, admin_user, name, factory, field, value, shown
+):
+    import tests.factories
+    from tests.opened import opened_form
+
+    with triggers.suspended():
+        obj = getattr(tests.factories, factory)()
+    url = reverse(f"promises:{name}-edit", args=[obj.pk])
+    mine, theirs = login(ops_user), login(admin_user)
+    my_form = opened_form(mine.get(url))
+    their_form = opened_form(theirs.get(url))
+    assert theirs.post(url, {**their_form, field: [value]}).status_code == 302
+
+    refused = mine.post(url, my_form)
+    assert refused.status_code == 200
+    assert "since you opened it" in refused.content.decode()
+    assert shown in refused.content.decode()
+    obj.refresh_from_db()
+    assert str(getattr(obj, field)) == value
+    assert mine.post(url, opened_form(refused)).status_code == 302  # now knowingly

@@ -39,7 +39,7 @@ class Command(BaseCommand):
         problems = []
 
         def checked_items():
-            for item in feed_items():
+            for item in feed_items(channel=found):
                 problems.extend(validate_row(feed_format.spec, render_row(feed_format.spec, item)))
                 yield item
 
