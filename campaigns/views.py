@@ -325,7 +325,7 @@ def campaign_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     """Run the checks on this campaign now, instead of waiting for a change or the sweep."""
     _require_any(request, ("campaigns.change_campaign", "promises.change_conflict"))
     campaign = get_object_or_404(Campaign, pk=pk)
-    run = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL, processes=1).run
+    run = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL).run
     if not run.campaigns_checked:
         messages.warning(request, "Drafts and ended campaigns are not checked.")
     else:

@@ -83,7 +83,15 @@ class StockLevelAdmin(admin.ModelAdmin):
 class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The webhook inbox: what Shopify sent, and what became of it."""
 
-    list_display = ["webhook_id", "topic", "status", "attempts", "triggered_at", "received_at"]
+    list_display = [
+        "webhook_id",
+        "topic",
+        "status",
+        "reason",
+        "attempts",
+        "triggered_at",
+        "received_at",
+    ]
     list_filter = ["status", "topic"]
     search_fields = ["webhook_id", "resource_key", "last_error"]
     readonly_fields = [f.name for f in WebhookDelivery._meta.fields if f.name != "body"] + [
@@ -96,7 +104,12 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     def payload(self, obj: WebhookDelivery) -> str:
         return bytes(obj.body).decode("utf-8", "replace")
 
-    @admin.action(description="Put back in the inbox (reprocess)")
+    @admin.display(description="Reason")
+    def reason(self, obj: WebhookDelivery) -> str:
+        """Why it failed or was ignored, cut for the list (the whole text on its page)."""
+        return obj.last_error if len(obj.last_error) <= 200 else obj.last_error[:200] + "…"
+
+    @admin.action(description="Retry: put back in the inbox")
     def reprocess(self, request, queryset) -> None:
         count = requeue_deliveries(list(queryset.values_list("pk", flat=True)))
         transaction.on_commit(enqueue_inbox_processing)

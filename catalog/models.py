@@ -176,7 +176,10 @@ class WebhookDelivery(models.Model):
     fix, and nothing Shopify sent is lost when the worker or the broker is down.
     """
 
-    webhook_id = models.CharField(max_length=255, unique=True, help_text="X-Shopify-Webhook-Id.")
+    webhook_id = models.TextField(help_text="X-Shopify-Webhook-Id, as sent.")
+    # SHA-256 of the whole webhook id: the dedup key, whatever the id's length (ids cut to a
+    # column's width would make distinct long ids collide as duplicates).
+    webhook_key = models.CharField(max_length=64, unique=True, editable=False)
     topic = models.CharField(max_length=100)
     shop_domain = models.CharField(max_length=255, blank=True)
     api_version = models.CharField(max_length=32, blank=True)

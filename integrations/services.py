@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from common.enqueue import enqueue
 from integrations.choices import ConnectionKind, ConnectionStatus, SyncRunStatus
 from integrations.clients.http import IntegrationError, ReconnectNeeded
 from integrations.clients.meta import MetaClient
@@ -248,7 +249,7 @@ def enqueue_due_syncs(now: datetime | None = None) -> int:
         ):
             claimed.append(pk)
     for pk in claimed:
-        transaction.on_commit(lambda pk=pk: sync_connection_task.delay(pk))
+        transaction.on_commit(lambda pk=pk: enqueue(sync_connection_task, pk))
     return len(claimed)
 
 
@@ -256,4 +257,4 @@ def request_sync(connection: Connection) -> None:
     """ "Sync now": enqueue one sync after the current transaction commits."""
     from integrations.tasks import sync_connection_task
 
-    transaction.on_commit(lambda: sync_connection_task.delay(connection.pk))
+    transaction.on_commit(lambda: enqueue(sync_connection_task, connection.pk))

@@ -10,6 +10,8 @@ announce a code checkout does not know.
 from __future__ import annotations
 
 import json
+import math
+import os
 import random
 import resource
 import statistics
@@ -282,39 +284,73 @@ def build(size: Size, now: datetime) -> dict:
 # --- Measurements ----------------------------------------------------------------------------
 
 
-def sweep_here() -> dict:
-    """One full sweep in this process, with this process's peak memory."""
-    from promises.checks.engine import run_checks
-    from promises.choices import CheckTrigger
+WORKER_START_TIMEOUT = 60  # seconds for a worker to connect and start consuming
+WEBHOOK_TIMEOUT = 30  # seconds to wait for one delivery's conflict to show
+
+
+def floor_pass(now: datetime) -> dict:
+    """The floor: every checked campaign's items and every SKU's facts streamed into Python,
+    in batches as the sweep reads them, and nothing else (no rules, no writes)."""
+    from promises.checks import loader
 
     started = time.perf_counter()
-    run = run_checks(None, trigger=CheckTrigger.BENCHMARK).run
+    operations = loader.load_operations()
+    skus = loader.load_skus(now=now)
+    ids = sorted(Campaign.objects.checked(now).values_list("pk", flat=True))
+    items = 0
+    for start in range(0, len(ids), 1000):
+        for campaign in loader.load_campaigns(ids[start : start + 1000], operations.channels, now):
+            items += len(campaign.items)
     seconds = time.perf_counter() - started
+    return {"seconds": round(seconds, 2), "items": items, "skus": len(skus), **load()}
+
+
+def load() -> dict:
+    """The machine's load when a figure was taken (it is shared)."""
+    one, five, _ = os.getloadavg()
+    return {"load_1m": round(one, 2), "load_5m": round(five, 2)}
+
+
+def _run_line(run, seconds: float) -> dict:
     return {
         "seconds": round(seconds, 2),
         "campaigns": run.campaigns_checked,
         "items": run.items_checked,
-        "items_per_second": round(run.items_checked / seconds),
+        "items_per_second": round(run.items_checked / seconds) if seconds else None,
+        "batches": run.batches,
         "opened": run.opened,
         "resolved": run.resolved,
         "reopened": run.reopened,
         "errors": run.errors,
-        # ru_maxrss is in kilobytes on Linux. The sweep may fork checking processes: report
-        # the largest of this process and them (each is a sweeping process of its own).
-        "peak_memory_mb": round(
-            max(
-                resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-            )
-            / 1024,
-            1,
-        ),
-        "processes": settings.CHECKS_SWEEP_PROCESSES,
+        "status": run.status,
     }
 
 
-def full_sweep() -> dict:
-    """One full sweep in a fresh process, so the peak memory measured is the sweep's own."""
+def sweep(*, due_only: bool = False, distribute: bool | None = None) -> dict:
+    """One sweep (full, or the periodic one), timed from its start to its last batch's report."""
+    from promises.checks.engine import run_checks
+    from promises.choices import CheckTrigger
+
+    started = time.perf_counter()
+    run = run_checks(
+        None, trigger=CheckTrigger.BENCHMARK, due_only=due_only, distribute=distribute
+    ).run
+    figures = _run_line(run, time.perf_counter() - started)
+    if run.status != "succeeded":
+        raise RuntimeError(f"The sweep did not succeed: {run.status} {run.error_details[-3:]}")
+    return {**figures, **load()}
+
+
+def sweep_in_process() -> dict:
+    """A full sweep in this process (no broker), with this process's peak memory."""
+    figures = sweep(distribute=False)
+    figures["peak_memory_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    figures["workers"] = "in-process"
+    return figures
+
+
+def sweep_in_fresh_process() -> dict:
+    """A full sweep in a fresh process without workers, so its peak memory is its own."""
     result = subprocess.run(
         [sys.executable, "manage.py", "benchmark", "--sweep-only"],
         cwd=settings.BASE_DIR,
@@ -325,6 +361,198 @@ def full_sweep() -> dict:
     if result.returncode != 0:
         raise RuntimeError(f"The sweep failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class Workers:
+    """Real Celery worker processes on the configured Redis, for the length of a block."""
+
+    def __init__(self, concurrency: int) -> None:
+        self.concurrency = concurrency
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Workers:
+        from celery import current_app as app
+
+        app.conf.task_always_eager = False
+        with app.connection_for_write() as conn:
+            conn.default_channel.queue_purge("celery")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "socialops",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={self.concurrency}",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "--loglevel=WARNING",
+                f"--hostname=benchmark-{self.concurrency}-{os.getpid()}@%h",
+            ],
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + WORKER_START_TIMEOUT
+        while time.monotonic() < deadline:
+            replies = app.control.ping(timeout=0.5) or []
+            named = f"benchmark-{self.concurrency}-{os.getpid()}"
+            started = any(named in name for r in replies for name in r)
+            if started and len(self.children()) >= self.concurrency:
+                return self
+            if self.process.poll() is not None:
+                raise RuntimeError("The Celery worker exited at start")
+        raise RuntimeError("The Celery worker did not start in time")
+
+    def children(self) -> list[int]:
+        pid = self.process.pid
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    with open(f"/proc/{entry}/stat") as stat:
+                        if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                            found.append(int(entry))
+                except (OSError, IndexError, ValueError):
+                    continue
+        return found
+
+    def peak_memory_mb(self) -> float:
+        """The largest peak resident memory (VmHWM) of the worker's processes."""
+        peaks = []
+        for pid in [self.process.pid, *self.children()]:
+            try:
+                with open(f"/proc/{pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            peaks.append(int(line.split()[1]) / 1024)
+            except OSError:
+                continue
+        return round(max(peaks, default=0), 1)
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def full_sweep_on_workers(concurrency: int) -> dict:
+    """A full sweep shared by `concurrency` fresh worker processes, with their peak memory."""
+    with Workers(concurrency) as workers:
+        figures = sweep(distribute=True)
+        figures["peak_memory_mb"] = workers.peak_memory_mb()
+    figures["workers"] = concurrency
+    return figures
+
+
+def change_share_of_stock(share: float) -> dict:
+    """Change the stock of `share` of the SKUs as a broker outage would leave it: written and
+    marked in one transaction, no re-check task sent (the periodic sweep must find them)."""
+    from promises.triggers import campaigns_promoting, mark_changed
+
+    rng = random.Random(SEED + 2)
+    ids = list(SKU.objects.values_list("pk", flat=True))
+    changed = rng.sample(ids, max(1, int(len(ids) * share)))
+    with transaction.atomic():
+        for start in range(0, len(changed), 5000):
+            chunk = changed[start : start + 5000]
+            StockLevel.objects.filter(sku_id__in=chunk, available__gt=0).update(
+                available=models.F("available") - 1, on_hand=models.F("on_hand") - 1
+            )
+            mark_changed(campaigns_promoting(chunk))
+    return {"skus_changed": len(changed)}
+
+
+def webhook_to_conflict(samples: int) -> dict:
+    """Time from a signed Shopify inventory webhook (posted through the Django stack) to the
+    STOCK_OUT conflict it causes being visible, with a real worker applying and re-checking."""
+    from django.test import Client, override_settings
+
+    from catalog.models import WebhookDelivery
+    from catalog.webhooks.inbox import INVENTORY_LEVELS_UPDATE
+    from catalog.webhooks.verify import signature
+    from promises.checks.engine import run_checks
+    from promises.models import Conflict
+    from promises.triggers import campaigns_promoting, suspended
+
+    secret = "benchmark-secret"
+    locations = list(Location.objects.order_by("pk"))
+    for n, location in enumerate(locations):
+        Location.objects.filter(pk=location.pk).update(shopify_location_id=900_000 + n)
+    rng = random.Random(SEED + 3)
+    candidates = list(
+        SKU.objects.filter(campaign_items__isnull=False, stock_levels__available__gt=0)
+        .values_list("pk", flat=True)
+        .distinct()[:2000]
+    )
+    host = next((h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"), "") or "localhost"
+    client = Client(HTTP_HOST=host)
+    timings = []
+    with Workers(2), override_settings(SHOPIFY_WEBHOOK_SECRET=secret):
+        for n, sku_id in enumerate(rng.sample(candidates, min(samples, len(candidates)))):
+            item_id = 800_000_000 + sku_id
+            SKU.objects.filter(pk=sku_id).update(shopify_inventory_item_id=item_id)
+            with suspended():  # the other locations sold out already, unchecked
+                StockLevel.objects.filter(sku_id=sku_id).exclude(location=locations[0]).update(
+                    available=0, on_hand=0
+                )
+            body = json.dumps(
+                {
+                    "inventory_item_id": item_id,
+                    "location_id": 900_000,
+                    "available": 0,
+                    "updated_at": timezone.now().isoformat(),
+                }
+            ).encode()
+            started = time.perf_counter()
+            response = client.post(
+                "/webhooks/shopify/",
+                data=body,
+                content_type="application/json",
+                headers={
+                    "X-Shopify-Topic": INVENTORY_LEVELS_UPDATE,
+                    "X-Shopify-Webhook-Id": f"benchmark-{time.time_ns()}-{n}",
+                    "X-Shopify-Hmac-Sha256": signature(secret, body),
+                },
+            )
+            if response.status_code >= 300:
+                raise RuntimeError(f"The webhook answered {response.status_code}")
+            deadline = time.monotonic() + WEBHOOK_TIMEOUT
+            while not Conflict.objects.filter(
+                sku_id=sku_id, rule_code="STOCK_OUT", state="open"
+            ).exists():
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"No conflict {WEBHOOK_TIMEOUT} s after the webhook")
+                time.sleep(0.005)
+            timings.append((time.perf_counter() - started) * 1000)
+        WebhookDelivery.objects.filter(webhook_id__startswith="benchmark-").delete()
+    # Put the stock back and settle the conflicts, so later figures start from the same store.
+    with suspended():
+        StockLevel.objects.filter(sku__shopify_inventory_item_id__gte=800_000_000).update(
+            available=STOCK_PER_LOCATION, on_hand=STOCK_PER_LOCATION
+        )
+    touched = SKU.objects.filter(shopify_inventory_item_id__gte=800_000_000).values_list(
+        "pk", flat=True
+    )
+    run_checks(campaigns_promoting(list(touched)), distribute=False)
+    return {**_percentiles(timings), **load()}
+
+
+def _percentiles(timings: list[float]) -> dict:
+    timings = sorted(timings)
+    if not timings:
+        return {"samples": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
+    return {
+        "samples": len(timings),
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(timings[max(math.ceil(len(timings) * 0.95) - 1, 0)], 1),
+        "max_ms": round(timings[-1], 1),
+    }
 
 
 def stock_change_rechecks(samples: int) -> dict:
@@ -347,14 +575,11 @@ def stock_change_rechecks(samples: int) -> dict:
             StockLevel.objects.filter(pk=level.pk).update(on_hand=units, available=units)
         started = time.perf_counter()
         ids = campaigns_promoting([sku_id])
-        run_checks(ids, trigger=CheckTrigger.BENCHMARK)
+        run_checks(ids, trigger=CheckTrigger.BENCHMARK, distribute=False)
         timings.append((time.perf_counter() - started) * 1000)
         campaigns.append(len(ids))
-    timings.sort()
     return {
-        "samples": len(timings),
+        **_percentiles(timings),
         "campaigns_per_change_median": statistics.median(campaigns) if campaigns else 0,
-        "p50_ms": round(statistics.median(timings), 1) if timings else None,
-        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 1) if timings else None,
-        "max_ms": round(timings[-1], 1) if timings else None,
+        **load(),
     }

@@ -362,6 +362,16 @@ class CheckRun(models.Model):
     reopened = models.PositiveIntegerField(default=0)
     errors = models.PositiveIntegerField(default=0)
     error_details = models.JSONField(default=list, blank=True)
+    # Progress, reported by each batch as it finishes (wherever it ran): a run whose
+    # heartbeat stops is marked failed by the next sweep, with how far it got.
+    batches = models.PositiveIntegerField(default=0)
+    batches_done = models.PositiveIntegerField(default=0)
+    done_batches = models.JSONField(
+        default=list, blank=True, help_text="Numbers of the batches that reported."
+    )
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # Wall-clock creation (started_at is the time of the facts, which a caller may set).
+    created_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -376,3 +386,43 @@ class CheckRun(models.Model):
         return (
             f"{self.get_trigger_display()} at {self.started_at:%Y-%m-%d %H:%M:%S} ({self.status})"
         )
+
+
+class CampaignCheckState(models.Model):
+    """When the checks last judged a campaign, and the next moment time alone could change
+    the verdict (its end, a code or peak season starting or ending, a catalog sync going
+    stale): the periodic sweep re-checks a campaign once that moment has passed."""
+
+    campaign = models.OneToOneField(
+        Campaign, on_delete=models.CASCADE, primary_key=True, related_name="check_state"
+    )
+    checked_at = models.DateTimeField()
+    next_check_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                condition=Q(next_check_at__isnull=False),
+                name="check_state_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id} checked {self.checked_at:%Y-%m-%d %H:%M}"
+
+
+class CampaignRecheck(models.Model):
+    """A change to a campaign's facts that no check has seen yet: written in the change's own
+    transaction, deleted by the check that read it. Append-only, so concurrent changes to
+    campaigns that share SKUs never wait on each other's row locks."""
+
+    # No database constraint: a deletion's own signals mark the campaign being deleted; the
+    # next check of a campaign that is gone just deletes its marks.
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    marked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"campaign {self.campaign_id} changed {self.marked_at:%Y-%m-%d %H:%M}"

@@ -241,8 +241,7 @@ def resolve_conflicts(ids: Iterable[int], actor, note: str) -> Resolution:
     campaigns = sorted(
         set(Conflict.objects.filter(pk__in=ids).values_list("campaign_id", flat=True))
     )
-    # processes=1: pages and the API call this from threaded servers, where forking is unsafe.
-    result = run_checks(campaigns, trigger=CheckTrigger.MANUAL, processes=1)
+    result = run_checks(campaigns, trigger=CheckTrigger.MANUAL)
     after = list(Conflict.objects.filter(pk__in=ids).order_by("pk"))
     return Resolution(
         run=result.run,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,13 +15,20 @@ from promises.choices import CheckTrigger
 
 logger = logging.getLogger(__name__)
 
+# The safety net of the incremental sweeps, as Celery beat's nightly full sweep.
+FULL_SWEEP_EVERY = 24 * 3600
+
 
 def sweep_periodically(stop: threading.Event, interval: float) -> None:
-    """Run a full sweep every `interval` seconds until `stop` is set."""
+    """Every `interval` seconds until `stop` is set, re-check the campaigns that are due
+    (changed, or made due by time); once a day, all of them."""
+    last_full = time.monotonic()
     while not stop.wait(interval):
         try:
-            # One process: forking from a threaded web server is unsafe.
-            run = run_checks(None, trigger=CheckTrigger.SWEEP, processes=1).run
+            full = time.monotonic() - last_full >= FULL_SWEEP_EVERY
+            run = run_checks(None, trigger=CheckTrigger.SWEEP, due_only=not full).run
+            if full:
+                last_full = time.monotonic()
             logger.info("Sweep: %s campaigns in %s ms", run.campaigns_checked, run.duration_ms)
         except Exception:  # keep sweeping: the next run may succeed (database back up...)
             logger.exception("Periodic sweep failed")

@@ -8,10 +8,15 @@ for a row saved or deleted (forms, API, admin), and the apps' bulk signals
 fetches send once per chunk. A writer sending a bulk signal for rows it saves one by one mutes
 their model signals (`common.signals.row_signals_muted`), so one change is heard once.
 `suspended()` turns all of this off for bulk loads, which run a sweep instead.
+
+Each touched campaign is also marked (a CampaignRecheck row, in the change's own
+transaction): the periodic sweep re-checks what is marked, so a re-check that could not be
+enqueued, or died, is not lost, and the sweep need not look at anything else.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -20,15 +25,18 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.db.models.lookups import Regex
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.utils import timezone
 
 from campaigns import signals as campaign_signals
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
 from catalog import signals as catalog_signals
 from catalog.models import SKU, Product, StockLevel
+from common.enqueue import best_effort, enqueue
 from common.signals import row_signals_are_muted
 from insights import signals as insights_signals
 from promises.checks.loader import bump_operations_version
 from promises.models import (
+    CampaignRecheck,
     CheckoutCountry,
     PromoCode,
     ReturnPolicy,
@@ -40,6 +48,8 @@ from promises.models import (
 
 # Campaign ids per re-check task: small enough to finish in well under a second.
 CHANGE_BATCH = 500
+
+logger = logging.getLogger(__name__)
 
 _state = threading.local()
 
@@ -58,10 +68,22 @@ class _Recheck:
         from promises.tasks import check_campaigns
 
         if self.operations_changed:
-            bump_operations_version()  # before the re-check reads operations facts
+            _bump_operations_version()  # before the re-check reads operations facts
         ids = sorted(self.ids)
         for start in range(0, len(ids), CHANGE_BATCH):
-            check_campaigns.delay(ids[start : start + CHANGE_BATCH])
+            chunk = ids[start : start + CHANGE_BATCH]
+            # The write has committed: a broker outage must not turn its answer into a 500.
+            if not enqueue(check_campaigns, chunk):
+                logger.warning(
+                    "Re-check of %s campaign(s) not sent (%s...); the next sweep re-checks them",
+                    len(chunk),
+                    chunk[:10],
+                )
+
+
+def _bump_operations_version() -> None:
+    """Invalidate the cached operations facts; with the cache down the memo expires by age."""
+    best_effort(bump_operations_version, "Operations cache bump")
 
 
 @contextmanager
@@ -83,7 +105,7 @@ def recheck(campaign_ids: Iterable[int], *, operations_changed: bool = False) ->
     """
     if operations_changed:
         # Even with no campaign to re-check, the cached operations must go.
-        transaction.on_commit(bump_operations_version)
+        transaction.on_commit(_bump_operations_version)
     if getattr(_state, "suspended", False):
         return
     ids = set(campaign_ids)
@@ -92,13 +114,27 @@ def recheck(campaign_ids: Iterable[int], *, operations_changed: bool = False) ->
     connection = transaction.get_connection()
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _Recheck):
+            # Marked again even if this transaction marked them before: a check inside the
+            # same transaction may have read and deleted those marks since.
+            mark_changed(ids)
             entry[1].ids.update(ids)
             entry[1].operations_changed |= operations_changed
             return
+    mark_changed(ids)
     pending = _Recheck()
     pending.ids.update(ids)
     pending.operations_changed = operations_changed
     transaction.on_commit(pending)  # outside a transaction this runs at once
+
+
+def mark_changed(campaign_ids: Iterable[int]) -> None:
+    """Mark these campaigns for the periodic sweep, in the current transaction."""
+    ids = sorted(set(campaign_ids))
+    if ids:
+        at = timezone.now()
+        CampaignRecheck.objects.bulk_create(
+            [CampaignRecheck(campaign_id=cid, marked_at=at) for cid in ids], batch_size=1000
+        )
 
 
 # --- Which campaigns a change concerns ------------------------------------------------------
@@ -228,6 +264,8 @@ def _channel_changed(sender, instance: Channel, **kwargs) -> None:
 
 def _rule_setting_changed(sender, instance, **kwargs) -> None:
     # Every campaign may be judged differently: the next sweep re-checks them all.
+    if not getattr(_state, "suspended", False):
+        mark_changed(_ids(Campaign.objects.checked()))
     recheck([], operations_changed=True)
 
 

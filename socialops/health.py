@@ -17,7 +17,12 @@ class Probe:
     detail: str
     latency_ms: float
 
+    def state_dict(self) -> dict:
+        """What anyone may see: up or down, nothing about where the service runs."""
+        return {"ok": self.ok}
+
     def as_dict(self) -> dict:
+        """Everything, for admins and the log: the error names hosts, ports and databases."""
         return {"ok": self.ok, "detail": self.detail, "latency_ms": round(self.latency_ms, 1)}
 
 

@@ -46,6 +46,12 @@ class ImportJob(models.Model):
         default=list, blank=True, help_text="The first refused rows: line, column, message."
     )
     errors_total = models.PositiveIntegerField(default=0)
+    warnings = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The first rows imported without a value: line, column, message.",
+    )
+    warnings_total = models.PositiveIntegerField(default=0)
     notices = models.JSONField(default=list, blank=True)
     sample = models.JSONField(default=list, blank=True, help_text="A sample of the changes.")
     message = models.TextField(blank=True, help_text="Why the file could not be read.")

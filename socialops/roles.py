@@ -48,6 +48,8 @@ INTEGRATIONS = [
 ]
 # Everyone manages their own subscriptions without a permission; admins read every delivery.
 NOTIFICATIONS = ["notifications.subscription", "notifications.delivery"]
+# The Shopify webhook inbox: admins see what failed and why, and retry it.
+WEBHOOK_INBOX = ["catalog.webhookdelivery"]
 
 EVERY_MODEL = CATALOG + CAMPAIGNS + CHANNELS + PROMISES + CONFLICTS + ENGINE_RECORDS + INSIGHTS
 
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, list[tuple[list[str], tuple[str, ...]]]] = {
         (EVERY_MODEL, ALL),
         (INTEGRATIONS, ALL),
         (NOTIFICATIONS, ALL),
+        (WEBHOOK_INBOX, ("view", "change")),
         (["auth.user", "auth.group"], ALL),
     ],
 }

@@ -6,10 +6,12 @@ in-process; DATABASE_URL and REDIS_URL switch it to PostgreSQL, Redis and real w
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from socialops.env import env_bool, env_decimal, env_int, env_list, env_str, env_url
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "common",
     "socialops",
     "catalog",
@@ -72,6 +76,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: turns a lockout found while authenticating into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "socialops.urls"
@@ -113,12 +120,20 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 # Seconds a health probe waits for the database or the broker before calling it down.
 HEALTH_CHECK_TIMEOUT = env_int("HEALTH_CHECK_TIMEOUT", 2, minimum=1, maximum=60)
 
+# Seconds a web request waits for Redis (broker, results, cache) before giving up on it: a
+# webhook must answer Shopify within 5 s whatever Redis does; the sweeps catch up afterwards.
+REDIS_CONNECT_TIMEOUT = env_int("REDIS_CONNECT_TIMEOUT", 1, minimum=1, maximum=30)
+
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "socialops",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_CONNECT_TIMEOUT * 5,
+            },
         }
     }
 else:
@@ -139,6 +154,27 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 360, minimum=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Publishing: one connection attempt of REDIS_CONNECT_TIMEOUT, no retry loop (common.enqueue
+# sends with retry=False; the defaults held a request ~19 s when Redis was down). The worker
+# keeps reconnecting on its own (broker_connection_retry).
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+}
 CELERY_TIMEZONE = "UTC"
 
 # --- Checks engine --------------------------------------------------------------------------
@@ -146,12 +182,18 @@ CELERY_TIMEZONE = "UTC"
 CHECKS_SWEEP_INTERVAL_SECONDS = env_int("CHECKS_SWEEP_INTERVAL_SECONDS", 300, minimum=10)
 # NEGATIVE_MARGIN fires below this margin per unit, in the store currency.
 CHECKS_MARGIN_FLOOR = env_decimal("CHECKS_MARGIN_FLOOR", "0")
-# Processes a large run forks on PostgreSQL (one per core is right for the sweep's mix of
-# Python and database work); 1 keeps everything in the calling process.
-CHECKS_SWEEP_PROCESSES = env_int("CHECKS_SWEEP_PROCESSES", 2, minimum=1, maximum=32)
+# The hour (UTC) of the nightly full sweep, the safety net of the incremental ones.
+CHECKS_FULL_SWEEP_HOUR = env_int("CHECKS_FULL_SWEEP_HOUR", 3, minimum=0, maximum=23)
 CELERY_BEAT_SCHEDULE = {
     "checks-sweep": {"task": "promises.sweep", "schedule": CHECKS_SWEEP_INTERVAL_SECONDS},
+    "checks-full-sweep": {
+        "task": "promises.full_sweep",
+        "schedule": crontab(hour=CHECKS_FULL_SWEEP_HOUR, minute=0),
+    },
 }
+# A task a lost worker held (acks_late) goes back to the queue after this many seconds:
+# longer than any task's time limit, so a slow task is never handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -160,6 +202,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute-force protection of the login form, the admin login and POST /api/auth/token/
+# (django-axes, attempts kept in the database so a Redis outage does not open or shut the door).
+# Policy: after LOGIN_FAILURE_LIMIT wrong passwords for one username from one IP address, that
+# pair is refused (429) for LOGIN_LOCKOUT_MINUTES; the same user from another address still gets
+# in, so an attacker cannot lock a colleague out from elsewhere. A success resets the count.
+AUTHENTICATION_BACKENDS = ["socialops.lockout.ThrottledModelBackend"]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "socialops.lockout.lockout_response"
+# The client address Axes counts by: REMOTE_ADDR unless the proxy in front is trusted to set
+# X-Forwarded-For (a client could otherwise send a new address with every guess).
+AXES_IPWARE_META_PRECEDENCE_ORDER = env_list("LOGIN_CLIENT_IP_HEADERS") or ["REMOTE_ADDR"]
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -255,6 +312,25 @@ if len(IMPORTS_LOCATION_COUNTRY) != 2 or not IMPORTS_LOCATION_COUNTRY.isalpha():
     raise ImproperlyConfigured("IMPORTS_LOCATION_COUNTRY must be an ISO 3166-1 alpha-2 code")
 
 # --- Security (checked by `manage.py check --deploy` when DEBUG is off) ---------------------
+# Content-Security-Policy (django-csp): every script and stylesheet is a static file of ours
+# (htmx and the API docs included, no CDN), so nothing inline runs. Style attributes stay
+# allowed (style-src-attr): the timeline and share bars size themselves with them, and an
+# attribute cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -285,6 +361,10 @@ LOGGING = {
 # --- Shopify webhooks (catalog/webhooks) ----------------------------------------------------
 # The app's client secret signing every webhook; empty refuses every webhook (401).
 SHOPIFY_WEBHOOK_SECRET = env_str("SHOPIFY_WEBHOOK_SECRET")
+# The largest webhook body accepted, in megabytes (413 above it). Not Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB, for forms): a products/update with many variants and
+# long descriptions passes it.
+WEBHOOK_MAX_BODY_MB = env_int("WEBHOOK_MAX_BODY_MB", 10, minimum=1, maximum=100)
 # The inbox sweep applies deliveries pending longer than this (their own task was lost).
 WEBHOOK_INBOX_SWEEP_AFTER_SECONDS = env_int("WEBHOOK_INBOX_SWEEP_AFTER_SECONDS", 60, minimum=0)
 CELERY_BEAT_SCHEDULE["webhook-inbox-sweep"] = {

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -18,6 +20,8 @@ from promises.querysets import annotate_readiness, spend_at_risk_now
 from socialops.health import probe_broker, probe_database
 from socialops.roles import Role, user_roles
 
+logger = logging.getLogger(__name__)
+
 # Blocker messages shown per campaign on the marketing home; the campaign page has them all.
 HOME_BLOCKERS_PER_CAMPAIGN = 3
 # The ops panel lists this many blockers and overdue conflicts; the queue has the rest.
@@ -30,10 +34,21 @@ SCORECARD_DAYS = 30
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Database and broker state as JSON: 200 when both answer, 503 otherwise."""
+    """Database and broker state as JSON: 200 when both answer, 503 otherwise.
+
+    Public, for load balancers: states only. Why a probe failed names hosts, ports and
+    database names, so it goes to the log, and to admins signed in.
+    """
     probes = [probe_database(), probe_broker()]
     healthy = all(p.ok for p in probes)
-    body = {"status": "ok" if healthy else "unavailable", **{p.name: p.as_dict() for p in probes}}
+    for probe in probes:
+        if not probe.ok:
+            logger.warning("Health check: %s down: %s", probe.name, probe.detail)
+    detailed = Role.ADMIN in user_roles(request.user)
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **{p.name: p.as_dict() if detailed else p.state_dict() for p in probes},
+    }
     return JsonResponse(body, status=200 if healthy else 503)
 
 

@@ -171,7 +171,7 @@ class CampaignViewSet(DomainViewSet):
     def check(self, request: Request, pk: str) -> Response:
         """Re-check the campaign now and answer with its readiness and conflicts."""
         campaign = self.get_object()
-        result = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL, processes=1)
+        result = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL)
         context = self.get_serializer_context()
         return Response(
             {

@@ -29,6 +29,10 @@ SHOPIFY_PRODUCT_COLUMNS: dict[str, tuple[str, ...]] = {
     "compare_at_price": ("Variant Compare At Price", "Compare-at price", "Compare At Price"),
     "unit_cost": ("Cost per item",),
     "inventory_policy": ("Variant Inventory Policy", "Continue selling when out of stock"),
+    # Checked for the report (a warning when wrong), not stored.
+    "weight": ("Variant Grams", "Weight value (grams)"),
+    "image": ("Image Src", "Product image URL"),
+    "variant_image": ("Variant Image", "Variant image URL"),
 }
 
 SHOPIFY_INVENTORY_COLUMNS: dict[str, tuple[str, ...]] = {

@@ -26,12 +26,15 @@ from catalog.models import SKU, Location, StockLevel
 from catalog.signals import stock_levels_changed
 from common.csvimport import parse
 from common.csvimport.columns import ColumnMap
+from common.csvimport.copymerge import copy_delete, copy_insert, copy_update, row_defaults
 from common.csvimport.parse import CellError
 from common.csvimport.result import ImportAborted
 from common.csvimport.runner import Chunk, Importer
 
 NOT_STOCKED = "not stocked"
 QUANTITIES = ("incoming", "committed", "available", "on_hand")
+# What an import writes on a stock level it updates (with updated_at).
+STOCK_FIELDS = (*QUANTITIES, "source")
 # The product export's name for a product without options.
 DEFAULT_TITLE = ("Default Title", "", "")
 
@@ -71,6 +74,7 @@ class InventoryImporter(Importer):
 
     kind = "inventory"
     aliases = SHOPIFY_INVENTORY_COLUMNS
+    writes_with_copy = True
 
     @classmethod
     def check_header(cls, columns: ColumnMap) -> None:
@@ -227,17 +231,18 @@ class InventoryImporter(Importer):
         self, matched: list[tuple[InventoryRow, int]], locations: dict[str, Location]
     ) -> None:
         now = timezone.now()
+        stored = StockLevel.objects.filter(
+            sku_id__in={sku_id for _, sku_id in matched},
+            location_id__in={loc.pk for loc in locations.values()},
+        ).order_by()
         existing = {
-            (level.sku_id, level.location_id): level
-            for level in StockLevel.objects.filter(
-                sku_id__in={sku_id for _, sku_id in matched},
-                location_id__in={loc.pk for loc in locations.values()},
-            ).order_by()
+            (level["sku_id"], level["location_id"]): level
+            for level in stored.values("pk", "sku_id", "location_id", *QUANTITIES)
         }
-        created: list[StockLevel] = []
-        changed: list[StockLevel] = []
+        created: list[dict] = []
+        changed: list[dict] = []
         deleted: list[int] = []
-        touched: set[int] = set()
+        sku_of_level: dict[int, int] = {}
         seen: dict[tuple[int, int], int] = {}
         for row, sku_id in matched:
             for stock in row.stock:
@@ -257,58 +262,75 @@ class InventoryImporter(Importer):
                     if level is None:
                         self.result.count("stock level", "unchanged")
                     else:
-                        deleted.append(level.pk)
-                        touched.add(sku_id)
+                        deleted.append(level["pk"])
+                        sku_of_level[level["pk"]] = sku_id
                         self.result.count("stock level", "deleted")
                         self.result.note("stock level", "delete", label, ["not stocked"])
                     continue
+                quantities = self._complete(stock.quantities, level)
                 if level is None:
-                    quantities = self._complete(stock.quantities, None)
                     created.append(
-                        StockLevel(
-                            sku_id=sku_id, location=location, source=StockSource.CSV, **quantities
-                        )
+                        {
+                            "sku_id": sku_id,
+                            "location_id": location.pk,
+                            "source": StockSource.CSV,
+                            **quantities,
+                        }
                     )
-                    touched.add(sku_id)
                     self.result.count("stock level", "created")
                     self.result.note(
                         "stock level", "create", label, [f"available {quantities['available']}"]
                     )
                     continue
-                quantities = self._complete(stock.quantities, level)
                 changes = [
-                    f"{name}: {getattr(level, name)} -> {value}"
+                    f"{name}: {level[name]} -> {value}"
                     for name, value in quantities.items()
-                    if getattr(level, name) != value
+                    if level[name] != value
                 ]
                 if not changes:
                     self.result.count("stock level", "unchanged")
                     continue
-                for name, value in quantities.items():
-                    setattr(level, name, value)
-                level.source = StockSource.CSV
-                level.updated_at = now
-                changed.append(level)
-                touched.add(sku_id)
+                changed.append({"id": level["pk"], **quantities, "source": StockSource.CSV})
+                sku_of_level[level["pk"]] = sku_id
                 self.result.count("stock level", "updated")
                 self.result.note("stock level", "update", label, changes)
-        if deleted:
-            # A raw delete: QuerySet.delete() would fetch each row to send post_delete, and
-            # each signal would look up its campaigns (a query per row); we announce below.
-            doomed = StockLevel.objects.filter(pk__in=deleted)
-            doomed._raw_delete(doomed.db)
-        StockLevel.objects.bulk_create(created)
-        if changed:
-            StockLevel.objects.bulk_update(changed, [*QUANTITIES, "source", "updated_at"])
+        written = self._copy_write if self.use_copy else self._orm_write
+        updated = written(created, changed, deleted, now)
+        touched = {row["sku_id"] for row in created}
+        touched.update(sku_of_level[pk] for pk in (*deleted, *updated))
         if touched:
             # Bulk writes send no model signals: one announcement for the chunk.
             stock_levels_changed.send(sender=StockLevel, sku_ids=sorted(touched))
 
-    def _complete(self, given: dict[str, int], level: StockLevel | None) -> dict[str, int]:
+    @staticmethod
+    def _orm_write(created: list[dict], changed: list[dict], deleted: list[int], now) -> list[int]:
+        """bulk_create, bulk_update and a raw delete; returns the ids of the levels updated."""
+        if deleted:
+            # A raw delete: QuerySet.delete() would fetch each row to send post_delete, and
+            # each signal would look up its campaigns (a query per row); we announce instead.
+            doomed = StockLevel.objects.filter(pk__in=deleted)
+            doomed._raw_delete(doomed.db)
+        StockLevel.objects.bulk_create([StockLevel(**row) for row in created])
+        if changed:
+            StockLevel.objects.bulk_update(
+                [StockLevel(**row, updated_at=now) for row in changed],
+                [*STOCK_FIELDS, "updated_at"],
+            )
+        return [row["id"] for row in changed]
+
+    @staticmethod
+    def _copy_write(created: list[dict], changed: list[dict], deleted: list[int], now) -> list[int]:
+        """COPY and set-based merges (PostgreSQL); returns the ids of the levels updated."""
+        copy_delete(StockLevel, deleted)
+        defaults = row_defaults(StockLevel, now)
+        copy_insert(StockLevel, [{**defaults, **row} for row in created])
+        rows = [{**row, "updated_at": now} for row in changed]
+        return copy_update(StockLevel, rows, STOCK_FIELDS, touch=("updated_at",))
+
+    def _complete(self, given: dict[str, int], level: dict | None) -> dict[str, int]:
         """All four quantities: the file's, else the stored ones, else 0; available <= on hand."""
         values = {
-            name: given.get(name, getattr(level, name) if level is not None else 0)
-            for name in QUANTITIES
+            name: given.get(name, level[name] if level is not None else 0) for name in QUANTITIES
         }
         if "on_hand" not in given or not self.long:
             # The wide layout (or a file without on hand) says only what is available.

@@ -20,9 +20,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from django.conf import settings
+from django.db import IntegrityError
 from django.utils import timezone
 
 from catalog.choices import InventoryPolicy, ProductStatus
@@ -30,6 +32,7 @@ from catalog.imports.aliases import SHOPIFY_PRODUCT_COLUMNS
 from catalog.models import SKU, Product
 from catalog.signals import products_changed, skus_changed
 from common.csvimport import parse
+from common.csvimport.copymerge import copy_insert, copy_update, row_defaults
 from common.csvimport.parse import CellError
 from common.csvimport.runner import Chunk, Importer
 
@@ -61,6 +64,19 @@ PRODUCT_TEXT = ("title", "description", "vendor", "product_type", "category", "t
 PRODUCT_NAMES = ("option1_name", "option2_name", "option3_name")
 # A row with any of these set describes a variant; image-only rows have none of them.
 VARIANT_MARKERS = ("option1", "option2", "option3", "code", "price", "barcode")
+# What is compared with the file, read as values rather than model instances (the cost of an
+# import is per row, and an instance costs more than its row's validation).
+PRODUCT_STORED = (*PRODUCT_TEXT, *PRODUCT_NAMES, "status", "published", "attributes")
+SKU_STORED = ("code", *OPTION_FIELDS, "price", "compare_at_price", "unit_cost", "barcode",
+              "inventory_policy")  # fmt: skip
+# Columns the checks do not rely on: a problem in one is a warning, the row is imported
+# without that value. The weight and image addresses are checked, not stored.
+WARNING_ONLY = {
+    "barcode": parse.barcode,
+    "weight": parse.weight,
+    "image": parse.web_address,
+    "variant_image": parse.web_address,
+}
 
 
 @dataclass
@@ -84,6 +100,11 @@ class Group:
     attributes: dict[str, str] = field(default_factory=dict)
     variants: list[Variant] = field(default_factory=list)
     refused: bool = False
+    # Rows that describe a variant, and rows already refused (counted in the result).
+    variant_rows: int = 0
+    refused_rows: int = 0
+    # When written: each variant kept and the stored SKU it updates (None: a new SKU).
+    matched: list[tuple[Variant, dict[str, Any] | None]] = field(default_factory=list)
 
 
 def _describe(old: Any, new: Any) -> str:
@@ -92,6 +113,15 @@ def _describe(old: Any, new: Any) -> str:
         return text if len(text) <= 40 else text[:37] + "..."
 
     return f"{show(old)} -> {show(new)}"
+
+
+def describe_changes(stored: dict[str, Any], values: dict[str, Any]) -> list[str]:
+    """ "field: old -> new" for each of `values` that differs from the `stored` row."""
+    return [
+        f"{name}: {_describe(stored[name], new)}"
+        for name, new in values.items()
+        if stored[name] != new
+    ]
 
 
 def apply_changes(obj: Any, values: dict[str, Any]) -> list[str]:
@@ -111,6 +141,7 @@ class ProductImporter(Importer):
     kind = "products"
     aliases = SHOPIFY_PRODUCT_COLUMNS
     required = ("handle", "title", "price")
+    writes_with_copy = True
 
     # --- Reading ----------------------------------------------------------------------------
 
@@ -126,7 +157,7 @@ class ProductImporter(Importer):
             if group is None or handle != group.handle or group.rows >= MAX_GROUP_ROWS:
                 if group is not None:
                     chunk = self._add(chunk, group)
-                    if chunk.rows >= self.chunk_rows:
+                    if chunk.rows >= self.rows_per_chunk:
                         yield chunk
                         chunk = Chunk()
                 group = Group(handle=handle, first_line=line)
@@ -148,6 +179,7 @@ class ProductImporter(Importer):
         group.rows += 1
         if group.refused:
             self.result.refused += 1  # refused with its product row, which has the error
+            group.refused_rows += 1
             return
         if group.rows == 1 and self.cell(cells, "title"):
             try:
@@ -160,13 +192,38 @@ class ProductImporter(Importer):
                     "are refused with it.",
                 )
                 group.refused = True
+                group.refused_rows = group.rows
                 return
+        checked = self._warning_values(line, cells)
         if not any(self.cell(cells, name) for name in VARIANT_MARKERS):
             return  # an image-only row
+        group.variant_rows += 1
         try:
-            group.variants.append(Variant(line, self._variant_values(cells)))
+            values = self._variant_values(cells)
         except _Refused as refused:
             self.result.refuse(line, refused.column, refused.message)
+            group.refused_rows += 1
+            return
+        if "barcode" in checked:
+            values["barcode"] = checked["barcode"]
+        group.variants.append(Variant(line, values))
+
+    def _warning_values(self, line: int, cells: list[str]) -> dict[str, Any]:
+        """The row's values in WARNING_ONLY columns; a bad one is a warning and left out."""
+        values: dict[str, Any] = {}
+        for name, parser in WARNING_ONLY.items():
+            value = self.cell(cells, name)
+            if not value:
+                if name in self.columns:
+                    values[name] = ""
+                continue
+            try:
+                values[name] = parser(value)
+            except CellError as exc:
+                column = self.columns.column(name)
+                kept = " The stored value is kept." if name == "barcode" else ""
+                self.result.warn(line, column, f"{column}: {exc} Imported without it.{kept}")
+        return values
 
     def _parsed(self, cells: list[str], name: str, parser, *args) -> Any:
         try:
@@ -212,8 +269,6 @@ class ProductImporter(Importer):
             )
         if "unit_cost" in self.columns:
             values["unit_cost"] = self._parsed(cells, "unit_cost", parse.optional_money)
-        if "barcode" in self.columns:
-            values["barcode"] = self._parsed(cells, "barcode", parse.barcode)
         if self.cell(cells, "inventory_policy"):
             values["inventory_policy"] = self._parsed(
                 cells, "inventory_policy", parse.choice, POLICIES
@@ -227,129 +282,190 @@ class ProductImporter(Importer):
         if not groups:
             return
         now = timezone.now()
-        handles = {g.handle for g in groups}
-        products = {p.handle: p for p in Product.objects.filter(handle__in=handles).order_by()}
-        changed_products = self._write_products(groups, products, now)
-        changed_skus = self._write_variants(groups, products, now)
-        if changed_products:
-            products_changed.send(sender=Product, product_ids=[p.pk for p in changed_products])
-        if changed_skus:
-            skus_changed.send(sender=SKU, sku_ids=changed_skus)
+        stored = self._stored_products({g.handle for g in groups})
+        described: set[str] = set()  # new products whose product row is in this chunk
+        for group in groups:
+            if group.product is not None:
+                described.add(group.handle)
+            elif group.handle not in stored and group.handle not in described:
+                self._refuse_rest(
+                    group,
+                    self.columns.column("title"),
+                    f"The first row of {group.handle!r} has no Title, and no product with "
+                    "that handle exists: the product row is missing.",
+                )
+        groups = [g for g in groups if not g.refused]
+        self._match_variants(groups, stored)
+        with_variants = {g.handle for g in groups if g.matched}
+        for group in groups:
+            if (
+                group.handle not in stored
+                and group.variant_rows
+                and group.handle not in with_variants
+            ):
+                # Every variant row was refused: a product without a SKU would be an empty,
+                # sellable-looking page in the catalog.
+                self._refuse_rest(
+                    group,
+                    self.columns.column("title"),
+                    f"The product {group.handle!r} is not created: none of its variant rows "
+                    "could be imported.",
+                )
+        groups = [g for g in groups if not g.refused]
+        writer = CopyWriter(now) if self.use_copy else OrmWriter(now)
+        new_products, changed_products, product_fields = self._product_changes(groups, stored)
+        ids = writer.products(new_products, changed_products, product_fields)
+        product_ids = {handle: row["pk"] for handle, row in stored.items()}
+        product_ids.update(ids.created)
+        unwritten = sorted(g.handle for g in groups if g.handle not in product_ids)
+        if unwritten:
+            # Only a concurrent writer creating the same handle gets here: refuse the chunk.
+            raise IntegrityError(f"products {', '.join(unwritten[:5])} were created meanwhile")
+        new_skus, changed_skus, sku_fields = self._sku_changes(groups, product_ids)
+        changed_sku_ids = writer.skus(new_skus, changed_skus, sku_fields)
+        if ids.changed:
+            products_changed.send(sender=Product, product_ids=sorted(ids.changed))
+        if changed_sku_ids:
+            skus_changed.send(sender=SKU, sku_ids=sorted(changed_sku_ids))
 
-    def _write_products(
-        self, groups: list[Group], products: dict[str, Product], now
-    ) -> list[Product]:
-        created: list[Product] = []
-        changed: list[Product] = []
+    def _refuse_rest(self, group: Group, column: str, message: str) -> None:
+        """Refuse the rows of `group` not refused yet, for one reason given on its first line."""
+        self.result.refuse(group.first_line, column, message, rows=group.rows - group.refused_rows)
+        group.refused_rows = group.rows
+        group.refused = True
+
+    @staticmethod
+    def _stored_products(handles: set[str]) -> dict[str, dict[str, Any]]:
+        """The stored products of `handles`: their id and the values a file can change."""
+        rows = Product.objects.filter(handle__in=handles).order_by()
+        return {row["handle"]: row for row in rows.values("pk", "handle", *PRODUCT_STORED)}
+
+    def _product_changes(
+        self, groups: list[Group], stored: dict[str, dict[str, Any]]
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+        """(new products, changed products with their pk, the fields changed), with the report."""
+        created: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
         fields: set[str] = set()
         for group in groups:
-            product = products.get(group.handle)
             if group.product is None:
-                if product is None:
-                    self.result.refuse(
-                        group.first_line,
-                        self.columns.column("title"),
-                        f"The first row of {group.handle!r} has no Title, and no product with "
-                        "that handle exists: the product row is missing.",
-                        rows=group.rows,
-                    )
-                    group.refused = True
-                continue
-            if product is None:
-                product = Product(handle=group.handle, **group.product)
-                product.attributes = dict(group.attributes)
-                products[group.handle] = product
-                created.append(product)
+                continue  # a later part of a long product, or variant rows of a stored one
+            row = stored.get(group.handle)
+            if row is None:
+                created.append(
+                    {"handle": group.handle, **group.product, "attributes": dict(group.attributes)}
+                )
                 self.result.count("product", "created")
                 self.result.note("product", "create", group.handle, [group.product["title"]])
                 continue
-            changes = apply_changes(product, group.product)
-            fields.update(change.split(":", 1)[0] for change in changes)
-            merged = {**product.attributes, **group.attributes}
-            if merged != product.attributes:
+            values = dict(group.product or {})
+            merged = {**row["attributes"], **group.attributes}
+            changes = describe_changes(row, values)
+            if merged != row["attributes"]:
                 changes.append("attributes: metafields changed")
-                product.attributes = merged
-                fields.add("attributes")
+                values["attributes"] = merged
+            differing = {name: values[name] for name in values if row[name] != values[name]}
             if changes:
-                product.updated_at = now
-                changed.append(product)
+                fields.update(differing)
+                changed.append({"pk": row["pk"], **row, **differing})
                 self.result.count("product", "updated")
                 self.result.note("product", "update", group.handle, changes)
             else:
                 self.result.count("product", "unchanged")
-        Product.objects.bulk_create(created)
-        if changed:
-            Product.objects.bulk_update(changed, sorted(fields | {"updated_at"}))
-        return changed
+        return created, changed, sorted(fields)
 
-    def _write_variants(
-        self,
-        groups: list[Group],
-        products: dict[str, Product],
-        now,
-    ) -> list[int]:
-        """Create and update the variants; returns the ids of the SKUs it updated."""
-        product_ids = [p.pk for p in products.values()]
+    def _stored_skus(
+        self, groups: list[Group], stored: dict[str, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """The stored SKUs the chunk's variants may match: of its products, or by code."""
+        product_ids = [stored[g.handle]["pk"] for g in groups if g.handle in stored]
         codes = {v.values["code"] for g in groups for v in g.variants if v.values.get("code")}
         # Two queries, not one with OR: each uses its index (the code's is partial, on
         # code <> '', so the query says so too), where the OR made PostgreSQL scan the table.
-        of_products = SKU.objects.filter(product_id__in=product_ids)
-        by_code_query = SKU.objects.filter(code__in=codes).exclude(code="")
-        existing = {
-            sku.pk: sku
-            for query in (of_products, by_code_query)
-            for sku in query.select_related("product").order_by()
-        }
-        by_code: dict[str, SKU] = {}
-        by_options: dict[int, dict[tuple[str, str, str], SKU]] = defaultdict(dict)
-        for sku in existing.values():
-            if sku.code:
-                by_code[sku.code] = sku
-            by_options[sku.product_id][(sku.option1, sku.option2, sku.option3)] = sku
+        # The second asks only for codes the first did not find: on a re-import, none.
+        found: dict[int, dict[str, Any]] = {}
+        columns = ("pk", "product_id", *SKU_STORED)
+        if product_ids:
+            handles = {row["pk"]: handle for handle, row in stored.items()}
+            for row in SKU.objects.filter(product_id__in=product_ids).order_by().values(*columns):
+                row["product__handle"] = handles[row["product_id"]]
+                found[row["pk"]] = row
+        codes -= {row["code"] for row in found.values()}
+        if codes:
+            by_code = SKU.objects.filter(code__in=codes).exclude(code="").order_by()
+            for row in by_code.values(*columns, "product__handle"):
+                found[row["pk"]] = row
+        return list(found.values())
 
-        created: list[SKU] = []
-        changed: dict[int, SKU] = {}
-        fields: set[str] = set()
+    def _match_variants(self, groups: list[Group], stored: dict[str, dict[str, Any]]) -> None:
+        """Set each group's variants kept and the stored SKU each updates (None: a new SKU)."""
+        by_code: dict[str, dict[str, Any]] = {}
+        by_options: dict[int, dict[tuple[str, str, str], dict[str, Any]]] = defaultdict(dict)
+        for sku in self._stored_skus(groups, stored):
+            if sku["code"]:
+                by_code[sku["code"]] = sku
+            by_options[sku["product_id"]][(sku["option1"], sku["option2"], sku["option3"])] = sku
         seen_codes: dict[str, int] = {}
-        seen_options: dict[tuple[int, tuple[str, str, str]], int] = {}
+        seen_options: dict[tuple[Any, tuple[str, str, str]], int] = {}
         for group in groups:
-            if group.refused:
-                continue
-            product = products[group.handle]
+            product_id = stored[group.handle]["pk"] if group.handle in stored else None
             for variant in group.variants:
-                sku = self._match(variant, product, by_code, by_options, seen_codes, seen_options)
-                if sku is None:
-                    continue
+                matched = self._match(
+                    variant, group.handle, product_id, by_code, by_options, seen_codes,
+                    seen_options,
+                )  # fmt: skip
+                if matched is False:
+                    group.refused_rows += 1
+                else:
+                    group.matched.append((variant, matched))
+
+    def _sku_changes(
+        self,
+        groups: list[Group],
+        product_ids: dict[str, int],
+    ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[str]]:
+        """(new SKUs, changed SKUs with their pk, the fields changed), with the report."""
+        created: list[dict[str, Any]] = []
+        changed: dict[int, dict[str, Any]] = {}
+        fields: set[str] = set()
+        for group in groups:
+            for variant, sku in group.matched:
                 label = f"{group.handle} {' / '.join(o for o in variant.options if o)}".strip()
-                if sku.pk is None:
-                    created.append(sku)
+                if sku is None:
+                    created.append(
+                        {
+                            "product_id": product_ids[group.handle],
+                            "currency": settings.STORE_CURRENCY,
+                            **variant.values,
+                        }
+                    )
                     self.result.count("sku", "created")
                     self.result.note("sku", "create", variant.values.get("code") or label)
                     continue
-                changes = apply_changes(sku, variant.values)
+                changes = describe_changes(sku, variant.values)
                 if changes:
-                    fields.update(c.split(":", 1)[0] for c in changes)
-                    sku.updated_at = now
-                    changed[sku.pk] = sku
+                    differing = {
+                        name: value for name, value in variant.values.items() if sku[name] != value
+                    }
+                    fields.update(differing)
+                    changed[sku["pk"]] = {"pk": sku["pk"], **sku, **differing}
                     self.result.count("sku", "updated")
-                    self.result.note("sku", "update", sku.code or label, changes)
+                    self.result.note("sku", "update", sku["code"] or label, changes)
                 else:
                     self.result.count("sku", "unchanged")
-        SKU.objects.bulk_create(created)
-        if changed:
-            SKU.objects.bulk_update(list(changed.values()), sorted(fields | {"updated_at"}))
-        return sorted(changed)
+        return created, list(changed.values()), sorted(fields)
 
     def _match(
         self,
         variant: Variant,
-        product: Product,
-        by_code: dict[str, SKU],
-        by_options: dict[int, dict[tuple[str, str, str], SKU]],
+        handle: str,
+        product_id: int | None,
+        by_code: dict[str, dict[str, Any]],
+        by_options: dict[int, dict[tuple[str, str, str], dict[str, Any]]],
         seen_codes: dict[str, int],
-        seen_options: dict[tuple[int, tuple[str, str, str]], int],
-    ) -> SKU | None:
-        """The SKU this variant row updates, a new one, or None when the row is refused."""
+        seen_options: dict[tuple[Any, tuple[str, str, str]], int],
+    ) -> dict[str, Any] | Literal[False] | None:
+        """The stored SKU this variant row updates, None for a new one, False when refused."""
         code = variant.values.get("code", "")
         options = variant.options
         code_column = self.columns.column("code")
@@ -360,43 +476,129 @@ class ProductImporter(Importer):
                 code_column,
                 f"SKU {code!r} is already used on line {seen_codes[code]} of this file.",
             )
-            return None
-        key = (product.pk or id(product), options)
+            return False
+        key = (product_id or ("new", handle), options)
         if key in seen_options:
             self.result.refuse(
                 variant.line,
                 option_column,
-                f"{product.handle!r} already has a variant {' / '.join(options)!r} "
+                f"{handle!r} already has a variant {' / '.join(options)!r} "
                 f"on line {seen_options[key]}.",
             )
-            return None
-        known = by_options.get(product.pk, {}) if product.pk else {}
+            return False
+        known = by_options.get(product_id, {}) if product_id else {}
         sku = by_code.get(code) if code else None
-        if sku is not None and sku.product_id != product.pk:
+        if sku is not None and sku["product_id"] != product_id:
             self.result.refuse(
                 variant.line,
                 code_column,
-                f"SKU {code!r} belongs to another product ({sku.product.handle!r}).",
+                f"SKU {code!r} belongs to another product ({sku['product__handle']!r}).",
             )
-            return None
+            return False
         if sku is not None:
             other = known.get(options)
-            if other is not None and other.pk != sku.pk:
+            if other is not None and other["pk"] != sku["pk"]:
                 self.result.refuse(
                     variant.line,
                     option_column,
-                    f"{product.handle!r} already has a variant {' / '.join(options)!r} "
-                    f"(SKU {other.code or 'without code'}).",
+                    f"{handle!r} already has a variant {' / '.join(options)!r} "
+                    f"(SKU {other['code'] or 'without code'}).",
                 )
-                return None
+                return False
         else:
             sku = known.get(options)
         if code:
             seen_codes[code] = variant.line
         seen_options[key] = variant.line
-        if sku is None:
-            sku = SKU(product=product, currency=settings.STORE_CURRENCY, **variant.values)
         return sku
+
+
+@dataclass
+class WrittenProducts:
+    """What a writer did with a chunk's products: new ids by handle, ids actually updated."""
+
+    created: dict[str, int]
+    changed: list[int]
+
+
+class OrmWriter:
+    """Writes a chunk with bulk_create and bulk_update (SQLite, and any non-PostgreSQL base)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def products(
+        self, created: list[dict], changed: list[dict], fields: list[str]
+    ) -> WrittenProducts:
+        new = [Product(**row) for row in created]
+        Product.objects.bulk_create(new)
+        if changed:
+            Product.objects.bulk_update(
+                [Product(**row, updated_at=self.now) for row in changed],
+                [*fields, "updated_at"],
+            )
+        return WrittenProducts({p.handle: p.pk for p in new}, [row["pk"] for row in changed])
+
+    def skus(self, created: list[dict], changed: list[dict], fields: list[str]) -> list[int]:
+        SKU.objects.bulk_create([SKU(**row) for row in created])
+        if changed:
+            SKU.objects.bulk_update(
+                [SKU(**_own(row), updated_at=self.now) for row in changed],
+                [*fields, "updated_at"],
+            )
+        return [row["pk"] for row in changed]
+
+
+class CopyWriter:
+    """Writes a chunk with COPY and set-based merges (PostgreSQL): see common.csvimport.copymerge.
+
+    Products upsert on their handle (so a product another writer created meanwhile is updated,
+    not a unique violation); SKUs are inserted, or updated by id, since a file may change the
+    code or the options a stored SKU was found by.
+    """
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.product_defaults = row_defaults(Product, now)
+        self.sku_defaults = row_defaults(SKU, now)
+
+    def products(
+        self, created: list[dict], changed: list[dict], fields: list[str]
+    ) -> WrittenProducts:
+        rows = [{**self.product_defaults, **row} for row in created]
+        # A changed product's row holds its stored values and the file's: complete, so the
+        # upsert's proposed row passes the table's checks before the conflict turns it into an
+        # update of `fields` alone.
+        rows += [
+            {**self.product_defaults, **{k: v for k, v in row.items() if k != "pk"}}
+            for row in changed
+        ]
+        written = copy_insert(
+            Product,
+            rows,
+            returning=("id", "handle"),
+            conflict=("handle",),
+            update=fields,
+            touch=("updated_at",),
+        )
+        new_handles = {row["handle"] for row in created}
+        return WrittenProducts(
+            {handle: pk for pk, handle in written if handle in new_handles},
+            [pk for pk, handle in written if handle not in new_handles],
+        )
+
+    def skus(self, created: list[dict], changed: list[dict], fields: list[str]) -> list[int]:
+        copy_insert(SKU, [{**self.sku_defaults, **row} for row in created])
+        rows = [
+            {"id": row["pk"], **{name: row[name] for name in fields}, "updated_at": self.now}
+            for row in changed
+        ]
+        return copy_update(SKU, rows, fields, touch=("updated_at",))
+
+
+def _own(row: dict[str, Any]) -> dict[str, Any]:
+    """A stored SKU's values without what was read through its product."""
+    return {k: v for k, v in row.items() if k != "product__handle"}
 
 
 class _Refused(Exception):

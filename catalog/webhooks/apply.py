@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import slugify
 
 from catalog.choices import InventoryPolicy, ProductStatus, StockSource
 from catalog.models import SKU, Location, Product, StockLevel
 from catalog.signals import products_changed, stock_levels_changed
-from catalog.webhooks.inbox import parse_timestamp
+from catalog.webhooks.inbox import INVENTORY_LEVELS_UPDATE, PRODUCTS_UPDATE, parse_timestamp
 from common.signals import row_signals_muted
 
 # Shopify's name for the single variant of a product without options.
@@ -206,6 +207,18 @@ def apply_product_update(payload: dict) -> str:
     return f"Product {product.handle}: {count} variant(s) applied."
 
 
+def product_last_write(payload: dict) -> datetime | None:
+    """When the product or one of its SKUs was last saved, by anything."""
+    product_id = _int(payload.get("id"), "id")
+    return (
+        Product.objects.filter(shopify_product_id=product_id)
+        # Coalesce: SQLite's two-argument MAX is NULL when either is (a product with no SKU).
+        .aggregate(
+            last=Greatest(Max("updated_at"), Coalesce(Max("skus__updated_at"), Max("updated_at")))
+        )["last"]
+    )
+
+
 # --- inventory_levels/update ----------------------------------------------------------------
 
 
@@ -214,6 +227,24 @@ def inventory_target(payload: dict, triggered_at: datetime | None) -> Target:
     location = _int(payload.get("location_id"), "location_id")
     updated = parse_timestamp(payload.get("updated_at")) or triggered_at
     return Target(f"inventory:{item}:{location}", updated)
+
+
+def inventory_last_write(payload: dict) -> datetime | None:
+    """When the stock level the payload sets was last saved, by anything."""
+    item = _int(payload.get("inventory_item_id"), "inventory_item_id")
+    location = _int(payload.get("location_id"), "location_id")
+    return StockLevel.objects.filter(
+        sku__shopify_inventory_item_id=item, location__shopify_location_id=location
+    ).aggregate(last=Max("updated_at"))["last"]
+
+
+def last_write(topic: str, payload: dict) -> datetime | None:
+    """When SocialOps last wrote what a delivery of `topic` would update (None: never)."""
+    if topic == PRODUCTS_UPDATE:
+        return product_last_write(payload)
+    if topic == INVENTORY_LEVELS_UPDATE:
+        return inventory_last_write(payload)
+    return None
 
 
 def apply_inventory_level_update(payload: dict) -> str:

@@ -6,6 +6,7 @@ and lose nothing when the worker or Redis is down: the row waits for a task or t
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,11 @@ def parse_timestamp(value: str | None) -> datetime | None:
     return parsed
 
 
+def webhook_key(webhook_id: str) -> str:
+    """The dedup key of a webhook id: its SHA-256, so ids of any length stay distinct."""
+    return hashlib.sha256(webhook_id.encode("utf-8", "surrogateescape")).hexdigest()
+
+
 def store_delivery(envelope: Envelope, body: bytes) -> int | None:
     """Insert the delivery unless its webhook id is already in: the new row's id, or None.
 
@@ -61,7 +67,8 @@ def store_delivery(envelope: Envelope, body: bytes) -> int | None:
     """
     status = DeliveryStatus.PENDING if envelope.topic in HANDLED_TOPICS else DeliveryStatus.IGNORED
     values = {
-        "webhook_id": envelope.webhook_id[:255],
+        "webhook_id": envelope.webhook_id,
+        "webhook_key": webhook_key(envelope.webhook_id),
         "topic": envelope.topic[:100],
         "shop_domain": envelope.shop_domain[:255],
         "api_version": envelope.api_version[:32],
@@ -83,7 +90,7 @@ def store_delivery(envelope: Envelope, body: bytes) -> int | None:
     sql = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT ({quote(meta.get_field('webhook_id').column)}) DO NOTHING "
+        f"ON CONFLICT ({quote(meta.get_field('webhook_key').column)}) DO NOTHING "
         f"RETURNING {quote(meta.pk.column)}"
     )
     with connection.cursor() as cursor:

@@ -27,7 +27,15 @@ logger = logging.getLogger(__name__)
 @require_POST
 def shopify_webhook(request: HttpRequest) -> JsonResponse:
     """Acknowledge a Shopify webhook: 401 unless signed with SHOPIFY_WEBHOOK_SECRET."""
-    body = request.body
+    body = _read_body(request)
+    if body is None:
+        return JsonResponse(
+            {
+                "error": f"The body is over the webhook limit of {settings.WEBHOOK_MAX_BODY_MB} MB "
+                "(WEBHOOK_MAX_BODY_MB)."
+            },
+            status=413,
+        )
     secret = settings.SHOPIFY_WEBHOOK_SECRET
     if not secret:
         logger.error("Shopify webhook refused: SHOPIFY_WEBHOOK_SECRET is not set")
@@ -55,3 +63,21 @@ def shopify_webhook(request: HttpRequest) -> JsonResponse:
     if delivery_id is None:
         return JsonResponse({"status": "duplicate"})
     return JsonResponse({"status": "accepted" if topic in HANDLED_TOPICS else "ignored"})
+
+
+def _read_body(request: HttpRequest) -> bytes | None:
+    """The raw body, or None when it is over WEBHOOK_MAX_BODY_MB.
+
+    Read from the stream, not `request.body`: Django refuses bodies over
+    DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), a limit meant for forms; a products/update with many
+    variants is larger, and refusing it once refuses it forever (Shopify resends the same body).
+    """
+    limit = settings.WEBHOOK_MAX_BODY_MB * 1024 * 1024
+    try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        return None
+    body = request.read(limit + 1)
+    return None if len(body) > limit else body

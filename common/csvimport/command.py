@@ -47,6 +47,13 @@ class ImportCommand(BaseCommand):
             self.stderr.write(f"Line {error.line}{column}: {error.message}")
         if result.errors_total > PRINTED_ERRORS:
             self.stderr.write(f"... and {result.errors_total - PRINTED_ERRORS} more errors.")
+        for warning in result.warnings[:PRINTED_ERRORS]:
+            column = f", {warning.column}" if warning.column else ""
+            self.stderr.write(
+                self.style.WARNING(f"Warning, line {warning.line}{column}: {warning.message}")
+            )
+        if result.warnings_total > PRINTED_ERRORS:
+            self.stderr.write(f"... and {result.warnings_total - PRINTED_ERRORS} more warnings.")
         if result.fatal:
             raise CommandError(result.fatal, returncode=EXIT_UNREADABLE)
         prefix = "Dry run, nothing written: " if dry_run else ""

@@ -29,8 +29,19 @@ DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 # Share of control characters past which a "text" is binary data.
 BINARY_CONTROL_SHARE = 0.01
+# Share of NUL bytes on one side of each byte pair past which a file without a byte order
+# mark is UTF-16: a CSV header and most cells are ASCII, so in UTF-16 nearly half its bytes
+# are NULs, all in the same position of each pair.
+UTF16_NUL_SHARE = 0.5
 # What surrogateescape makes of a byte the encoding cannot decode.
 UNDECODABLE_RE = re.compile("[\udc80-\udcff]")
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16",
+    "utf-16-be": "UTF-16",
+    "utf-32": "UTF-32",
+}
 
 
 def _decodes(sample: bytes, encoding: str) -> str | None:
@@ -45,6 +56,32 @@ def _decodes(sample: bytes, encoding: str) -> str | None:
 def _looks_binary(text: str) -> bool:
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
     return controls > max(1, len(text) * BINARY_CONTROL_SHARE)
+
+
+def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
+    """(codec, name) of a UTF-16 or UTF-32 file, by its byte order mark or its NUL pattern.
+
+    Excel's "Unicode Text" and many Windows tools write UTF-16, where every ASCII character is
+    followed (little-endian) or preceded (big-endian) by a NUL byte; without this the file
+    reads as binary data.
+    """
+    # UTF-32 first: its little-endian mark begins with UTF-16's.
+    if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", "UTF-32"
+    if sample.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16", "UTF-16 (little-endian)"
+    if sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16", "UTF-16 (big-endian)"
+    pairs = len(sample) // 2
+    if not pairs:
+        return None
+    even_nuls = sample[0 : pairs * 2 : 2].count(0)
+    odd_nuls = sample[1 : pairs * 2 : 2].count(0)
+    if odd_nuls > pairs * UTF16_NUL_SHARE and even_nuls < pairs * BINARY_CONTROL_SHARE:
+        return "utf-16-le", "UTF-16 (little-endian, without a byte order mark)"
+    if even_nuls > pairs * UTF16_NUL_SHARE and odd_nuls < pairs * BINARY_CONTROL_SHARE:
+        return "utf-16-be", "UTF-16 (big-endian, without a byte order mark)"
+    return None
 
 
 class CsvSource:
@@ -71,6 +108,20 @@ class CsvSource:
     # --- File-level decisions ---------------------------------------------------------------
 
     def _encoding(self, sample: bytes) -> tuple[str, str]:
+        wide = _wide_encoding(sample)
+        if wide is not None:
+            encoding, name = wide
+            text = _decodes(sample, encoding)
+            if text is None or _looks_binary(text):
+                raise ImportAborted(
+                    f"The file looks like {name} text but does not decode as such. "
+                    "Export the sheet as CSV (UTF-8) and upload that."
+                )
+            self.notices.append(
+                f"The file is {name} (what Excel saves as \u201cUnicode Text\u201d); "
+                "it was read as such."
+            )
+            return encoding, text
         if b"\x00" in sample:
             raise ImportAborted(
                 "This is not a CSV file: it holds binary data (NUL bytes). "
@@ -163,7 +214,7 @@ class CsvSource:
             raise ImportAborted(f"the CSV is malformed ({exc}).", line=line) from exc
         except UnicodeDecodeError as exc:
             raise ImportAborted(
-                f"bytes that are not valid {'UTF-8' if self.encoding == 'utf-8-sig' else 'text'}"
+                f"bytes that are not valid {ENCODING_NAMES.get(self.encoding, 'text')}"
                 " (binary data, or a file saved in another encoding).",
                 line=line,
             ) from exc

@@ -17,6 +17,8 @@ MONEY_MAX = Decimal(10) ** (MONEY_DIGITS - MONEY_PLACES)
 DECIMAL_COMMA_RE = re.compile(r"^-?\d+,\d{1,2}$")
 # What a spreadsheet makes of a long barcode: 3.65275E+11, the last digits gone for good.
 SCIENTIFIC_RE = re.compile(r"^\d+(\.\d+)?[eE][+-]?\d+$")
+# An absolute http(s) address with a host and no spaces: what an image column must hold.
+WEB_ADDRESS_RE = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 TRUE = {"true", "yes", "y", "1", "t"}
 FALSE = {"false", "no", "n", "0", "f"}
 
@@ -44,9 +46,13 @@ def money(value: str) -> Decimal:
         raise CellError(f"{value!r} is not an amount.")
     if amount < 0:
         raise CellError(f"{value} is negative.")
-    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    # Compared before rounding: quantize() raises InvalidOperation on a number with more
+    # digits than the decimal context holds (1e30, 27 digits), which would stop the import.
     if amount >= MONEY_MAX:
-        raise CellError(f"{value} is too large.")
+        raise CellError(f"{value} is too large (at most {MONEY_MAX - CENT}).")
+    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    if amount >= MONEY_MAX:  # 9999999999.999 rounds up past the largest amount
+        raise CellError(f"{value} is too large (at most {MONEY_MAX - CENT}).")
     return amount
 
 
@@ -87,13 +93,34 @@ def choice(value: str, choices: dict[str, str]) -> str:
 
 
 def barcode(value: str) -> str:
-    """The barcode as text, leading zeros kept; refused when a spreadsheet mangled it."""
+    """The barcode as text, leading zeros kept; CellError when a spreadsheet mangled it."""
     if SCIENTIFIC_RE.match(value):
         raise CellError(
             f"{value!r} is a barcode a spreadsheet turned into a number in scientific notation; "
             "its digits are lost. Format the column as text and export again."
         )
     return text(value, 64)
+
+
+def weight(value: str) -> Decimal:
+    """A non-negative weight (any unit), as a spreadsheet writes it."""
+    raw = value.replace("\u00a0", "").replace(" ", "")
+    if DECIMAL_COMMA_RE.match(raw):
+        raw = raw.replace(",", ".")
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise CellError(f"{value!r} is not a weight (write it like 180 or 0.18).") from None
+    if not number.is_finite() or number < 0:
+        raise CellError(f"{value!r} is not a weight.")
+    return number
+
+
+def web_address(value: str) -> str:
+    """An absolute http(s) address, as image columns hold."""
+    if not WEB_ADDRESS_RE.match(value):
+        raise CellError(f"{value[:80]!r} is not a web address (https://...).")
+    return value
 
 
 def moment(value: str) -> datetime:

@@ -1,4 +1,9 @@
-"""What an import did: counts, per-row errors (capped), notices and a sample of the changes."""
+"""What an import did: counts, per-row errors and warnings (capped), notices, a sample of changes.
+
+An error refuses its row. A warning names a problem in a column the checks do not rely on (a
+barcode a spreadsheet mangled, a weight, an image address): the row is imported without that
+value, and the report says so.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +28,7 @@ class ImportAborted(Exception):
 
 @dataclass(frozen=True)
 class RowError:
-    """A row refused, with the line of the file it starts on and the column at fault."""
+    """A row refused (or, as a warning, imported without one value), with its line and column."""
 
     line: int
     column: str
@@ -42,6 +47,8 @@ class ImportResult:
     refused: int = 0
     errors: list[RowError] = field(default_factory=list)
     errors_total: int = 0
+    warnings: list[RowError] = field(default_factory=list)
+    warnings_total: int = 0
     notices: list[str] = field(default_factory=list)
     fatal: str = ""
     rolled_back: bool = False
@@ -55,6 +62,12 @@ class ImportResult:
         self.errors_total += 1
         if len(self.errors) < MAX_STORED_ERRORS:
             self.errors.append(RowError(line, column, message))
+
+    def warn(self, line: int, column: str, message: str) -> None:
+        """Note a problem in a value the row is imported without; the row itself goes in."""
+        self.warnings_total += 1
+        if len(self.warnings) < MAX_STORED_ERRORS:
+            self.warnings.append(RowError(line, column, message))
 
     def count(self, kind: str, action: str, n: int = 1) -> None:
         if n:
@@ -94,6 +107,8 @@ class ImportResult:
             done = ", ".join(f"{n} {action}" for action, n in bucket.items() if n)
             parts.append(f"{kind}: {done or 'nothing'}")
         parts.append(f"{self.refused} rows refused")
+        if self.warnings_total:
+            parts.append(f"{self.warnings_total} warnings")
         if self.rolled_back:
             parts.append("nothing written (rolled back)")
         return "; ".join(parts)

@@ -7,12 +7,14 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
+from datetime import time as clock
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
 from campaigns.choices import CampaignStatus, Network
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, governance_gaps
@@ -36,8 +38,12 @@ from promises.checks.facts import (
     SkuFacts,
     SupportReplyFacts,
 )
+from promises.choices import ConflictState
 from promises.models import (
+    CampaignCheckState,
+    CampaignRecheck,
     CheckoutCountry,
+    Conflict,
     PromoCode,
     ReturnPolicy,
     RuleSetting,
@@ -67,7 +73,7 @@ def countries(value) -> frozenset[str]:
 # OPERATIONS_MAX_AGE seconds, a bound for writes that bypass signals. Full sweeps reload.
 OPERATIONS_VERSION_KEY = "socialops:checks:operations-version"
 OPERATIONS_MAX_AGE = 30
-_operations_memo: tuple[int, float, Operations] | None = None
+_operations_memo: tuple[int | None, float, Operations] | None = None
 
 
 def bump_operations_version() -> None:
@@ -79,9 +85,17 @@ def bump_operations_version() -> None:
 
 def current_operations() -> Operations:
     global _operations_memo
-    version = cache.get(OPERATIONS_VERSION_KEY, 0)
+    try:
+        version = cache.get(OPERATIONS_VERSION_KEY, 0)
+    except Exception:  # the cache (Redis) is down: no version to trust, load them fresh
+        version = None
     memo = _operations_memo
-    if memo and memo[0] == version and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE:
+    if (
+        memo
+        and version is not None
+        and memo[0] == version
+        and time.monotonic() - memo[1] < OPERATIONS_MAX_AGE
+    ):
         return memo[2]
     operations = load_operations()
     _operations_memo = (version, time.monotonic(), operations)
@@ -586,3 +600,98 @@ def _load_performance(campaigns: list[CampaignFacts]) -> None:
     for cid, campaign in by_id.items():
         net, count = revenue.get(cid, (Decimal(0), 0))
         campaign.performance = Performance(net, count or 0, spend.get(cid) or Decimal(0))
+
+
+# --- What the periodic sweep re-checks ------------------------------------------------------
+
+
+def pending_rechecks(campaign_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
+    """The unchecked changes (CampaignRecheck ids) per campaign, as visible right now.
+
+    Read before the facts: a check deletes exactly these rows, so a change that commits while
+    it runs keeps its row and is re-checked by the next sweep.
+    """
+    rows = CampaignRecheck.objects.order_by()
+    if campaign_ids is not None:
+        rows = rows.filter(campaign_id__in=list(campaign_ids))
+    pending: dict[int, list[int]] = defaultdict(list)
+    for pk, campaign_id in rows.values_list("pk", "campaign_id"):
+        pending[campaign_id].append(pk)
+    return dict(pending)
+
+
+def due_campaigns(now: datetime) -> list[int]:
+    """Campaigns the periodic sweep must re-check: changed since their last check, due by
+    the clock (next_check_at passed), holding a waiver that has lapsed, or checked campaigns
+    never checked at all (created by a bulk load with the triggers suspended). One query of
+    index scans, whatever the number of campaigns that are neither."""
+    changed = CampaignRecheck.objects.order_by().values_list("campaign_id", flat=True)
+    due = (
+        CampaignCheckState.objects.filter(next_check_at__lte=now)
+        .order_by()
+        .values_list("campaign_id", flat=True)
+    )
+    lapsed = (
+        Conflict.objects.filter(state=ConflictState.WAIVED, waived_until__lte=now)
+        .order_by()
+        .values_list("campaign_id", flat=True)
+    )
+    never = (
+        Campaign.objects.filter(checked_q(now=now), check_state__isnull=True)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    return sorted(set(changed.union(due, lapsed, never)))
+
+
+def midnight(day, days: int = 0) -> datetime:
+    """The start of `day` (+ `days`) in the store's time zone, where dates change."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=days), clock.min))
+
+
+def clock_moments(operations: Operations) -> list[datetime]:
+    """Moments every campaign may be judged differently, whatever its own facts: a peak
+    season override starting, or ending (a campaign already running counts its days from
+    today, so an override stops overlapping the day after it ends)."""
+    moments = set()
+    for method in operations.shipping_methods:
+        for override in method.overrides:
+            moments.add(midnight(override.starts_on))
+            moments.add(midnight(override.ends_on, days=1))
+    return sorted(moments)
+
+
+def next_check_at(
+    campaign: CampaignFacts, moments: list[datetime], now: datetime
+) -> datetime | None:
+    """The next moment after `now` at which time alone could change a rule's outcome for
+    this campaign: it ends (it stops being checked and stops holding stock), its channel's
+    catalog sync goes stale, an override starts or ends. Waivers lapsing are found by
+    `due_campaigns` from the conflicts themselves. Codes and preorder dates are compared
+    with the campaign's dates, not with the clock, so only their edits (dirty) matter.
+    """
+    candidates = [m for m in moments if m > now][:1]
+    if campaign.ends_at is not None:
+        candidates.append(campaign.ends_at)
+    channel = campaign.channel
+    if channel.catalog_sync and channel.last_catalog_sync_at is not None:
+        candidates.append(
+            channel.last_catalog_sync_at + timedelta(hours=channel.catalog_sync_max_age_hours)
+        )
+    return min((c for c in candidates if c > now), default=None)
+
+
+def sharing_skus_with_ended(campaign_ids: list[int], now: datetime) -> list[int]:
+    """Checked campaigns sharing a SKU with one of `campaign_ids` that has ended since its
+    last check: its reservation and demand no longer weigh on them."""
+    ended = Campaign.objects.filter(pk__in=campaign_ids, ends_at__lte=now).filter(
+        Q(check_state__isnull=True) | Q(check_state__checked_at__lt=F("ends_at"))
+    )
+    skus = CampaignItem.objects.filter(campaign__in=ended).values("sku_id")
+    return list(
+        Campaign.objects.filter(checked_q(now=now), items__sku_id__in=skus)
+        .exclude(pk__in=campaign_ids)
+        .order_by()
+        .values_list("pk", flat=True)
+        .distinct()
+    )

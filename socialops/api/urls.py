@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
 from drf_spectacular.utils import extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import (
     api_view,
     authentication_classes,
     permission_classes,
 )
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,6 +25,7 @@ from insights.api import views as insights
 from integrations.api import views as integrations
 from notifications.api import views as notifications
 from promises.api import views as promises
+from socialops.lockout import lockout_response
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -71,7 +72,21 @@ def not_found(request: Request) -> Response:
 
 
 class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the user's API token (created on first use)."""
+    """Exchange a username and password for the user's API token (created on first use).
+
+    Throttled by django-axes like the login form: once locked out, the answer is 429 with
+    the reason, not the "wrong credentials" 400 (Axes flags the DRF request it was given).
+    """
+
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            if getattr(request, "axes_locked_out", False) or getattr(
+                request._request, "axes_locked_out", False
+            ):
+                return lockout_response(request._request)
+            raise
 
 
 urlpatterns = [
@@ -80,7 +95,7 @@ urlpatterns = [
     # The docs page is a page: a visitor without a session is sent to the login form.
     path(
         "docs/",
-        login_required(SpectacularSwaggerView.as_view(url_name="api-schema")),
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
         name="api-docs",
     ),
     path("", include(router.urls)),

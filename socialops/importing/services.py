@@ -146,6 +146,8 @@ def finish_job(job: ImportJob, result: ImportResult) -> None:
     job.counts = result.counts
     job.errors = [error.as_dict() for error in result.errors]
     job.errors_total = result.errors_total
+    job.warnings = [warning.as_dict() for warning in result.warnings]
+    job.warnings_total = result.warnings_total
     job.notices = result.notices
     job.sample = result.sample
     job.message = result.fatal

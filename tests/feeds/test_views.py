@@ -88,7 +88,7 @@ def test_a_fresh_sync_does_not_recheck_the_channels_campaigns(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         _fetch(catalog.channel, "meta.csv")
     # Only the engine's cache refresh: no campaign re-check for an hourly fetch.
-    assert [c.__name__ for c in callbacks] == ["bump_operations_version"]
+    assert [c.__name__ for c in callbacks] == ["_bump_operations_version"]
 
 
 def test_unchanged_catalog_answers_304_to_the_etag(catalog):

@@ -81,3 +81,12 @@ def test_import_insights_command(write):
     path = write([["external_id", "placed_at", "country", "gross"], ["1", "2026-03-01", "FR", "9"]])
     call_command("import_insights", "orders", path)
     assert Order.objects.get().gross == 9
+
+
+def test_warnings_are_printed_apart_and_do_not_fail_the_command(write, capsys):
+    path = write([[*HEADER, "Variant Barcode"], ["tee", "Tee", "T-1", "5", "3.65275E+11"]])
+    call_command("import_shopify_products", path)
+    out = capsys.readouterr()
+    assert "Warning, line 2, Variant Barcode: Variant Barcode: '3.65275E+11'" in out.err
+    assert "1 warnings" in out.out
+    assert SKU.objects.count() == 1

@@ -103,3 +103,33 @@ def test_a_long_title_is_refused_naming_the_limit():
     result = run(ProductImporter, csv_bytes([HEADER, ["p", "T" * 300, "P-1", "1"]]))
     assert result.errors[0].column == "Title"
     assert "at most 255" in result.errors[0].message
+
+
+UTF16_FILES = [
+    ("utf-16", "UTF-16 (little-endian)"),  # Python writes a little-endian BOM
+    ("utf-16-be-bom", "UTF-16 (big-endian)"),
+    ("utf-16-le", "UTF-16 (little-endian, without a byte order mark)"),
+    ("utf-16-be", "UTF-16 (big-endian, without a byte order mark)"),
+]
+
+
+@pytest.mark.parametrize(("encoding", "name"), UTF16_FILES)
+def test_utf16_files_are_read_and_named(encoding, name):
+    rows = [HEADER, ["crème", "Crème légère", "CR-1", "9.99"], *good(2)]
+    if encoding == "utf-16-be-bom":
+        data = b"\xfe\xff" + csv_bytes(rows, delimiter="\t", encoding="utf-16-be")
+    else:
+        data = csv_bytes(rows, delimiter="\t", encoding=encoding)
+    result = run(ProductImporter, data)
+    assert result.fatal == ""
+    assert result.errors == []
+    assert any(name in notice for notice in result.notices)
+    assert Product.objects.get(handle="crème").title == "Crème légère"
+    assert SKU.objects.count() == 3
+
+
+def test_a_file_that_only_looks_utf16_is_refused_by_name():
+    data = "Handle,Title\n".encode("utf-16-le") + b"A\xd8" * 10  # lone surrogates
+    result = run(ProductImporter, data)
+    assert "UTF-16" in result.fatal
+    assert not Product.objects.exists()

@@ -110,3 +110,16 @@ def test_survey_answers_map_to_the_channel_they_name(instagram):
     assert (
         run(SurveyResponseImporter, csv_bytes(rows[:4])).counts["survey response"]["unchanged"] == 3
     )
+
+
+@pytest.mark.parametrize("amount", ["1e30", "1e400", "123456789012345678901234567", "NaN"])
+def test_an_order_amount_too_large_is_refused_and_the_next_orders_import(amount):
+    rows = [
+        ORDERS,
+        ["1001", "2026-03-01", "FR", amount, "", "", "", "", "", ""],
+        ["1002", "2026-03-02", "DE", "20", amount, "", "", "", "", ""],
+        ["1003", "2026-03-02", "DE", "20", "", "", "", "", "", ""],
+    ]
+    result = run(OrderImporter, csv_bytes(rows))
+    assert [(e.line, e.column) for e in result.errors] == [(2, "gross"), (3, "discounts")]
+    assert list(Order.objects.values_list("external_id", flat=True)) == ["1003"]

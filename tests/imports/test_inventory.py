@@ -5,10 +5,12 @@ from __future__ import annotations
 import csv
 
 import pytest
+from django.db import connection
 
 from catalog.imports.inventory import InventoryImporter
 from catalog.imports.products import ProductImporter
 from catalog.models import SKU, Location, StockLevel
+from catalog.signals import stock_levels_changed
 from promises.models import Conflict
 from tests.factories import LocationFactory, ProductFactory, SKUFactory, StockLevelFactory
 from tests.imports.conftest import csv_bytes, run, sample
@@ -179,3 +181,48 @@ def test_a_dry_run_of_stock_changes_nothing_and_rechecks_nothing(world, commit):
     world.stock.refresh_from_db()
     assert world.stock.available == 100
     assert not SKU.objects.filter(stock_levels__available=0).exists()
+
+
+WRITERS = ["orm", "copy"] if connection.vendor == "postgresql" else ["orm"]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_each_writer_announces_only_the_stock_that_changed(writer, monkeypatch):
+    monkeypatch.setattr(InventoryImporter, "writes_with_copy", writer == "copy")
+    kept, changed, gone = (SKUFactory(code=code) for code in ("K-1", "C-1", "G-1"))
+    paris = LocationFactory(name="Paris")
+    for sku in (kept, changed, gone):
+        StockLevelFactory(sku=sku, location=paris, available=5, on_hand=5)
+    new = SKUFactory(code="N-1")
+    stamps = dict(StockLevel.objects.values_list("sku__code", "updated_at"))
+    heard: list[list[int]] = []
+
+    def listener(sender, sku_ids, **kwargs):
+        heard.append(sorted(sku_ids))
+
+    stock_levels_changed.connect(listener)
+    try:
+        data = [
+            LONG,
+            long_row("K-1"),
+            long_row("C-1", available="2", on_hand="3"),
+            long_row("G-1", available="not stocked", on_hand="not stocked"),
+            long_row("N-1", available="7", on_hand="7"),
+        ]
+        result = run(InventoryImporter, csv_bytes(data))
+        assert result.counts["stock level"] == {
+            "created": 1, "updated": 1, "unchanged": 1, "deleted": 1
+        }  # fmt: skip
+        assert heard == [sorted([changed.pk, gone.pk, new.pk])]
+        after = dict(StockLevel.objects.values_list("sku__code", "updated_at"))
+        assert set(after) == {"K-1", "C-1", "N-1"}
+        assert after["K-1"] == stamps["K-1"] and after["C-1"] > stamps["C-1"]
+        level = StockLevel.objects.get(sku=changed)
+        assert (level.available, level.on_hand, level.source) == (2, 3, "csv")
+        heard.clear()
+        again = run(InventoryImporter, csv_bytes(data))
+        assert again.counts["stock level"]["unchanged"] == 4
+        assert heard == []
+        assert dict(StockLevel.objects.values_list("sku__code", "updated_at")) == after
+    finally:
+        stock_levels_changed.disconnect(listener)

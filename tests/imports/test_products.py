@@ -187,12 +187,14 @@ def test_bad_rows_are_refused_with_line_and_column_and_good_rows_import():
     result = run(ProductImporter, data)
     errors = {(e.line, e.column): e.message for e in result.errors}
     assert "not an amount" in errors[(3, "Variant Price")]
-    assert "scientific notation" in errors[(4, "Variant Barcode")]
     assert "already used on line 2" in errors[(5, "Variant SKU")]
     assert "'retired' is not one of" in errors[(6, "Status")]
     assert "product row is missing" in errors[(8, "Title")]
-    assert result.refused == 6  # the cap's variant row goes with its product
-    assert list(SKU.objects.values_list("code", flat=True)) == ["TEE-S"]
+    assert result.refused == 5  # the cap's variant row goes with its product
+    # A mangled barcode is a warning: the checks do not need it, so the SKU is imported.
+    assert [(w.line, w.column) for w in result.warnings] == [(4, "Variant Barcode")]
+    assert "scientific notation" in result.warnings[0].message
+    assert dict(SKU.objects.values_list("code", "barcode")) == {"TEE-S": "", "TEE-L": ""}
 
 
 def test_atomic_import_with_a_bad_row_writes_nothing():
@@ -265,3 +267,162 @@ def test_a_large_product_is_split_across_chunks_without_duplicates(monkeypatch):
     assert result.errors == []
     assert SKU.objects.filter(product__handle="tee").count() == 11
     assert run(ProductImporter, legacy(*rows)).counts["sku"]["unchanged"] == 11
+
+
+# --- Bad amounts, empty products, warnings (issues #11.5, #10.5) ---------------------------
+
+HUGE_AMOUNTS = ["1e30", "1e400", "123456789012345678901234567", "NaN", "Infinity", "sNaN"]
+
+
+@pytest.mark.parametrize("amount", HUGE_AMOUNTS)
+@pytest.mark.parametrize("column", ["Variant Price", "Variant Compare At Price"])
+def test_an_amount_no_price_can_hold_is_refused_and_the_rows_after_it_import(amount, column):
+    data = legacy(
+        tee(),
+        variant(sku="TEE-M", **{column: amount}),
+        tee(handle="cap", title="Cap", sku="CAP-1", size="One"),
+    )
+    result = run(ProductImporter, data)
+    assert [(e.line, e.column) for e in result.errors] == [(3, column)]
+    assert amount in result.errors[0].message
+    assert result.refused == 1
+    assert sorted(SKU.objects.values_list("code", flat=True)) == ["CAP-1", "TEE-S"]
+
+
+def test_a_product_whose_only_variant_is_refused_is_not_created():
+    data = legacy(
+        tee(handle="broken", title="Broken", sku="B-1", price="1e30"),
+        {"Handle": "broken", "Image Src": "https://cdn.example.com/broken-2.jpg"},
+        tee(handle="fine", title="Fine", sku="F-1"),
+    )
+    result = run(ProductImporter, data)
+    assert list(Product.objects.values_list("handle", flat=True)) == ["fine"]
+    assert result.counts["product"]["created"] == 1
+    messages = {(e.line, e.column): e.message for e in result.errors}
+    assert "too large" in messages[(2, "Variant Price")]
+    assert "'broken' is not created" in messages[(2, "Title")]
+    assert result.refused == 2  # the variant row and the image row that went with it
+
+
+def test_a_product_keeps_its_good_variants_when_one_is_refused():
+    result = run(ProductImporter, legacy(tee(price="1e400"), variant(sku="TEE-M")))
+    assert result.refused == 1
+    assert list(SKU.objects.values_list("code", flat=True)) == ["TEE-M"]
+
+
+def test_an_existing_product_is_left_standing_when_its_rows_are_refused():
+    run(ProductImporter, legacy(tee()))
+    result = run(ProductImporter, legacy(tee(price="1e30")))
+    assert result.refused == 1
+    assert SKU.objects.get().price == Decimal("20.00")
+
+
+def test_problems_in_columns_the_checks_do_not_need_are_warnings_and_the_row_imports():
+    columns = [*LEGACY, "Variant Grams", "Variant Image"]
+    rows = [
+        {**tee(), "Variant Barcode": "3.65275E+11", "Variant Grams": "heavy"},
+        {**variant(), "Image Src": "cdn/tee.jpg", "Variant Image": "https://cdn.example.com/m.jpg"},
+        {"Handle": "tee", "Image Src": "not a url"},
+    ]
+    data = csv_bytes([columns, *[[row.get(col, "") for col in columns] for row in rows]])
+    result = run(ProductImporter, data)
+    assert result.errors == []
+    assert result.refused == 0
+    assert [(w.line, w.column) for w in result.warnings] == [
+        (2, "Variant Barcode"),
+        (2, "Variant Grams"),
+        (3, "Image Src"),
+        (4, "Image Src"),
+    ]
+    assert all("Imported without it" in w.message for w in result.warnings)
+    assert SKU.objects.count() == 2
+    assert "1 warnings" not in result.summary() and "4 warnings" in result.summary()
+
+
+def test_a_mangled_barcode_keeps_the_stored_one():
+    run(ProductImporter, legacy(tee(**{"Variant Barcode": "0036527500011"})))
+    result = run(ProductImporter, legacy(tee(**{"Variant Barcode": "3.65275E+11"})))
+    assert len(result.warnings) == 1
+    assert result.counts["sku"]["unchanged"] == 1
+    assert SKU.objects.get().barcode == "0036527500011"
+
+
+def test_problems_that_make_a_sku_wrong_still_refuse_it():
+    data = legacy(
+        tee(sku="X" * 300),
+        tee(handle="cap", title="Cap", sku="CAP-1", **{"Status": "retired"}),
+        tee(handle="hat", title="Hat", sku="HAT-1", price="-1"),
+    )
+    result = run(ProductImporter, data)
+    assert {e.column for e in result.errors} >= {"Variant SKU", "Status", "Variant Price"}
+    assert result.warnings == []
+    assert not SKU.objects.exists()
+
+
+# --- The COPY writer (PostgreSQL) and the ORM writer do the same ---------------------------
+
+WRITERS = ["orm", "copy"] if connection.vendor == "postgresql" else ["orm"]
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_each_writer_creates_updates_and_leaves_unchanged_rows_alone(writer, monkeypatch):
+    from catalog.signals import products_changed, skus_changed
+
+    monkeypatch.setattr(ProductImporter, "writes_with_copy", writer == "copy")
+    sent: list[tuple[str, list[int]]] = []
+
+    def products_heard(sender, product_ids, **kwargs):
+        sent.append(("products", list(product_ids)))
+
+    def skus_heard(sender, sku_ids, **kwargs):
+        sent.append(("skus", list(sku_ids)))
+
+    products_changed.connect(products_heard)
+    skus_changed.connect(skus_heard)
+    try:
+        cap = tee(handle="cap", title="Cap", sku="CAP-1", size="One")
+        first = run(ProductImporter, legacy(tee(), variant(), cap))
+        assert first.counts == {
+            "product": {"created": 2, "updated": 0, "unchanged": 0, "deleted": 0},
+            "sku": {"created": 3, "updated": 0, "unchanged": 0, "deleted": 0},
+        }
+        assert sent == []  # new rows are not announced
+        stamps = dict(SKU.objects.values_list("code", "updated_at"))
+        data = legacy(tee(title="Tee 2"), variant(price="25.00"), cap)
+        second = run(ProductImporter, data)
+        assert second.counts["product"] == {
+            "created": 0,
+            "updated": 1,
+            "unchanged": 1,
+            "deleted": 0,
+        }
+        assert second.counts["sku"] == {"created": 0, "updated": 1, "unchanged": 2, "deleted": 0}
+        tee_product = Product.objects.get(handle="tee")
+        medium = SKU.objects.get(code="TEE-M")
+        assert (tee_product.title, medium.price) == ("Tee 2", Decimal("25.00"))
+        assert sent == [("products", [tee_product.pk]), ("skus", [medium.pk])]
+        after = dict(SKU.objects.values_list("code", "updated_at"))
+        assert after["TEE-M"] > stamps["TEE-M"]
+        assert after["TEE-S"] == stamps["TEE-S"] and after["CAP-1"] == stamps["CAP-1"]
+        sent.clear()
+        again = run(ProductImporter, data)
+        assert again.counts["sku"]["unchanged"] == 3 and again.counts["product"]["unchanged"] == 2
+        assert sent == []
+        assert dict(SKU.objects.values_list("code", "updated_at")) == after
+    finally:
+        products_changed.disconnect(products_heard)
+        skus_changed.disconnect(skus_heard)
+
+
+@pytest.mark.parametrize("writer", WRITERS)
+def test_each_writer_rolls_back_a_dry_run_and_an_atomic_import(writer, monkeypatch):
+    monkeypatch.setattr(ProductImporter, "writes_with_copy", writer == "copy")
+    monkeypatch.setattr(ProductImporter, "chunk_rows", 2)  # several chunks in one transaction
+    rows = [tee(handle=f"p{i}", title=f"P{i}", sku=f"P-{i}") for i in range(5)]
+    dry = run(ProductImporter, legacy(*rows), dry_run=True)
+    assert dry.counts["sku"]["created"] == 5 and dry.rolled_back
+    atomic = run(ProductImporter, legacy(*rows, tee(handle="bad", price="x")), atomic=True)
+    assert atomic.refused == 1 and atomic.rolled_back
+    assert not Product.objects.exists()
+    assert run(ProductImporter, legacy(*rows), atomic=True).counts["sku"]["created"] == 5
+    assert SKU.objects.count() == 5

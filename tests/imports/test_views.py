@@ -180,3 +180,26 @@ def test_the_list_takes_the_same_queries_for_1_or_20_jobs(
     with django_assert_num_queries(6):
         response = client.get(reverse("imports:list"))
     assert len(response.context["jobs"]) == jobs
+
+
+def test_the_report_shows_warnings_apart_from_refused_rows(
+    ops_user, login, django_capture_on_commit_callbacks
+):
+    rows = [
+        [*HEADER, "Variant Barcode"],
+        ["tee", "Tee", "TEE-1", "10", "3.65275E+11"],
+        ["tee", "", "TEE-2", "1e30", ""],
+    ]
+    client = login(ops_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = upload(client, data=csv_bytes(rows))
+    job = ImportJob.objects.get()
+    assert (job.refused, job.errors_total, job.warnings_total) == (1, 1, 1)
+    assert job.warnings == [
+        {"line": 2, "column": "Variant Barcode", "message": job.warnings[0]["message"]}
+    ]
+    page = client.get(response.url).content.decode()
+    refused, warnings = page.split('id="errors-title"')[1].split('id="warnings-title"')
+    assert "too large" in refused and "scientific notation" not in refused
+    assert "Imported with warnings" in warnings and "scientific notation" in warnings
+    assert list(SKU.objects.values_list("code", flat=True)) == ["TEE-1"]

@@ -343,7 +343,7 @@ def test_a_fresh_catalog_sync_only_refreshes_the_cached_channel_facts(world, com
 
     with commit() as callbacks:
         channel_catalog_synced.send(sender=Channel, channel_id=world.channel.pk, was_stale=False)
-    assert [c.__name__ for c in callbacks] == ["bump_operations_version"]
+    assert [c.__name__ for c in callbacks] == ["_bump_operations_version"]
     assert not CheckRun.objects.exists()
 
 

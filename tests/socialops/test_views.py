@@ -29,22 +29,37 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings):
     assert body["database"]["ok"] is True
 
 
-def test_healthz_is_503_when_the_database_is_down(client, monkeypatch):
+@pytest.fixture
+def database_down(monkeypatch):
     from django.db import OperationalError
 
     from socialops import health
 
     def refuse(*args, **kwargs):
-        raise OperationalError("connection refused")
+        raise OperationalError('connection to server at "db.internal" (10.0.0.5), port 5432 failed')
 
     monkeypatch.setattr(health.connections["default"], "cursor", refuse)
+
+
+def test_healthz_tells_anonymous_visitors_states_only(client, database_down, caplog):
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content)["database"] == {
-        "ok": False,
-        "detail": "OperationalError: connection refused",
-        "latency_ms": json.loads(response.content)["database"]["latency_ms"],
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "database": {"ok": False},
+        "broker": {"ok": True},
     }
+    assert "db.internal" in caplog.text  # the details go to the log
+
+
+def test_healthz_gives_admins_the_details(login, admin_user, marketing_user, monkeypatch):
+    from socialops import health, views
+
+    down = health.Probe("database", False, 'OperationalError: connection to server "db"', 1.0)
+    monkeypatch.setattr(views, "probe_database", lambda: down)
+    body = json.loads(login(admin_user).get("/healthz").content)
+    assert body["database"]["detail"].startswith("OperationalError: connection to server")
+    assert "detail" not in json.loads(login(marketing_user).get("/healthz").content)["database"]
 
 
 @pytest.mark.parametrize("url", ["/", "/admin/"])

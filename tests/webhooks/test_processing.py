@@ -120,7 +120,8 @@ def test_sample_inventory_level_sets_stock_through_the_item_map(
     samples, mapped_sku, post_webhook, django_capture_on_commit_callbacks
 ):
     sku, location = mapped_sku
-    StockLevelFactory(sku=sku, location=location, on_hand=50, committed=5, available=45)
+    with time_machine.travel("2021-06-01T00:00:00Z"):  # counted before the sample's change
+        StockLevelFactory(sku=sku, location=location, on_hand=50, committed=5, available=45)
     body = (samples / "inventory_levels_update.sample.json").read_bytes()
     _deliver(post_webhook, django_capture_on_commit_callbacks, body, INVENTORY_LEVELS_UPDATE)
     level = StockLevel.objects.get(sku=sku, location=location)
@@ -227,7 +228,8 @@ def test_stock_change_from_a_webhook_rechecks_its_campaigns(
         world.sku.save()
         world.stock.location.shopify_location_id = LOCATION_ID
         world.stock.location.save()
-    body = _level_payload(0, "2026-01-01T00:00:00Z")
+    # Shopify's change comes after the world's stock was counted (else it is stale).
+    body = _level_payload(0, (timezone.now() + timedelta(seconds=1)).isoformat())
     _deliver(post_webhook, django_capture_on_commit_callbacks, body, INVENTORY_LEVELS_UPDATE)
     assert Conflict.objects.filter(
         rule_code="STOCK_OUT", campaign=world.campaign, state=ConflictState.OPEN
@@ -271,7 +273,7 @@ def test_deliveries_stored_while_the_task_could_not_be_sent_are_applied_by_the_s
     def broker_down(*args, **kwargs):
         raise ConnectionRefusedError("Redis is down")
 
-    monkeypatch.setattr(tasks.process_webhook_inbox, "delay", broker_down)
+    monkeypatch.setattr(tasks.process_webhook_inbox, "apply_async", broker_down)
     sku, location = mapped_sku
     body = _level_payload(6, "2026-01-01T00:00:00Z")
     response = _deliver(
@@ -318,3 +320,74 @@ def test_deliveries_apply_in_triggered_order(mapped_sku, post_webhook, settings)
     post_webhook(body(1), INVENTORY_LEVELS_UPDATE, triggered_at="2026-01-01T00:00:00Z")
     assert process_inbox().processed == 2
     assert StockLevel.objects.get(sku=sku, location=location).available == 9
+
+
+def test_an_old_body_replayed_under_a_new_id_does_not_undo_a_later_manual_change(
+    mapped_sku, post_webhook, django_capture_on_commit_callbacks
+):
+    """The signature covers the body, not the id: the row's own last write decides."""
+    sku, location = mapped_sku
+    body = _level_payload(40, "2026-01-01T00:00:00Z")
+    with time_machine.travel("2026-01-01T00:00:05Z"):
+        _deliver(post_webhook, django_capture_on_commit_callbacks, body, INVENTORY_LEVELS_UPDATE)
+    with time_machine.travel("2026-01-02T09:00:00Z"):  # counted by hand the next morning
+        level = StockLevel.objects.get(sku=sku, location=location)
+        level.available, level.on_hand, level.source = 3, 3, StockSource.MANUAL
+        level.save()
+    with time_machine.travel("2026-01-03T00:00:00Z"):
+        _deliver(
+            post_webhook,
+            django_capture_on_commit_callbacks,
+            body,
+            INVENTORY_LEVELS_UPDATE,
+            webhook_id="replayed-with-a-new-id",
+        )
+    assert StockLevel.objects.get(sku=sku, location=location).available == 3
+    replay = WebhookDelivery.objects.get(webhook_id="replayed-with-a-new-id")
+    assert replay.status == DeliveryStatus.IGNORED
+    assert replay.last_error.startswith("Stale: changed in SocialOps at 2026-01-02T09:00:00")
+
+
+def test_a_genuine_later_change_applies_after_a_webhook_wrote_the_row(
+    mapped_sku, post_webhook, django_capture_on_commit_callbacks
+):
+    """Our clock stamps the webhook's own write: a later Shopify change is not 'older' than it."""
+    sku, location = mapped_sku
+    with time_machine.travel("2026-01-01T00:00:30Z"):  # applied 30 s after Shopify's change
+        _deliver(
+            post_webhook,
+            django_capture_on_commit_callbacks,
+            _level_payload(40, "2026-01-01T00:00:00Z"),
+            INVENTORY_LEVELS_UPDATE,
+        )
+        _deliver(
+            post_webhook,
+            django_capture_on_commit_callbacks,
+            _level_payload(39, "2026-01-01T00:00:10Z"),
+            INVENTORY_LEVELS_UPDATE,
+        )
+    assert StockLevel.objects.get(sku=sku, location=location).available == 39
+
+
+def test_an_old_products_update_does_not_undo_a_later_price_change(
+    post_webhook, django_capture_on_commit_callbacks
+):
+    with time_machine.travel("2026-01-01T00:00:00Z"):
+        sku = SKUFactory(code="TEE-1", price=Decimal("20.00"), shopify_variant_id=11)
+        sku.product.shopify_product_id = 77
+        sku.product.save()
+    with time_machine.travel("2026-01-05T00:00:00Z"):
+        sku.price = Decimal("25.00")  # changed in SocialOps after Shopify's update below
+        sku.save()
+    body = json.dumps(
+        {
+            "id": 77,
+            "title": "Tee",
+            "updated_at": "2026-01-02T00:00:00Z",
+            "variants": [{"id": 11, "sku": "TEE-1", "price": "19.00"}],
+        }
+    ).encode()
+    _deliver(post_webhook, django_capture_on_commit_callbacks, body, PRODUCTS_UPDATE)
+    sku.refresh_from_db()
+    assert sku.price == Decimal("25.00")
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.IGNORED

@@ -9,7 +9,11 @@ from promises.models import Conflict
 
 
 class Command(BaseCommand):
-    help = "Run the promise checks now (all campaigns, or the given ones) and print a summary."
+    help = (
+        "Run the promise checks now and print a summary: the given campaigns, the ones due "
+        "(changed or made due by time, as the periodic sweep does), or with --full all of "
+        "them. With Redis the batches go to the Celery workers and the command waits."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -20,15 +24,29 @@ class Command(BaseCommand):
             metavar="ID",
             help="Check only this campaign (repeatable).",
         )
+        parser.add_argument(
+            "--due",
+            action="store_true",
+            help="Only the campaigns changed since their last check or made due by time.",
+        )
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="Every campaign (the default without --campaign or --due).",
+        )
 
-    def handle(self, *args, campaigns: list[int] | None = None, **options) -> None:
+    def handle(
+        self, *args, campaigns: list[int] | None = None, due: bool, full: bool, **options
+    ) -> None:
+        if sum((bool(campaigns), due, full)) > 1:
+            raise CommandError("Pass one of --campaign, --due and --full.")
         if campaigns:
             missing = set(campaigns) - set(
                 Campaign.objects.filter(pk__in=campaigns).values_list("pk", flat=True)
             )
             if missing:
                 raise CommandError(f"No campaign with id {', '.join(map(str, sorted(missing)))}")
-        result = run_checks(campaigns, trigger=CheckTrigger.MANUAL)
+        result = run_checks(campaigns, trigger=CheckTrigger.MANUAL, due_only=due)
         run = result.run
         self.stdout.write(
             f"Checked {run.campaigns_checked} campaigns ({run.items_checked} items) in "

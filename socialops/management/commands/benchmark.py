@@ -1,6 +1,7 @@
 import argparse
 import json as jsonlib
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -11,9 +12,13 @@ from promises import benchmark
 
 class Command(BaseCommand):
     help = (
-        "Build a synthetic store in the configured database and measure the checks engine: "
-        "full sweep time, items/s, peak memory, a second sweep with nothing changed, and the "
-        "p50/p95 re-check time after a single stock change."
+        "Build a synthetic store in the configured database and measure the checks engine, "
+        "beside the floor pass it measures itself (every item's facts streamed into Python): "
+        "the full sweep in one process and, with REDIS_URL, on 1 and on 2 real Celery worker "
+        "processes it starts (peak memory per worker), the periodic sweep with nothing "
+        "changed and after 1%% of the SKUs' stock changed, the p50/p95 re-check after one "
+        "stock change, and (with REDIS_URL) the p50/p95 time from a signed Shopify webhook "
+        "to its conflict visible. Each figure carries the machine's load average."
     )
 
     def add_arguments(self, parser) -> None:
@@ -30,6 +35,18 @@ class Command(BaseCommand):
             type=int,
             default=100,
             help="Stock changes to time for the re-check percentiles.",
+        )
+        parser.add_argument(
+            "--webhook-samples",
+            type=int,
+            default=40,
+            help="Webhooks to time to their visible conflict (needs REDIS_URL).",
+        )
+        parser.add_argument(
+            "--changed-share",
+            type=float,
+            default=0.01,
+            help="Share of the SKUs whose stock changes before the second periodic sweep.",
         )
         parser.add_argument(
             "--force",
@@ -59,7 +76,7 @@ class Command(BaseCommand):
         self, *args, skus, campaigns, items, samples, force, json: bool, sweep_only, **options
     ):
         if sweep_only:
-            self.stdout.write(jsonlib.dumps(benchmark.sweep_here()))
+            self.stdout.write(jsonlib.dumps(benchmark.sweep_in_process()))
             return
         say = (lambda *a: None) if json else self.stdout.write
         if options["pages_only"]:
@@ -89,19 +106,54 @@ class Command(BaseCommand):
             "built": benchmark.build(benchmark.Size(skus, campaigns, items), timezone.now()),
         }
         say(f"  built in {figures['built']['build_seconds']} s")
-        say("Full sweep...")
-        figures["first_sweep"] = benchmark.full_sweep()
-        say(self._sweep_line(figures["first_sweep"]))
-        say("Second full sweep, nothing changed...")
-        figures["second_sweep"] = benchmark.full_sweep()
-        say(self._sweep_line(figures["second_sweep"]))
+        now = timezone.now()
+        say("Floor pass: every item's facts streamed into Python...")
+        figures["floor"] = floor = benchmark.floor_pass(now)
+        say(f"  {floor['seconds']} s for {floor['items']:,} items ({self._load(floor)})")
+        say("First full sweep, in one process (opens every conflict)...")
+        figures["first_sweep"] = benchmark.sweep_in_fresh_process()
+        say(self._sweep_line(figures["first_sweep"], floor))
+        say("Full sweep, nothing changed, in one process...")
+        figures["full_sweep_in_process"] = benchmark.sweep_in_fresh_process()
+        say(self._sweep_line(figures["full_sweep_in_process"], floor))
+        if settings.REDIS_URL:
+            for workers in (1, 2):
+                say(f"Full sweep on {workers} Celery worker process(es)...")
+                figures[f"full_sweep_{workers}_workers"] = benchmark.full_sweep_on_workers(workers)
+                say(self._sweep_line(figures[f"full_sweep_{workers}_workers"], floor))
+        else:
+            say("No REDIS_URL: the sweeps on Celery workers are skipped.")
+        say("Periodic sweep, nothing changed...")
+        figures["periodic_nothing_changed"] = benchmark.sweep(due_only=True)
+        say(self._sweep_line(figures["periodic_nothing_changed"], floor))
+        share = options["changed_share"]
+        changed = benchmark.change_share_of_stock(share)
+        say(
+            f"Periodic sweep after {changed['skus_changed']:,} SKUs' stock changed ({share:.0%})..."
+        )
+        if settings.REDIS_URL:
+            with benchmark.Workers(2):
+                figures["periodic_after_change"] = benchmark.sweep(due_only=True)
+            figures["periodic_after_change"]["workers"] = 2
+        else:
+            figures["periodic_after_change"] = benchmark.sweep(due_only=True)
+        figures["periodic_after_change"].update(changed)
+        say(self._sweep_line(figures["periodic_after_change"], floor))
         say(f"Re-check after a single stock change ({samples} samples)...")
-        figures["stock_change"] = benchmark.stock_change_rechecks(samples)
-        change = figures["stock_change"]
+        figures["stock_change"] = change = benchmark.stock_change_rechecks(samples)
         say(
             f"  p50 {change['p50_ms']} ms, p95 {change['p95_ms']} ms, max {change['max_ms']} ms "
-            f"({change['campaigns_per_change_median']} campaigns per change, median)"
+            f"({change['campaigns_per_change_median']} campaigns per change, median; "
+            f"{self._load(change)})"
         )
+        if settings.REDIS_URL:
+            webhooks = options["webhook_samples"]
+            say(f"Shopify webhook to visible conflict, 2 worker processes ({webhooks} samples)...")
+            figures["webhook_to_conflict"] = hook = benchmark.webhook_to_conflict(webhooks)
+            say(
+                f"  p50 {hook['p50_ms']} ms, p95 {hook['p95_ms']} ms, max {hook['max_ms']} ms "
+                f"({self._load(hook)})"
+            )
         if not options["no_pages"]:
             self._pages(figures, options, say)
         if json:
@@ -126,11 +178,17 @@ class Command(BaseCommand):
             )
 
     @staticmethod
-    def _sweep_line(sweep: dict) -> str:
+    def _load(figures: dict) -> str:
+        return f"load {figures['load_1m']} / {figures['load_5m']}"
+
+    def _sweep_line(self, sweep: dict, floor: dict) -> str:
+        memory = sweep.get("peak_memory_mb")
         return (
-            f"  {sweep['seconds']} s for {sweep['items']:,} items in {sweep['campaigns']:,} "
-            f"campaigns = {sweep['items_per_second']:,} items/s with {sweep['processes']} "
-            f"process(es); peak memory per process "
-            f"{sweep['peak_memory_mb']} MB; opened {sweep['opened']:,}, resolved "
-            f"{sweep['resolved']:,}, reopened {sweep['reopened']:,}, errors {sweep['errors']}"
+            f"  {sweep['seconds']} s = {sweep['seconds'] / floor['seconds']:.2f}x the floor, "
+            f"{sweep['items']:,} items in {sweep['campaigns']:,} campaigns, "
+            f"{sweep['batches']} batches"
+            + (f", workers: {sweep['workers']}" if "workers" in sweep else "")
+            + (f", peak memory per process {memory} MB" if memory else "")
+            + f"; opened {sweep['opened']:,}, resolved {sweep['resolved']:,}, reopened "
+            f"{sweep['reopened']:,}, errors {sweep['errors']} ({self._load(sweep)})"
         )

@@ -5,11 +5,14 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.db import connection, connections
+from django.utils import timezone
 
 from catalog.models import StockLevel
 from promises import triggers
@@ -79,8 +82,7 @@ class Killed(BaseException):
 
 # serialized_rollback: the flush after a transactional test would take the role groups.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_sweep_killed_between_batches_is_finished_by_the_next(world, monkeypatch, settings):
-    settings.CHECKS_SWEEP_PROCESSES = 1  # the "kill" below is raised in this process
+def test_a_sweep_killed_between_batches_is_finished_by_the_next(world, monkeypatch):
     sold_out_campaigns(world, 5)
     monkeypatch.setattr(engine, "BATCH_SIZE", 2)
     original = reconcile.reconcile
@@ -108,18 +110,108 @@ def test_a_sweep_killed_between_batches_is_finished_by_the_next(world, monkeypat
     assert stock_outs == 6  # the world's campaign and the five others
 
 
-@postgres_only
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_sweep_spread_over_processes_finds_what_one_process_finds(world, monkeypatch, settings):
-    sold_out_campaigns(world, 7)
+def test_a_killed_sweep_is_marked_failed_by_the_next_with_how_far_it_got(world, monkeypatch):
+    sold_out_campaigns(world, 5)
     monkeypatch.setattr(engine, "BATCH_SIZE", 2)
-    settings.CHECKS_SWEEP_PROCESSES = 1
-    alone = engine.run_checks(None).run
+    original = engine.reconcile
+    calls = {"n": 0}
+
+    def dies_on_the_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise Killed()
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "reconcile", dies_on_the_second_batch)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        with pytest.raises(Killed):
+            engine.run_checks(None)
+        dead = CheckRun.objects.get()
+        assert (dead.status, dead.batches_done, dead.batches) == ("running", 1, 3)
+        last_heartbeat = dead.heartbeat_at
+        # The next periodic sweep, well before any task time limit has passed.
+        traveller.shift(engine.HEARTBEAT_TIMEOUT + timedelta(seconds=1))
+        monkeypatch.setattr(engine, "reconcile", original)
+        engine.run_checks(None, due_only=True, trigger="sweep")
+    dead.refresh_from_db()
+    assert dead.status == "failed"
+    assert dead.finished_at == last_heartbeat
+    assert "after 1 of 3 batches (2 campaigns checked)" in dead.error_details[-1]["error"]
+
+
+def test_a_redelivered_batch_is_counted_once(world):
+    sold_out_campaigns(world, 2)
+    run = engine.run_checks(None).run
+    assert (run.status, run.batches, run.campaigns_checked) == ("succeeded", 1, 3)
+    assert run.opened == Conflict.objects.count() > 0
+    ids = sorted(Conflict.objects.values_list("campaign_id", flat=True).distinct())
+    engine.check_batch(run.pk, 0, ids, run.started_at, shared=False)  # the broker's second go
+    again = CheckRun.objects.get(pk=run.pk)
+    assert (again.campaigns_checked, again.opened, again.batches_done) == (3, run.opened, 1)
+    assert Conflict.objects.count() == run.opened
+
+
+def start_worker(*extra: str) -> subprocess.Popen:
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+        f"{db['PORT'] or 5432}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+    }
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "socialops",
+            "worker",
+            *extra,
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def stop_worker(worker: subprocess.Popen) -> None:
+    worker.terminate()
+    try:
+        worker.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+
+
+@postgres_only
+@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis as the broker")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sweep_shared_by_two_worker_processes_finds_what_one_process_finds(world, monkeypatch):
+    from socialops.celery import app
+
+    sold_out_campaigns(world, 7)
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)  # 4 batches; the workers read the ids sent
+    alone = engine.run_checks(None, distribute=False).run
     expected = sorted(Conflict.objects.values_list("rule_code", "campaign_id", "scope", "state"))
     Conflict.objects.all().delete()
 
-    settings.CHECKS_SWEEP_PROCESSES = 2
-    spread = engine.run_checks(None).run
+    app.conf.task_always_eager = False
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge("celery")
+    worker = start_worker("--pool=prefork", "--concurrency=2")
+    try:
+        spread = engine.run_checks(None).run  # waits for the workers to finish the run
+        assert worker.poll() is None, worker.stdout.read()
+    finally:
+        stop_worker(worker)
+    assert spread.status == "succeeded"
+    assert (spread.batches, spread.batches_done, spread.done_batches) == (4, 4, [0, 1, 2, 3])
     assert (
         sorted(Conflict.objects.values_list("rule_code", "campaign_id", "scope", "state"))
         == expected
@@ -129,8 +221,9 @@ def test_a_sweep_spread_over_processes_finds_what_one_process_finds(world, monke
         alone.items_checked,
         alone.opened,
     )
-    assert spread.status == "succeeded"
     assert ConflictEvent.objects.filter(check_run=spread, kind="opened").count() == spread.opened
+    # Two processes shared it: the opened events came from more than one batch transaction.
+    assert CheckRun.objects.filter(pk=spread.pk, heartbeat_at__isnull=False).exists()
 
 
 @postgres_only
@@ -143,39 +236,13 @@ def test_a_real_worker_rechecks_after_a_stock_change_commits(world):
     app.conf.task_always_eager = False
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge("celery")
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "socialops",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = start_worker("--pool=solo")
     try:
         world.stock.available = world.stock.on_hand = 0
         world.stock.save()  # autocommit: on_commit sends the task to Redis at once
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and worker.poll() is None:
-            if Conflict.objects.filter(campaign=world.campaign, rule_code="STOCK_OUT").exists():
+            if CheckRun.objects.filter(trigger="change", status="succeeded").exists():
                 break
             time.sleep(0.2)
         assert worker.poll() is None, worker.stdout.read()
@@ -184,8 +251,4 @@ def test_a_real_worker_rechecks_after_a_stock_change_commits(world):
         run = CheckRun.objects.get(trigger="change")
         assert run.status == "succeeded" and run.scope["campaigns"] == [world.campaign.pk]
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        stop_worker(worker)
