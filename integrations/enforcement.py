@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
+from common.enqueue import enqueue
 from integrations.choices import (
     ConnectionKind,
     EnforcementKind,
@@ -154,7 +155,8 @@ def _enqueue(action_ids: list[int]) -> None:
     from integrations.tasks import apply_enforcement_task
 
     for pk in action_ids:
-        apply_enforcement_task.delay(pk)
+        if not enqueue(apply_enforcement_task, pk):
+            logger.warning("Enforcement action %s not enqueued; it stays pending", pk)
 
 
 def _plan_pauses(run_id: int | None, ids: list[int], now: datetime, planned: Planned) -> None:

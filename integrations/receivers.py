@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from common.enqueue import enqueue
 from promises.signals import conflicts_changed, conflicts_waived
 
 logger = logging.getLogger(__name__)
@@ -15,10 +16,9 @@ def _enqueue(run_id: int | None, opened: list[int], ended: list[int]) -> None:
 
     if not (opened or ended) or not enforcement.is_enforcing():
         return
-    try:
-        enforce_conflicts_task.delay(run_id, opened, ended)
-    except Exception:  # in-process tasks (no broker): enforcing never fails the run
-        logger.exception("Enforcing the changes of check run %s failed", run_id)
+    # Never raises: a broker outage must not fail the run that already committed.
+    if not enqueue(enforce_conflicts_task, run_id, opened, ended):
+        logger.warning("Enforcement of check run %s not enqueued", run_id)
 
 
 def _conflicts_changed(sender, run_id: int, opened=(), reopened=(), resolved=(), **kwargs) -> None:

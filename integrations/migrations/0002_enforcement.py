@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0006_enforcement'),
         ('integrations', '0001_initial'),
-        ('promises', '0006_enforcement'),
+        ('promises', '0007_enforcement'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

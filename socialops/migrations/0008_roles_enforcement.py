@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     """Give admins their permissions on enforcement policies and the enforcement log."""
 
     dependencies = [
-        ("socialops", "0005_roles_notifications"),
+        ("socialops", "0007_roles_webhook_inbox"),
         ("integrations", "0002_enforcement"),
     ]
 

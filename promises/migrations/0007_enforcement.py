@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("promises", "0005_shipping_method_handling_days"),
+        ("promises", "0006_incremental_and_distributed_checks"),
     ]
 
     operations = [
