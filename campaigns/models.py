@@ -243,6 +243,9 @@ class Campaign(models.Model):
     # Blank: planned in SocialOps. Otherwise the ad platform it is read from ("Meta"...),
     # which owns the fields named in campaigns/synced.py: they are read-only here.
     synced_from = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # What SocialOps last did to the synced ad on its platform ("Paused on Meta by SocialOps
+    # at 14:02 because STOCK_OUT SERUM-30"), written by the integrations app's enforcement.
+    enforcement_note = models.CharField(max_length=500, blank=True, default="", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Who saved it last: named to the next editor whose form is out of date.

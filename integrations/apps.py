@@ -8,7 +8,9 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations"
 
     def ready(self) -> None:
-        from integrations import webhooks
+        from integrations import receivers, webhooks
 
         # The catalog's webhook inbox applies discounts/* deliveries through the sync code.
         webhooks.register()
+        # Check runs and waivers: pause or turn back on the synced ads they concern.
+        receivers.connect()

@@ -44,3 +44,23 @@ class IssueKind(models.TextChoices):
     MALFORMED = "malformed", "Malformed item"
     UNMATCHED = "unmatched", "Unmatched product"
     UNKNOWN_FIELD = "unknown_field", "Unknown value"
+
+
+class EnforcementMode(models.TextChoices):
+    """What SocialOps does on a channel's ad platform when a blocker opens on a live ad."""
+
+    OFF = "off", "Off (nothing, not even a note)"
+    NOTIFY = "notify", "Notify only"
+    PAUSE = "pause", "Pause the ad"
+
+
+class EnforcementKind(models.TextChoices):
+    PAUSE = "pause", "Pause"
+    RESUME = "resume", "Turn back on"
+
+
+class EnforcementOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    OK = "ok", "Done"
+    REFUSED = "refused", "Refused by the platform"
+    SKIPPED = "skipped", "Skipped"

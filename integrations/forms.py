@@ -8,7 +8,7 @@ from django import forms
 
 from campaigns.models import Channel
 from integrations.choices import ConnectionKind
-from integrations.models import Connection
+from integrations.models import Connection, EnforcementPolicy
 
 SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]*\.myshopify\.com$")
 AD_ACCOUNT = re.compile(r"^(act_)?[0-9]+$")
@@ -64,3 +64,16 @@ class ConnectionForm(forms.Form):
 
 class ReconnectForm(forms.Form):
     token = TokenField(label="New access token", max_length=2000)
+
+
+class EnforcementPolicyForm(forms.ModelForm):
+    """A channel's enforcement policy, set from its ad account's page."""
+
+    class Meta:
+        model = EnforcementPolicy
+        fields = ["mode", "dry_run", "cooldown_minutes", "max_pauses_per_hour"]
+        labels = {
+            "mode": "When a blocker opens on a live ad",
+            "cooldown_minutes": "Cooldown per ad (minutes)",
+            "max_pauses_per_hour": "Pauses per connection and hour, at most",
+        }

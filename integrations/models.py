@@ -11,7 +11,15 @@ from django.db import models
 from django.db.models import Q
 
 from integrations import crypto
-from integrations.choices import ConnectionKind, ConnectionStatus, IssueKind, SyncRunStatus
+from integrations.choices import (
+    ConnectionKind,
+    ConnectionStatus,
+    EnforcementKind,
+    EnforcementMode,
+    EnforcementOutcome,
+    IssueKind,
+    SyncRunStatus,
+)
 
 
 class Connection(models.Model):
@@ -168,3 +176,116 @@ class ExternalRef(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.external_id} -> {self.content_type_id}:{self.object_id}"
+
+
+def default_cooldown() -> int:
+    return settings.ENFORCEMENT_COOLDOWN_MINUTES
+
+
+def default_max_pauses() -> int:
+    return settings.ENFORCEMENT_MAX_PAUSES_PER_HOUR
+
+
+class EnforcementPolicy(models.Model):
+    """What SocialOps may do on a channel's ad platform when a blocker opens on a live ad.
+
+    A channel without a row is "notify only": nothing is ever changed on a platform until an
+    admin sets "pause" here.
+    """
+
+    channel = models.OneToOneField(
+        "campaigns.Channel", on_delete=models.CASCADE, related_name="enforcement_policy"
+    )
+    mode = models.CharField(
+        max_length=8, choices=EnforcementMode.choices, default=EnforcementMode.NOTIFY
+    )
+    dry_run = models.BooleanField(
+        default=False, help_text="Record what it would do, call nothing on the platform."
+    )
+    cooldown_minutes = models.PositiveIntegerField(
+        default=default_cooldown,
+        help_text="An ad SocialOps turned back on is not paused again for this long.",
+    )
+    max_pauses_per_hour = models.PositiveIntegerField(
+        default=default_max_pauses,
+        help_text="Pauses per connection and hour; past it, pauses are skipped and logged.",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "enforcement policies"
+        ordering = ["channel"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(mode__in=EnforcementMode.values), name="enforcement_policy_mode_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        dry = " (dry run)" if self.dry_run else ""
+        return f"{self.channel}: {self.get_mode_display()}{dry}"
+
+
+class EnforcementAction(models.Model):
+    """One pause or turn-back-on of one ad, done, refused or skipped: the audit log."""
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="enforcement_actions"
+    )
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="enforcement_actions"
+    )
+    external_id = models.CharField(max_length=255, help_text="The platform's ad id.")
+    kind = models.CharField(max_length=8, choices=EnforcementKind.choices)
+    dry_run = models.BooleanField(default=False)
+    outcome = models.CharField(
+        max_length=8, choices=EnforcementOutcome.choices, default=EnforcementOutcome.PENDING
+    )
+    reason = models.TextField(blank=True, help_text="Why, in plain words.")
+    # The blockers that caused a pause (and that must all be resolved or waived before it is
+    # undone); for a turn-back-on, the ones whose end allowed it.
+    conflicts = models.ManyToManyField(
+        "promises.Conflict", blank=True, related_name="enforcement_actions"
+    )
+    check_run = models.ForeignKey(
+        "promises.CheckRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # The pause a turn-back-on undoes.
+    undoes = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="undone_by"
+    )
+    # Who last set the channel's policy that allowed it.
+    policy_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status_set = models.CharField(
+        max_length=16, blank=True, help_text="The platform status SocialOps set (PAUSED...)."
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["connection", "external_id", "-created_at"], name="enforcement_ad"
+            ),
+            models.Index(fields=["connection", "kind", "created_at"], name="enforcement_hourly"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EnforcementKind.values), name="enforcement_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(outcome__in=EnforcementOutcome.values),
+                name="enforcement_outcome_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        dry = " (dry run)" if self.dry_run else ""
+        return f"{self.get_kind_display()} ad {self.external_id}{dry}: {self.outcome}"

@@ -9,3 +9,9 @@ kwargs: `connection_id`, `sync_run_id`, `error` (plain words), `status` (the con
 status now: failing or reconnect needed), `first_failure` (True when the run before it did
 not fail, so a connection failing every 15 minutes is news once, not each time).
 """
+
+enforcement_refused = Signal()
+"""A platform refused a pause or a turn-back-on SocialOps sent; sent after it is recorded.
+
+kwargs: `action_id` (the EnforcementAction, outcome refused, its reason in plain words).
+"""

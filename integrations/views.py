@@ -11,13 +11,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.listing import ListPage, Sort
-from integrations import services
-from integrations.filters import ConnectionFilter
-from integrations.forms import ConnectionForm, ReconnectForm
-from integrations.models import Connection, SyncIssue
+from integrations import enforcement, services
+from integrations.choices import ConnectionKind
+from integrations.filters import ConnectionFilter, EnforcementActionFilter
+from integrations.forms import ConnectionForm, EnforcementPolicyForm, ReconnectForm
+from integrations.models import Connection, EnforcementAction, SyncIssue
 
 RUN_HISTORY = 30
 ISSUES_SHOWN = 200
+ACTIONS_SHOWN = 20
 
 
 class ConnectionList(ListPage):
@@ -72,11 +74,51 @@ def connection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     issues = (
         SyncIssue.objects.filter(run=runs[0]).order_by("kind", "pk")[:ISSUES_SHOWN] if runs else []
     )
-    return render(
-        request,
-        "integrations/connection_detail.html",
-        {"connection": connection, "runs": runs, "issues": issues, "reconnect": ReconnectForm()},
+    context = {"connection": connection, "runs": runs, "issues": issues}
+    context["reconnect"] = ReconnectForm()
+    if connection.kind in ConnectionKind.ad_kinds() and connection.channel_id:
+        policy = enforcement.policy_for(connection.channel_id)
+        context["policy"] = policy
+        context["policy_form"] = EnforcementPolicyForm(instance=policy)
+        context["actions"] = list(
+            enforcement.actions().filter(connection=connection)[:ACTIONS_SHOWN]
+        )
+    return render(request, "integrations/connection_detail.html", context)
+
+
+@require_POST
+@permission_required("integrations.change_enforcementpolicy", raise_exception=True)
+def enforcement_policy(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set the policy of the channel this ad account's ads run on."""
+    connection = get_object_or_404(
+        Connection.objects.select_related("channel"),
+        pk=pk,
+        kind__in=ConnectionKind.ad_kinds(),
+        channel__isnull=False,
     )
+    policy = enforcement.policy_for(connection.channel_id)
+    form = EnforcementPolicyForm(request.POST, instance=policy)
+    if not form.is_valid():
+        messages.error(request, "The policy was not saved: " + form.errors.as_text())
+        return redirect("integrations:detail", pk=pk)
+    policy = enforcement.set_policy(connection.channel, request.user, **form.cleaned_data)
+    messages.success(request, f"Enforcement on {connection.channel}: {policy.get_mode_display()}.")
+    return redirect("integrations:detail", pk=pk)
+
+
+class EnforcementLog(ListPage):
+    """Every pause and turn-back-on SocialOps did, refused or skipped: the audit log."""
+
+    model = EnforcementAction
+    permission_required = "integrations.view_enforcementaction"
+    filterset_class = EnforcementActionFilter
+    template_name = "integrations/enforcement_log.html"
+    results_template_name = "integrations/_enforcement_results.html"
+    sorts = {"created": Sort("When", ("created_at",))}
+    default_sort = "-created"
+
+    def get_base_queryset(self) -> QuerySet:
+        return enforcement.actions()
 
 
 ACTIONS = {

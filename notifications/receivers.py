@@ -7,7 +7,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 
-from integrations.signals import connection_failed
+from integrations.signals import connection_failed, enforcement_refused
 from promises.signals import conflicts_changed
 
 logger = logging.getLogger(__name__)
@@ -36,6 +36,15 @@ def _connection_failed(sender, sync_run_id: int, first_failure: bool = True, **k
             logger.exception("Notifying the failure of sync run %s failed", sync_run_id)
 
 
+def _enforcement_refused(sender, action_id: int, **kwargs) -> None:
+    from notifications.tasks import notify_enforcement_refused_task
+
+    try:
+        notify_enforcement_refused_task.delay(action_id)
+    except Exception:  # in-process tasks (no broker): notifying never fails the enforcement
+        logger.exception("Notifying the refusal of enforcement action %s failed", action_id)
+
+
 def _roles_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:
     if action != "post_add":
         return
@@ -49,6 +58,7 @@ def _roles_changed(sender, instance, action: str, reverse: bool, **kwargs) -> No
 def connect() -> None:
     conflicts_changed.connect(_conflicts_changed, dispatch_uid="notifications.conflicts")
     connection_failed.connect(_connection_failed, dispatch_uid="notifications.connections")
+    enforcement_refused.connect(_enforcement_refused, dispatch_uid="notifications.enforcement")
     m2m_changed.connect(
         _roles_changed,
         sender=get_user_model().groups.through,

@@ -442,6 +442,69 @@ def notify_connection_failure(sync_run_id: int) -> int:
     return len(made)
 
 
+def notify_enforcement_refused(action_id: int) -> int:
+    """Tell the subscribers of failing connections that a platform refused a pause or a
+    turn-back-on: the ad keeps running (or stays paused) until someone acts. Once per action
+    and subscription (its id is the notification's occurrence)."""
+    from integrations.models import EnforcementAction
+
+    action = (
+        EnforcementAction.objects.select_related("connection", "campaign")
+        .filter(pk=action_id)
+        .first()
+    )
+    if action is None:
+        return 0
+    subscriptions = [
+        s
+        for s in _active_subscriptions([NotificationKind.CONNECTION_FAILED])
+        if s.wants(NotificationKind.CONNECTION_FAILED)
+    ]
+    connection, campaign = action.connection, action.campaign
+    verb = "pause" if action.kind == "pause" else "turn-back-on"
+    url = absolute(reverse("integrations:enforcement"))
+    message = {
+        "kind": NotificationKind.CONNECTION_FAILED,
+        "subject": f"SocialOps: {connection.name} refused the {verb} of an ad"[:300],
+        "body": (
+            f"{connection.name} ({connection.get_kind_display()}) refused the {verb} of ad "
+            f"{action.external_id} (campaign “{campaign.name}”): {action.reason}\n"
+            f"SocialOps will not try again; change the ad on the platform if it must.\n{url}"
+        ),
+        "payload": {
+            "event": "enforcement_refused",
+            "connection": {"id": connection.pk, "name": connection.name, "kind": connection.kind},
+            "campaign": {"id": campaign.pk, "name": campaign.name},
+            "action": {"id": action.pk, "kind": action.kind, "ad": action.external_id},
+            "error": action.reason,
+            "url": url,
+        },
+    }
+    made = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            _, created = Notification.objects.get_or_create(
+                subscription=subscription,
+                kind=NotificationKind.CONNECTION_FAILED,
+                conflict=None,
+                sync_run=None,
+                occurrence=action.pk,
+            )
+            if not created:
+                continue
+            delivery = Delivery.objects.create(subscription=subscription, **message)
+            Notification.objects.filter(
+                subscription=subscription,
+                kind=NotificationKind.CONNECTION_FAILED,
+                conflict__isnull=True,
+                sync_run__isnull=True,
+                occurrence=action.pk,
+            ).update(delivery=delivery)
+            made.append(delivery.pk)
+        transaction.on_commit(lambda: _enqueue(made))
+    return len(made)
+
+
 def send_digests(now=None) -> int:
     """The daily digest: standing blockers, spend at risk now, and the costliest conflicts."""
     now = now or timezone.now()

@@ -36,6 +36,16 @@ def notify_connection_failure_task(sync_run_id: int) -> int:
 
 
 @shared_task(
+    name="notifications.notify_enforcement_refused",
+    acks_late=True,
+    soft_time_limit=50,
+    time_limit=60,
+)
+def notify_enforcement_refused_task(action_id: int) -> int:
+    return services.notify_enforcement_refused(int(action_id))
+
+
+@shared_task(
     name="notifications.escalate_overdue",
     acks_late=True,
     soft_time_limit=100,

@@ -67,6 +67,7 @@ class ConflictEventKind(models.TextChoices):
     NOTE = "note", "Fix note"
     EVIDENCE_CHANGED = "evidence_changed", "Evidence changed"
     WAIVER_REQUESTED = "waiver_requested", "Waiver requested"
+    ENFORCEMENT = "enforcement", "Ad paused or turned back on"
 
 
 class CheckTrigger(models.TextChoices):

@@ -23,6 +23,7 @@ from promises.checks.engine import run_checks
 from promises.choices import CheckTrigger, ConflictEventKind, ConflictState, Readiness
 from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import STANDING, annotate_readiness
+from promises.signals import conflicts_waived
 
 # A waiver is a promise to fix later, not a way to silence a rule for good.
 MAX_WAIVER = timedelta(days=30)
@@ -176,7 +177,7 @@ def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) 
         raise ValidationError(errors)
     reason = reason.strip()
     conflicts = [c for c in _locked(ids) if c.state in STANDING]
-    return _change(
+    changed = _change(
         conflicts,
         actor,
         ConflictEventKind.WAIVED,
@@ -185,6 +186,31 @@ def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) 
         waived_until=until,
         waiver_reason=reason,
     )
+    waived = [c.pk for c in conflicts]
+    if waived and conflicts_waived.receivers:
+        transaction.on_commit(lambda: conflicts_waived.send(sender=Conflict, conflict_ids=waived))
+    return changed
+
+
+def record_enforcement(conflict_ids: Iterable[int], note: str) -> int:
+    """Note on each conflict what was done about it on an ad platform (paused, turned back
+    on, refused): a history row, the conflict itself unchanged."""
+    now = timezone.now()
+    events = [
+        ConflictEvent(
+            conflict_id=pk,
+            at=now,
+            kind=ConflictEventKind.ENFORCEMENT,
+            from_state=state,
+            to_state=state,
+            note=note[:2000],
+        )
+        for pk, state in Conflict.objects.filter(pk__in=list(conflict_ids)).values_list(
+            "pk", "state"
+        )
+    ]
+    ConflictEvent.objects.bulk_create(events)
+    return len(events)
 
 
 @transaction.atomic

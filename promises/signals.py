@@ -16,6 +16,13 @@ its opening started, such as a paused ad). Escalation of overdue conflicts is no
 doing: time does it, and the notifications app looks for it on its own schedule.
 """
 
+conflicts_waived = Signal()
+"""People waived standing conflicts; sent after the waiver committed.
+
+kwargs: `conflict_ids`. A waived blocker no longer stands, so what its opening started (a
+paused ad) may end, as for a resolved one.
+"""
+
 # History kinds that count as each announcement (a lapsed waiver opens a conflict again).
 ANNOUNCED = {
     ConflictEventKind.OPENED: "opened",

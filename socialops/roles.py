@@ -42,7 +42,12 @@ CONFLICTS = ["promises.conflict"]
 ENGINE_RECORDS = ["promises.conflictevent", "promises.checkrun", "promises.rulesetting"]
 INSIGHTS = ["insights.order", "insights.channelmetric", "insights.surveyresponse"]
 # Connections hold the platforms' tokens: admins only, not even read access for the rest.
-INTEGRATIONS = ["integrations.connection", "integrations.syncrun"]
+INTEGRATIONS = [
+    "integrations.connection",
+    "integrations.syncrun",
+    "integrations.enforcementpolicy",
+    "integrations.enforcementaction",
+]
 # Everyone manages their own subscriptions without a permission; admins read every delivery.
 NOTIFICATIONS = ["notifications.subscription", "notifications.delivery"]
 # The Shopify webhook inbox: admins see what failed and why, and retry it.

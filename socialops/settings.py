@@ -412,6 +412,12 @@ PINTEREST_API_URL = env_url(
 # Days of daily ad metrics re-read at each sync: platforms restate the last days' purchases
 # as their attribution windows (7-day click) close.
 INTEGRATIONS_INSIGHTS_DAYS = env_int("INTEGRATIONS_INSIGHTS_DAYS", 7, minimum=1)
+# Enforcement (integrations/enforcement.py): the defaults of a channel's policy. A paused ad
+# is not paused again within the cooldown after SocialOps turned it back on (a stock level
+# flapping around zero would otherwise flap the ad), and no connection sees more pauses an
+# hour than the cap (a bad import selling out the whole catalog stops at the cap).
+ENFORCEMENT_COOLDOWN_MINUTES = env_int("ENFORCEMENT_COOLDOWN_MINUTES", 30, minimum=0)
+ENFORCEMENT_MAX_PAUSES_PER_HOUR = env_int("ENFORCEMENT_MAX_PAUSES_PER_HOUR", 20, minimum=0)
 CELERY_BEAT_SCHEDULE["integrations-enqueue-due"] = {
     "task": "integrations.enqueue_due_syncs",
     "schedule": 60,

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from common.api.viewsets import ReadOnlyViewSet
-from integrations.api.serializers import ConnectionSerializer, SyncRunSerializer
-from integrations.filters import ConnectionFilter
-from integrations.models import Connection, SyncRun
+from common.api.viewsets import DomainViewSet, ReadOnlyViewSet
+from integrations import enforcement
+from integrations.api.serializers import (
+    ConnectionSerializer,
+    EnforcementActionSerializer,
+    EnforcementPolicySerializer,
+    SyncRunSerializer,
+)
+from integrations.filters import ConnectionFilter, EnforcementActionFilter
+from integrations.models import Connection, EnforcementAction, EnforcementPolicy, SyncRun
 
 
 class ConnectionViewSet(ReadOnlyViewSet):
@@ -27,3 +33,34 @@ class SyncRunViewSet(ReadOnlyViewSet):
 
     def get_queryset(self) -> QuerySet[SyncRun]:
         return SyncRun.objects.order_by("-started_at", "-pk")
+
+
+class EnforcementPolicyViewSet(DomainViewSet):
+    """Each channel's enforcement policy: admins create and change them (never delete: set
+    the mode to off)."""
+
+    serializer_class = EnforcementPolicySerializer
+    filterset_fields = ["channel", "mode", "dry_run"]
+    ordering = ["channel", "pk"]
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[EnforcementPolicy]:
+        return EnforcementPolicy.objects.select_related("updated_by").order_by("channel", "pk")
+
+    def perform_create(self, serializer) -> None:
+        serializer.save(user=self.request.user)
+
+    def perform_update(self, serializer) -> None:
+        serializer.save(user=self.request.user)
+
+
+class EnforcementActionViewSet(ReadOnlyViewSet):
+    """The enforcement log: every pause and turn-back-on, done, refused or skipped."""
+
+    serializer_class = EnforcementActionSerializer
+    filterset_class = EnforcementActionFilter
+    ordering_fields = ["created_at"]
+    ordering = ["-created_at", "-pk"]
+
+    def get_queryset(self) -> QuerySet[EnforcementAction]:
+        return enforcement.actions()

@@ -30,8 +30,24 @@ class ReconnectNeeded(IntegrationError):
     """The token is expired, revoked or lacks access: an admin must enter a new one."""
 
 
-class RateLimited(IntegrationError):
+class Unavailable(IntegrationError):
+    """The platform could not be reached, or kept failing (5xx, 429): worth trying later.
+
+    `wait`: the seconds the platform asked for, when it named them.
+    """
+
+    def __init__(self, message: str, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+class RateLimited(Unavailable):
     """The platform wants us to wait longer than a sync may."""
+
+
+class Refused(IntegrationError):
+    """The platform refused a change (no permission, unknown or locked ad): trying again
+    will not help; someone must look."""
 
 
 def sleep(seconds: float) -> None:
@@ -58,7 +74,8 @@ def retry_after(response: requests.Response) -> float | None:
 def wait(seconds: float, what: str) -> None:
     if seconds > MAX_WAIT_SECONDS:
         raise RateLimited(
-            f"{what} asked to wait {seconds:.0f} seconds; the next sync will try again."
+            f"{what} asked to wait {seconds:.0f} seconds; the next sync will try again.",
+            wait=seconds,
         )
     if seconds > 0:
         sleep(seconds)
@@ -84,7 +101,7 @@ class Http:
                 )
             except requests.RequestException as error:
                 if attempt == MAX_ATTEMPTS:
-                    raise IntegrationError(
+                    raise Unavailable(
                         f"{self.platform} could not be reached ({type(error).__name__})."
                     ) from None
                 wait(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), self.platform)
@@ -97,7 +114,7 @@ class Http:
             if delay is None:
                 return response
             if attempt == MAX_ATTEMPTS:
-                raise IntegrationError(
+                raise Unavailable(
                     f"{self.platform} kept answering {response.status_code} after "
                     f"{MAX_ATTEMPTS} attempts; the next sync will try again."
                 )

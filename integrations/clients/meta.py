@@ -21,6 +21,7 @@ from integrations.clients.http import (
     IntegrationError,
     RateLimited,
     ReconnectNeeded,
+    Refused,
     wait,
 )
 
@@ -99,7 +100,7 @@ def _rate_limited(response: requests.Response) -> float | None:
 
 
 class MetaClient:
-    """Read-only requests against one ad account."""
+    """Requests against one ad account: reads, and the status of an ad (enforcement)."""
 
     def __init__(self, account_id: str, token: str) -> None:
         account = account_id if account_id.startswith("act_") else f"act_{account_id}"
@@ -181,3 +182,35 @@ class MetaClient:
     def account_info(self) -> dict:
         """The ad account's name and currency: the connection test."""
         return self.get(self.account, {"fields": ACCOUNT_FIELDS})
+
+    def ad_status(self, ad_id: str) -> str:
+        """The status an ad is set to now (ACTIVE, PAUSED, ARCHIVED...)."""
+        return str(self.get(ad_id, {"fields": "status"}).get("status") or "")
+
+    def set_ad_status(self, ad_id: str, status: str) -> None:
+        """POST /{ad_id} status=PAUSED or ACTIVE: Meta answers {"success": true}.
+
+        Needs the ads_management permission; a refusal (code 100 unknown ad, 10 or 200-299
+        permission) raises Refused, not ReconnectNeeded: the token still reads.
+        """
+        response = self.http.send("POST", f"{self.base}/{ad_id}", data={"status": status})
+        error = _error(response) if response.status_code != 200 else None
+        if response.status_code != 200:
+            if error is None:
+                raise Refused(f"Meta answered {response.status_code} to the status change.")
+            code = error.get("code")
+            message = str(error.get("message") or "no message")
+            if code in RATE_LIMIT_CODES:
+                raise RateLimited(f"Meta's rate limit (code {code}): {message}")
+            hint = (
+                " The token needs ads_management."
+                if code in (10, *range(200, 300)) or code == EXPIRED_TOKEN
+                else ""
+            )
+            raise Refused(f"Meta refused the status change (code {code}): {message}{hint}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise Refused("Meta answered the status change with something not JSON.") from None
+        if not (isinstance(body, dict) and body.get("success") is True):
+            raise Refused(f"Meta did not confirm the status change ({str(body)[:200]}).")

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import requests
 from django.conf import settings
 
-from integrations.clients.http import Http, IntegrationError, ReconnectNeeded
+from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, Refused
 
 API_VERSION = "v5"
 # The largest page the v5 list endpoints accept.
@@ -58,7 +58,7 @@ def _error(response: requests.Response) -> str:
 
 
 class PinterestClient:
-    """Read-only requests against one ad account."""
+    """Requests against one ad account: reads, and the status of an ad (enforcement)."""
 
     def __init__(self, ad_account_id: str, token: str) -> None:
         self.account = ad_account_id.strip()
@@ -149,3 +149,39 @@ class PinterestClient:
         if not isinstance(body, dict):
             raise IntegrationError("Pinterest answered the ad account with no object.")
         return body
+
+    def ad_status(self, ad_id: str) -> str:
+        """The status an ad is set to now (ACTIVE, PAUSED, ARCHIVED)."""
+        body = self.get(f"ad_accounts/{self.account}/ads/{ad_id}")
+        return str(body.get("status") or "") if isinstance(body, dict) else ""
+
+    def set_ad_status(self, ad_id: str, status: str) -> None:
+        """PATCH /ad_accounts/{id}/ads with [{"id", "status"}]: each item of the answer has
+        the ad as `data` or what went wrong as `exceptions`. Needs ads:write."""
+        response = self.http.send(
+            "PATCH",
+            f"{self.base}/ad_accounts/{self.account}/ads",
+            json=[{"id": ad_id, "status": status}],
+        )
+        if response.status_code in (401, 403):
+            raise Refused(
+                f"Pinterest refused the status change ({_error(response)}). "
+                "The token needs ads:write."
+            )
+        if response.status_code != 200:
+            raise Refused(f"Pinterest refused the status change ({_error(response)}).")
+        try:
+            body = response.json()
+        except ValueError:
+            raise Refused("Pinterest answered the status change with something not JSON.") from None
+        items = body.get("items") if isinstance(body, dict) else None
+        if not isinstance(items, list) or not items:
+            raise Refused("Pinterest answered the status change without items.")
+        for item in items:
+            problems = item.get("exceptions") if isinstance(item, dict) else None
+            if isinstance(problems, dict):
+                problems = [problems]
+            problems = [p for p in problems or [] if isinstance(p, dict)]
+            if problems:
+                said = "; ".join(f"code {p.get('code')}: {p.get('message')}" for p in problems)
+                raise Refused(f"Pinterest refused the status change ({said}).")

@@ -21,6 +21,7 @@ from integrations.clients.http import (
     IntegrationError,
     RateLimited,
     ReconnectNeeded,
+    Refused,
 )
 
 API_VERSION = "v1.3"
@@ -74,7 +75,7 @@ def _rate_limited(response: requests.Response) -> float | None:
 
 
 class TikTokClient:
-    """Read-only requests against one advertiser."""
+    """Requests against one advertiser: reads, and the status of an ad (enforcement)."""
 
     def __init__(self, advertiser_id: str, token: str) -> None:
         self.advertiser_id = advertiser_id.strip()
@@ -171,3 +172,43 @@ class TikTokClient:
         if not rows or not isinstance(rows[0], dict):
             raise IntegrationError("TikTok knows no advertiser with this id for this token.")
         return rows[0]
+
+    def ad_status(self, ad_id: str) -> str:
+        """The operation status an ad is set to now (ENABLE, DISABLE)."""
+        data = self.get(
+            "ad/get/",
+            {
+                "advertiser_id": self.advertiser_id,
+                "filtering": json.dumps({"ad_ids": [ad_id]}),
+                "fields": json.dumps(["ad_id", "operation_status"]),
+            },
+        )
+        rows = [r for r in data.get("list") or [] if isinstance(r, dict)]
+        match = [r for r in rows if str(r.get("ad_id")) == str(ad_id)]
+        return str(match[0].get("operation_status") or "") if match else ""
+
+    def set_ad_status(self, ad_id: str, status: str) -> None:
+        """POST /ad/status/update/ with operation_status DISABLE or ENABLE; any `code` but 0
+        (no permission, unknown ad, frozen ad) raises Refused."""
+        response = self.http.send(
+            "POST",
+            f"{self.base}/ad/status/update/",
+            json={
+                "advertiser_id": self.advertiser_id,
+                "ad_ids": [ad_id],
+                "operation_status": status,
+            },
+        )
+        body = _body(response)
+        if body is None:
+            raise Refused(f"TikTok answered {response.status_code} without JSON.")
+        code, message = body.get("code"), str(body.get("message") or "no message")
+        if code == RATE_LIMITED:
+            raise RateLimited(f"TikTok's rate limit (code {code}): {message}")
+        if code != 0:
+            hint = (
+                " The token needs ad management access."
+                if code in PERMISSION_CODES or code in TOKEN_CODES
+                else ""
+            )
+            raise Refused(f"TikTok refused the status change (code {code}): {message}{hint}")

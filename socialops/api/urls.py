@@ -54,6 +54,8 @@ ROUTES = [
     ("survey-responses", insights.SurveyResponseViewSet),
     ("connections", integrations.ConnectionViewSet),
     ("sync-runs", integrations.SyncRunViewSet),
+    ("enforcement-policies", integrations.EnforcementPolicyViewSet),
+    ("enforcement-actions", integrations.EnforcementActionViewSet),
     ("notification-subscriptions", notifications.SubscriptionViewSet),
     ("notification-deliveries", notifications.DeliveryViewSet),
 ]

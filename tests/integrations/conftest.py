@@ -90,6 +90,8 @@ def meta(httpserver, settings) -> FakeMeta:
     httpserver.expect_request(
         re.compile(r"^/v21\.0/(act_1234567890(/(campaigns|adsets|ads|insights))?|\d+/products)$")
     ).respond_with_handler(fake)
+    # One ad as a node: its status read and changed by enforcement.
+    httpserver.expect_request(re.compile(r"^/v21\.0/\d+$")).respond_with_handler(fake.ad_object)
     settings.META_GRAPH_URL = httpserver.url_for("").rstrip("/")
     return fake
 

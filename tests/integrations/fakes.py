@@ -9,13 +9,17 @@ with `__parentId`; `query: "updated_at:>'...'"` searches). Meta: Graph API v21.0
 insights edge's `actions` / `action_values`, a product set's `products`). TikTok: Marketing
 API v1.3 (`{"code", "message", "request_id", "data": {"list", "page_info"}}`, errors by
 `code` with HTTP 200). Pinterest: API v5 (`{"items", "bookmark"}`, `{"code", "message"}`
-errors, ads/analytics rows keyed by column name).
+errors, ads/analytics rows keyed by column name). Enforcement's writes: Meta POST /{ad_id}
+status=PAUSED|ACTIVE -> {"success": true}; TikTok POST /ad/status/update/ with
+operation_status DISABLE|ENABLE; Pinterest PATCH /ad_accounts/{id}/ads [{"id", "status"}] ->
+{"items": [{"data", "exceptions"}]}.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -450,6 +454,40 @@ class FakeMeta:
     queued: deque = field(default_factory=deque)
     tokens_seen: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    # Status changes received (POST /{ad_id}), in order: {"ad", "status", "at"}.
+    writes: list[dict] = field(default_factory=list)
+
+    def ad_object(self, request: Request) -> Response:
+        """One ad as a Graph API node: GET /{ad_id}?fields=..., POST /{ad_id} status=...
+        (answering {"success": true}), error 100 for an id the account does not have."""
+        self.tokens_seen.append(request.headers.get("Authorization", ""))
+        self.paths.append(request.path)
+        if self.queued:
+            status, body, headers = self.queued.popleft()
+            return Response(
+                json.dumps(body), status=status, headers=headers, content_type="application/json"
+            )
+        ad_id = request.path.rsplit("/", 1)[1]
+        ad = next((a for a in self.ads if a["id"] == ad_id), None)
+        if ad is None:
+            body = meta_error(
+                100,
+                f"Unsupported request. Object with ID '{ad_id}' does not exist.",
+                subcode=33,
+                kind="GraphMethodException",
+            )
+            return Response(json.dumps(body), status=400, content_type="application/json")
+        if request.method == "POST":
+            status = request.form.get("status", "")
+            self.writes.append({"ad": ad_id, "status": status, "at": time.monotonic()})
+            if status not in ("ACTIVE", "PAUSED", "ARCHIVED", "DELETED"):
+                body = meta_error(100, "Invalid parameter", kind="OAuthException")
+                return Response(json.dumps(body), status=400, content_type="application/json")
+            ad["status"] = ad["effective_status"] = status
+            return Response(json.dumps({"success": True}), content_type="application/json")
+        fields = (request.args.get("fields") or "id").split(",")
+        body = {"id": ad_id, **{f: ad.get(f) for f in fields if f in ad}}
+        return Response(json.dumps(body), content_type="application/json")
 
     def __call__(self, request: Request) -> Response:
         self.tokens_seen.append(request.headers.get("Authorization", ""))
@@ -578,6 +616,29 @@ class FakeTikTok:
     queued: deque = field(default_factory=deque)
     tokens_seen: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    # Bodies of POST /ad/status/update/ received, in order.
+    writes: list[dict] = field(default_factory=list)
+
+    def status_update(self, request: Request) -> Response:
+        """POST /ad/status/update/ {"advertiser_id", "ad_ids", "operation_status"}: the ads'
+        operation_status changes; an unknown ad or status is code 40002 with HTTP 200."""
+        payload = json.loads(request.get_data() or b"{}")
+        self.writes.append(payload)
+        ids = payload.get("ad_ids") or []
+        status = payload.get("operation_status")
+        ads = [a for a in self.ads if a["ad_id"] in ids]
+        if (
+            request.method != "POST"
+            or payload.get("advertiser_id") != TIKTOK_ADVERTISER
+            or status not in ("ENABLE", "DISABLE", "DELETE")
+            or len(ads) != len(ids)
+        ):
+            body = tiktok_body({}, code=40002, message="Invalid ad_ids or operation_status.")
+            return Response(json.dumps(body), content_type="application/json")
+        for ad in ads:
+            ad["operation_status"] = status
+        body = tiktok_body({"ad_ids": ids, "status": status})
+        return Response(json.dumps(body), content_type="application/json")
 
     def __call__(self, request: Request) -> Response:
         self.tokens_seen.append(request.headers.get("Access-Token", ""))
@@ -588,6 +649,8 @@ class FakeTikTok:
                 json.dumps(body), status=status, headers=headers, content_type="application/json"
             )
         endpoint = request.path.split("/open_api/v1.3/", 1)[1]
+        if endpoint == "ad/status/update/":
+            return self.status_update(request)
         if endpoint == "advertiser/info/":
             data = {
                 "list": [{"advertiser_id": TIKTOK_ADVERTISER, "name": "Acme", "currency": "EUR"}]
@@ -599,6 +662,9 @@ class FakeTikTok:
             "ad/get/": self.ads,
             "report/integrated/get/": self.report,
         }[endpoint]
+        wanted = json.loads(request.args.get("filtering") or "{}").get("ad_ids")
+        if endpoint == "ad/get/" and wanted:
+            rows = [r for r in rows if r["ad_id"] in wanted]
         size = min(int(request.args.get("page_size") or 10), self.page_size)
         page = int(request.args.get("page") or 1)
         chunk = rows[(page - 1) * size : page * size]
@@ -683,6 +749,23 @@ class FakePinterest:
     queued: deque = field(default_factory=deque)
     tokens_seen: list[str] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    # Bodies of PATCH /ad_accounts/{id}/ads received, in order.
+    writes: list[list] = field(default_factory=list)
+
+    def update_ads(self, request: Request) -> Response:
+        """PATCH /ad_accounts/{id}/ads [{"id", "status"}]: `items` with each ad as `data`,
+        or `exceptions` for an ad the account does not have."""
+        payload = json.loads(request.get_data() or b"[]")
+        self.writes.append(payload)
+        items = []
+        for change in payload:
+            ad = next((a for a in self.ads if a["id"] == change.get("id")), None)
+            if ad is None:
+                items.append({"data": None, "exceptions": {"code": 2, "message": "Ad not found."}})
+                continue
+            ad.update({k: v for k, v in change.items() if k != "id"})
+            items.append({"data": ad, "exceptions": None})
+        return Response(json.dumps({"items": items}), content_type="application/json")
 
     def __call__(self, request: Request) -> Response:
         self.tokens_seen.append(request.headers.get("Authorization", ""))
@@ -704,6 +787,12 @@ class FakePinterest:
         if edge == "":
             body = {"id": PINTEREST_ACCOUNT, "name": "Acme Pins", "currency": "EUR"}
             return Response(json.dumps(body), content_type="application/json")
+        if edge == "ads" and request.method == "PATCH":
+            return self.update_ads(request)
+        if edge.startswith("ads/") and edge != "ads/analytics":
+            ad = next((a for a in self.ads if a["id"] == edge.removeprefix("ads/")), None)
+            body, status = (ad, 200) if ad else (pinterest_error(2, "Ad not found."), 404)
+            return Response(json.dumps(body), status=status, content_type="application/json")
         if edge == "ads/analytics":
             wanted = set(request.args["ad_ids"].split(","))
             rows = [r for r in self.analytics if r["AD_ID"] in wanted]
