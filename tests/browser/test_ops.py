@@ -284,3 +284,21 @@ def test_on_a_phone_the_filters_fold_away_and_the_first_conflict_shows(
     page.locator("details.filter-panel > summary").click()
     assert page.get_by_label("Severity").is_visible()
     screenshot(page, "ops-queue-phone-filters")
+
+
+def test_a_resolved_conflict_says_nothing_is_due(browse, screenshot, ops_user):
+    done = ConflictFactory(
+        state="resolved",
+        resolved_at=timezone.now(),
+        due_at=timezone.now() + timedelta(hours=3),
+        message="Fixed already",
+    )
+    for name, viewport in (("desktop", None), ("phone", PHONE)):
+        page = browse(ops_user, viewport=viewport)
+        page.goto(reverse("promises:conflict-list") + "?state=resolved")
+        page.get_by_text("1 result", exact=True).wait_for()
+        row = page.locator("table.queue tbody tr").first
+        assert "— resolved" in row.inner_text() and "in 2h" not in row.inner_text()
+        page.goto(reverse("promises:conflict-detail", args=[done.pk]))
+        assert page.get_by_text("nothing due: resolved").is_visible()
+        screenshot(page, f"ops-conflict-resolved-{name}")
