@@ -318,7 +318,7 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
                 "s" if count != 1 else "",
                 format_html_join(
                     "",
-                    "<li><code>{}</code> {}</li>",
+                    "<li><code>{}</code>: {}</li>",
                     ((b.rule_code, b.message) for b in blocked.blockers),
                 ),
             ),

@@ -618,7 +618,7 @@ def test_scheduling_a_blocked_campaign_is_refused_with_the_reasons(
     banners = list(response.context["messages"])
     assert len(banners) == 1
     assert content.count('class="blockers error"') == 1
-    assert "<li><code>DELIVERY_CLAIM_UNSUPPORTED</code>" in content
+    assert "<li><code>DELIVERY_CLAIM_UNSUPPORTED</code>: " in content
 
 
 def test_status_moves_through_the_service(login, marketing_user, world):
