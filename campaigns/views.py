@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import timeline as calendar
@@ -315,13 +316,24 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
     except CampaignBlocked as blocked:
         label = STATUS_ACTIONS[status].lower()
         count = len(blocked.blockers)
+        # One banner that lists the blockers, not a banner per blocker.
         messages.error(
             request,
-            f"Cannot {label} {campaign.name}: {count} blocker{'s' if count != 1 else ''} "
-            "must be fixed or waived first.",
+            format_html(
+                "Cannot {} {}: {} blocker{} must be fixed or waived first."
+                '<ul class="message-list">{}</ul>',
+                label,
+                campaign.name,
+                count,
+                "s" if count != 1 else "",
+                format_html_join(
+                    "",
+                    "<li><code>{}</code>: {}</li>",
+                    ((b.rule_code, b.message) for b in blocked.blockers),
+                ),
+            ),
+            extra_tags="blockers",
         )
-        for blocker in blocked.blockers:
-            messages.error(request, f"{blocker.rule_code}: {blocker.message}")
     except ValidationError as error:
         for message in error.message_dict.get("status", error.messages):
             messages.error(request, message)

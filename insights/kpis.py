@@ -12,9 +12,13 @@ Conventions, where PRODUCT.md leaves a choice:
   campaign-level rows break the same numbers down and would count them twice.
 - Cost of goods kept: the store reports refunds as amounts, not returned lines, so an order
   keeps its cost of goods in proportion to what was not refunded.
-- Share of revenue divides by all the store's net revenue, unattributed orders included;
-  concentration (sum of squared shares) is over the revenue the channels brought, so 1.0
-  means one channel brings everything and 1/n means n channels bring equal parts.
+- Share of revenue divides by all the store's net revenue, unattributed orders included, so
+  the channels' shares and the unattributed share add up to 100%.
+- Concentration is the sum of the squares of those same shares (of all net revenue), over the
+  channels only: the unattributed part is no platform the store depends on. 1.0 means one
+  channel brings everything; n channels bringing equal parts of everything give 1/n.
+- Changes compare a period with the previous period of the same length (the days just
+  before it), so "30 days" is read against the 30 days before.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ Bucket = Literal["day", "week"]
 # chart keeps a readable number of points.
 DAILY_BUCKETS_UP_TO = 92
 CENTS = Decimal("0.01")
+# The row of the orders no channel is credited with.
+UNATTRIBUTED = "Unattributed orders"
 ZERO = Decimal("0")
 _MONEY = DecimalField(max_digits=18, decimal_places=2)
 
@@ -71,12 +77,27 @@ def margin_after_returns(
     return net - cost_of_goods_kept - fees - spend
 
 
-def concentration(shares: list[Decimal]) -> Decimal | None:
-    """The sum of squared shares (Herfindahl index): 1 is total dependence on one channel."""
-    total = sum(shares, ZERO)
-    if not total:
+def concentration(amounts: list[Decimal], of: Decimal | None = None) -> Decimal | None:
+    """The sum of squared shares (Herfindahl index): 1 is total dependence on one channel.
+
+    Each share is its amount divided by `of` (the whole the shares are of; the amounts' own
+    sum unless given), so shares of all net revenue stay shares of all net revenue.
+    """
+    total = sum(amounts, ZERO) if of is None else of
+    if not total or total < 0:
         return None
-    return sum(((share / total) ** 2 for share in shares), ZERO)
+    return sum(((amount / total) ** 2 for amount in amounts), ZERO)
+
+
+def change(current: Decimal | int | None, previous: Decimal | int | None) -> Decimal | None:
+    """The relative change from `previous` to `current` (0.25 is +25%); None when unknown.
+
+    Unknown when either figure is, or when the previous one is zero (no base to compare to).
+    A negative base (a margin that was a loss) is read by its size: from -100 to -50 is +50%.
+    """
+    if current is None or previous is None or not previous:
+        return None
+    return (Decimal(current) - Decimal(previous)) / abs(Decimal(previous))
 
 
 def money(amount: Decimal | None) -> Decimal:
@@ -107,6 +128,10 @@ class Period:
     @property
     def bucket(self) -> Bucket:
         return "day" if self.days <= DAILY_BUCKETS_UP_TO else "week"
+
+    def previous(self) -> Period:
+        """The period of the same length just before this one."""
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
 
     def bounds(self) -> tuple[datetime, datetime]:
         """[first instant, first instant after) as aware datetimes, for indexed range scans."""
@@ -203,11 +228,13 @@ class ChannelKpis(Figures):
     open_blockers: int = 0
     resolved_conflicts: int = 0
     median_time_to_resolve: timedelta | None = None
+    # Net revenue against the previous period of the same length, where a page compares.
+    revenue_change: Decimal | None = None
 
     # The names the home page panel has always used.
     @property
     def name(self) -> str:
-        return self.channel.name if self.channel else ""
+        return self.channel.name if self.channel else UNATTRIBUTED
 
     @property
     def order_count(self) -> int:
@@ -227,6 +254,8 @@ class Scorecard:
     store: Figures  # every order and every channel's spend, unattributed orders included
     organic: Figures  # the site's organic traffic, the baseline for add-to-cart rates
     survey_answers: int
+    # The orders no channel is credited with: part of all net revenue, in no channel's row.
+    unattributed: ChannelKpis = field(default_factory=lambda: ChannelKpis())
 
     @property
     def mer(self) -> Decimal | None:
@@ -234,8 +263,17 @@ class Scorecard:
         return ratio(self.store.net_revenue, self.store.spend)
 
     @property
+    def unattributed_share(self) -> Decimal | None:
+        """The unattributed orders' share of all net revenue (the channels' shares + this = 1)."""
+        return self.unattributed.share_of_revenue
+
+    @property
     def concentration(self) -> Decimal | None:
-        return concentration([max(row.net_revenue, ZERO) for row in self.rows])
+        """The sum of the channels' squared shares of all net revenue (see the module doc)."""
+        store_net = self.store.net_revenue
+        if store_net <= 0:
+            return None
+        return concentration([max(row.net_revenue, ZERO) for row in self.rows], of=store_net)
 
     @property
     def top_channel(self) -> ChannelKpis | None:
@@ -386,7 +424,13 @@ def scorecard(period: Period) -> Scorecard:
     for row in rows:
         row.share_of_revenue = ratio(row.net_revenue, store_net) if store_net > 0 else None
         row.survey_share = ratio(row.survey_answers, survey_total)
-    return Scorecard(period, rows, store, organic, survey_total)
+    # Orders of no channel (a deleted channel's orders lose theirs: SET_NULL).
+    unattributed = ChannelKpis()
+    unattributed.add(_figures(orders.get(None, {})))
+    unattributed.share_of_revenue = (
+        ratio(unattributed.net_revenue, store_net) if store_net > 0 else None
+    )
+    return Scorecard(period, rows, store, organic, survey_total, unattributed)
 
 
 def channel_trend(channel: Channel, period: Period) -> list[TrendPoint]:

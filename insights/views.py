@@ -28,6 +28,7 @@ from insights import kpis
 from insights.charts import Chart, Series
 from insights.forms import PeriodForm
 from promises.kpis import with_operations
+from promises.querysets import spend_at_risk_now
 
 VIEW_CHANNEL = "campaigns.view_channel"
 
@@ -57,6 +58,8 @@ SORTS: dict[str, ScoreSort] = {
     "gaps": ScoreSort("Governance gaps", lambda r: len(r.governance_gaps)),
 }
 DEFAULT_SORT = "-revenue"
+# `?columns=all` shows every column; by default the table keeps the ones an exec reads first.
+ALL_COLUMNS = "all"
 
 CSV_COLUMNS = [
     Column("channel", attr("name")),
@@ -76,6 +79,99 @@ CSV_COLUMNS = [
     Column("open_blockers", attr("open_blockers")),
     Column("governance_gaps", lambda r: "; ".join(r.governance_gaps)),
 ]
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One KPI tile: a figure and, where it has one, its change on the previous period."""
+
+    label: str
+    value: Decimal | int | None
+    unit: str  # "currency", "ratio", "percent" or "count", as insights.charts.format_value
+    previous: Decimal | int | None = None
+    compared: bool = True  # False: a figure of now, which has no earlier value to compare
+    better: str = "up"  # the way that is good news: "up", "down", or "" for neither (spend)
+    note: str = ""  # said instead of a change on a figure of now
+    href: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        return kpis.change(self.value, self.previous) if self.compared else None
+
+    @property
+    def direction(self) -> str:
+        """ "up", "down" or "flat": the arrow, read from the change's sign."""
+        found = self.change
+        if found is None or found == 0:
+            return "flat"
+        return "up" if found > 0 else "down"
+
+    @property
+    def tone(self) -> str:
+        """ "good", "bad" or "neutral": the colour, which never carries the meaning alone."""
+        if self.direction == "flat" or not self.better:
+            return "neutral"
+        return "good" if self.direction == self.better else "bad"
+
+
+def _store_tiles(card: kpis.Scorecard, before: kpis.Scorecard) -> list[Tile]:
+    """The scorecard's headline: the store's figures against the previous period, and now."""
+    at_risk = spend_at_risk_now()
+    blockers = sum(row.open_blockers for row in card.rows)
+    try:
+        queue = reverse("promises:conflict-list")
+    except NoReverseMatch:
+        queue = ""
+    return [
+        Tile("Net revenue", card.store.net_revenue, "currency", before.store.net_revenue),
+        Tile("Spend", card.store.spend, "currency", before.store.spend, better=""),
+        Tile("MER (blended)", card.mer, "ratio", before.mer),
+        Tile(
+            "Margin after returns",
+            card.store.margin_after_returns,
+            "currency",
+            before.store.margin_after_returns,
+        ),
+        Tile(
+            "Open blockers",
+            blockers,
+            "count",
+            compared=False,
+            note="standing now, on every channel",
+            href=f"{queue}?severity=blocker" if queue else "",
+        ),
+        Tile(
+            "Spend at risk",
+            at_risk["total"],
+            "currency",
+            compared=False,
+            note=(
+                f"now, on {at_risk['conflicts']} standing conflict"
+                f"{'s' if at_risk['conflicts'] != 1 else ''} of live campaigns"
+            ),
+            href=f"{queue}?sort=spend" if queue else "",
+        ),
+    ]
+
+
+def _channel_tiles(row: kpis.ChannelKpis, before: kpis.ChannelKpis) -> list[Tile]:
+    """A channel's figures against its own previous period of the same length."""
+    return [
+        Tile("Net revenue", row.net_revenue, "currency", before.net_revenue),
+        Tile("Spend", row.spend, "currency", before.spend, better=""),
+        Tile("ROAS, store-attributed", row.roas, "ratio", before.roas),
+        Tile("ROAS, platform-reported", row.platform_roas, "ratio", before.platform_roas),
+        Tile(
+            "Margin after returns",
+            row.margin_after_returns,
+            "currency",
+            before.margin_after_returns,
+        ),
+        Tile("Orders", row.orders, "count", before.orders),
+        Tile("Average order", row.aov, "currency", before.aov),
+        Tile("CAC", row.cac, "currency", before.cac, better="down"),
+        Tile("Return rate", row.return_rate, "percent", before.return_rate, better="down"),
+    ]
 
 
 def _round(value: Decimal | None, places: int = 2) -> str:
@@ -107,19 +203,31 @@ def channel_list(request: HttpRequest) -> HttpResponse:
     # `?export=csv`, as on every list page (`?format=csv` too: this page has no format filter).
     if "csv" in (request.GET.get("export"), request.GET.get("format")):
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        # The unattributed orders last, as on the page: with them the shares add up to 100%.
         response = StreamingHttpResponse(
-            stream_csv(iter(rows), CSV_COLUMNS), content_type="text/csv; charset=utf-8"
+            stream_csv(iter([*rows, card.unattributed]), CSV_COLUMNS),
+            content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = (
             f'attachment; filename="channel-scorecard-{period.start}-{period.end}-{stamp}.csv"'
         )
         return response
+    before = kpis.scorecard(period.previous())
+    previous_revenue = {row.channel.pk: row.net_revenue for row in before.rows if row.channel}
+    for row in rows:
+        # The table's net revenue cell says how it moved, as the tiles do.
+        row.revenue_change = kpis.change(
+            row.net_revenue, previous_revenue.get(row.channel.pk) if row.channel else None
+        )
     context = {
         "form": form,
         "period": period,
         "card": card,
+        "before": before,
+        "tiles": _store_tiles(card, before),
         "rows": rows,
         "sort": sort,
+        "all_columns": request.GET.get("columns") == ALL_COLUMNS,
         "currency": settings.STORE_CURRENCY,
     }
     if getattr(request, "htmx", False) and request.htmx.target == "results":
@@ -135,6 +243,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form, period = _period_context(request)
     card = with_operations(kpis.scorecard(period), channel_id=channel.pk)
     row = card.row_for(channel.pk)
+    before = kpis.scorecard(period.previous()).row_for(channel.pk)
     trend = kpis.channel_trend(channel, period)
     currency = settings.STORE_CURRENCY
     context = {
@@ -143,6 +252,7 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "period": period,
         "card": card,
         "row": row,
+        "tiles": _channel_tiles(row, before),
         "currency": currency,
         "charts": _trend_charts(channel, period, trend, currency),
         "rates_chart": _rates_chart(row, card.organic),

@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "common.middleware.HtmxVaryMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last: turns a lockout found while authenticating into its 429 answer.
     "axes.middleware.AxesMiddleware",

@@ -64,3 +64,11 @@ def compact_duration(delta: timedelta) -> str:
     if hours:
         return f"{hours}h {minutes}m"
     return f"{minutes}m"
+
+
+@register.simple_tag
+def active_filters(form, query: QueryDict) -> int:
+    """How many of the form's filters the address sets (a multi-select counts once)."""
+    if form is None:
+        return 0
+    return sum(1 for name in form.fields if any(value for value in query.getlist(name)))

@@ -36,3 +36,20 @@ def pct(value: Decimal | None) -> str:
 def span(value: timedelta | None) -> str:
     """A duration such as a time to resolve: 3d 4h."""
     return "—" if value is None else compact_duration(value)
+
+
+@register.filter
+def kpi(value: Decimal | int | None, unit: str) -> str:
+    """A KPI tile's figure in its unit: money in the store's currency, ratio, percent, count."""
+    return format_value(value, unit, settings.STORE_CURRENCY)
+
+
+@register.filter
+def signed_pct(value: Decimal | None) -> str:
+    """A change as people read it: +12.3 %, 0.0 %, and a loss with a real minus sign."""
+    if value is None:
+        return "—"
+    text = format_value(abs(value), "percent")
+    if value > 0:
+        return f"+{text}"
+    return f"\N{MINUS SIGN}{text}" if value < 0 else text

@@ -54,6 +54,17 @@ def _sku_country(conflict: Conflict) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+def _queue_filter_fields(form: forms.Form) -> None:
+    """The queue's filter fields as its pages show them."""
+    # The shared filter lists every campaign; at 20,000 campaigns the page takes an id.
+    campaign = form.fields["campaign"]
+    campaign.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
+    campaign.label = "Campaign id"
+    # What the state filter means when the address names none: the script that puts the
+    # fields back from the address after Back reads it (static/js/app.js).
+    form.fields["state"].widget.attrs["data-default"] = " ".join(STANDING)
+
+
 class ConflictList(ListPage):
     """The ops queue: standing conflicts, the most urgent first, with bulk actions."""
 
@@ -108,10 +119,7 @@ class ConflictList(ListPage):
         filterset = self.filterset_class(
             data, queryset=self.get_base_queryset(), request=self.request
         )
-        # The shared filter lists every campaign; at 20,000 campaigns the page takes an id.
-        campaign = filterset.form.fields["campaign"]
-        campaign.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
-        campaign.label = "Campaign id"
+        _queue_filter_fields(filterset.form)
         return filterset
 
     def sort_queryset(self, queryset: QuerySet, sort: str) -> QuerySet:
@@ -210,9 +218,7 @@ class ConflictGroups(PermissionRequiredMixin, View):
             data.setlist("state", list(STANDING))
         base = annotate_spend_at_risk(Conflict.objects.standing())
         filterset = ConflictFilter(data, queryset=base, request=request)
-        campaign = filterset.form.fields["campaign"]
-        campaign.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
-        campaign.label = "Campaign id"
+        _queue_filter_fields(filterset.form)
         conflicts = filterset.qs if filterset.is_valid() else base.none()
         groups, truncated = fix_groups(conflicts)
         can_act = request.user.has_perm(CHANGE_CONFLICT)

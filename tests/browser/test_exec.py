@@ -139,3 +139,88 @@ def test_the_pages_read_well_on_a_phone(browse, screenshot, exec_user):
     page.locator("figure.chart-card").first.screenshot(
         path=str(screenshot(page, "exec-channel-phone").with_name("exec-chart-phone.png"))
     )
+
+
+def _unattributed(amount: D) -> None:
+    Order.objects.create(
+        external_id="no-channel-1",
+        channel=None,
+        country="FR",
+        placed_at=timezone.now() - timedelta(hours=2),
+        currency="EUR",
+        gross=amount,
+    )
+
+
+def _fits(page, selector: str) -> bool:
+    """The element's content is no wider than the element (nothing clipped or scrolled)."""
+    return page.eval_on_selector(selector, "el => el.scrollWidth <= el.clientWidth + 1")
+
+
+def test_the_scorecard_is_a_dashboard_that_fits_the_screen(browse, screenshot, exec_user):
+    _shop()
+    _unattributed(D("900.00"))
+    page = browse(exec_user)
+    page.goto(reverse("insights:channel-list"))
+    tiles = page.get_by_test_id("store-tiles").locator("li")
+    labels = [tiles.nth(i).locator(".kpi-label").inner_text() for i in range(tiles.count())]
+    assert labels == [
+        "Net revenue",
+        "Spend",
+        "MER (blended)",
+        "Margin after returns",
+        "Open blockers",
+        "Spend at risk",
+    ]
+    # The change against the previous 30 days, in words and a sign, not colour alone.
+    revenue = tiles.first.inner_text()
+    assert re.search(r"[+\u2212]\d+\.\d %", revenue) and "in the previous 30 days" in revenue
+    # The compact table fits its card at 1366 px: no column clipped.
+    assert _fits(page, ".card.flush")
+    assert page.get_by_role("columnheader", name=re.compile("Governance")).is_visible()
+    assert page.get_by_role("columnheader", name=re.compile("Platform ROAS")).count() == 0
+    # The unattributed orders have their row, and the shares add up to 100 %.
+    assert page.get_by_test_id("unattributed-row").is_visible()
+    shares = page.locator("td[data-label='Share']").all_inner_texts()
+    total = sum(float(re.search(r"([\d.]+) %", s).group(1)) for s in shares[:-1])
+    assert abs(total - 100) < 0.3  # each share rounded to 0.1 %
+    assert "100.0 %" in shares[-1]
+    screenshot(page, "exec-scorecard-dashboard")
+
+    page.get_by_role("link", name="More columns").click()
+    page.get_by_role("columnheader", name=re.compile("Platform ROAS")).wait_for()
+    assert "columns=all" in page.url
+    screenshot(page, "exec-scorecard-all-columns")
+    page.get_by_role("link", name="Fewer columns").click()
+    page.wait_for_url(re.compile(r"/channels/$"))
+
+
+def test_the_scorecard_is_cards_on_a_phone(browse, screenshot, exec_user):
+    tiktok = _shop()
+    _unattributed(D("900.00"))
+    page = browse(exec_user, viewport=PHONE)
+    page.goto(reverse("insights:channel-list"))
+    # Nothing wider than the screen: the page does not scroll sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    row = page.get_by_role("row", name=re.compile("TikTok Shop"))
+    box = row.bounding_box()
+    assert box is not None and box["width"] <= PHONE["width"]
+    # Each figure carries its label on a card.
+    assert row.locator("td[data-label='Net revenue']").is_visible()
+    screenshot(page, "exec-scorecard-cards-phone")
+    page.goto(reverse("insights:channel-detail", args=[tiktok.pk]))
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert page.get_by_test_id("channel-tiles").locator("li").count() == 9
+    screenshot(page, "exec-channel-tiles-phone")
+
+
+def test_the_channel_page_tiles_and_shares_add_up(browse, screenshot, exec_user):
+    tiktok = _shop()
+    _unattributed(D("900.00"))
+    page = browse(exec_user)
+    page.goto(reverse("insights:channel-detail", args=[tiktok.pk]))
+    tiles = page.get_by_test_id("channel-tiles")
+    assert "in the previous 30 days" in tiles.inner_text()
+    shares = page.locator("table.shares").inner_text()
+    assert "Unattributed orders" in shares and "100.0 %" in shares
+    screenshot(page, "exec-channel-dashboard")

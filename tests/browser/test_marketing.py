@@ -126,3 +126,30 @@ def test_other_roles_are_refused_the_campaign_forms(browse, ops_user, exec_user,
         page.goto(reverse("campaigns:detail", args=[world.campaign.pk]))
         assert page.get_by_role("heading", name="Spring glow").is_visible()
         assert page.get_by_role("button", name="Go live").count() == 0
+
+
+def test_a_refused_schedule_shows_one_banner_listing_the_blockers(
+    browse, screenshot, marketing_user
+):
+    from catalog.models import StockLevel
+    from promises.checks.engine import run_checks
+
+    world = World(marketing_user)
+    world.campaign.claims.create(kind="delivery", days=2, text="Delivered in 48h")
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=0, available=0)
+    Campaign.objects.filter(pk=world.campaign.pk).update(status="in_review")
+    run_checks([world.campaign.pk])
+    blockers = world.campaign.conflicts.filter(severity="blocker", state="open").count()
+    assert blockers >= 2
+    for name, viewport in (("desktop", None), ("phone", PHONE)):
+        page = browse(marketing_user, viewport=viewport)
+        page.goto(reverse("campaigns:detail", args=[world.campaign.pk]))
+        page.get_by_role("button", name="Schedule", exact=True).click()
+        banner = page.locator(".messages > li")
+        banner.first.wait_for()
+        assert banner.count() == 1  # one banner, not one per blocker
+        assert f"{blockers} blockers must be fixed or waived first" in banner.inner_text()
+        assert banner.locator("ul.message-list > li").count() == blockers
+        screenshot(page, f"marketing-schedule-refused-{name}")
+    world.campaign.refresh_from_db()
+    assert world.campaign.status == "in_review"

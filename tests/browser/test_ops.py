@@ -178,3 +178,127 @@ def test_the_ops_pages_on_a_phone_and_the_sku_list(browse, screenshot, ops_user,
     screenshot(phone, "ops-queue-phone")
     phone.goto(reverse("promises:shipping-detail", args=[world.method.pk]))
     screenshot(phone, "ops-shipping-phone")
+
+
+def test_the_bulk_bar_appears_once_a_row_is_selected(browse, screenshot, ops_user, marketing_user):
+    _store(marketing_user)
+    page = browse(ops_user)
+    page.goto(reverse("promises:conflict-list"))
+    page.get_by_text(_standing(), exact=True).wait_for()
+    bar = page.locator("fieldset.bulk-bar")
+    assert not bar.is_visible()
+    assert page.get_by_text("Select conflicts to assign").is_visible()
+    page.locator("input[name=ids]").first.check()
+    assert bar.is_visible()
+    assert "(1 selected)" in bar.inner_text()
+    screenshot(page, "ops-queue-selected")
+    page.locator("input[name=ids]").first.uncheck()
+    assert not bar.is_visible()
+    # Select every row from the header, and the bar counts them.
+    page.get_by_label("Select every conflict on this page").check()
+    assert f"({Conflict.objects.standing().count()} selected)" in bar.inner_text()
+
+
+def test_the_bulk_bar_stays_visible_without_javascript(chromium, live_server, ops_user):
+    from django.conf import settings
+    from django.test import Client
+
+    _extra_conflicts(timezone.now())
+    context = chromium.new_context(base_url=live_server.url, java_script_enabled=False)
+    client = Client()
+    client.force_login(ops_user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.goto(reverse("promises:conflict-list"))
+    assert page.locator("fieldset.bulk-bar").is_visible()
+    assert page.get_by_role("search", name="Filter conflicts").is_visible()
+    context.close()
+
+
+def test_after_back_the_filters_show_what_the_list_uses(browse, ops_user, marketing_user):
+    _store(marketing_user)
+    blockers = Conflict.objects.blockers().count()
+    page = browse(ops_user)
+    page.goto(reverse("promises:conflict-list"))
+    page.get_by_text(_standing(), exact=True).wait_for()
+    page.get_by_label("Severity").select_option("blocker")
+    page.get_by_text(f"{blockers} results", exact=True).wait_for()
+    page.get_by_label("Search").fill("CANDLE")
+    page.wait_for_url(re.compile("q=CANDLE"))
+    page.get_by_text("1 result", exact=True).wait_for()
+    page.go_back()
+    page.wait_for_url(lambda url: "q=CANDLE" not in url and "severity=blocker" in url)
+    page.get_by_text(f"{blockers} results", exact=True).wait_for()
+    # The form shows the filter the list uses: the next change keeps it.
+    assert page.get_by_label("Severity").evaluate(
+        "el => Array.from(el.selectedOptions).map(o => o.value)"
+    ) == ["blocker"]
+    assert page.get_by_label("Search").input_value() == ""
+    # Away to a conflict and Back (the browser's own cache): the same.
+    page.locator("table.queue tbody a").first.click()
+    page.wait_for_url(re.compile(r"/conflicts/\d+/"))
+    page.go_back()
+    page.get_by_text(f"{blockers} results", exact=True).wait_for()
+    # The whole page, not the cached partial htmx fetched for this address.
+    assert page.get_by_role("heading", name="Conflict queue").is_visible()
+    assert page.get_by_label("Severity").evaluate(
+        "el => Array.from(el.selectedOptions).map(o => o.value)"
+    ) == ["blocker"]
+    # The standing states the queue shows by default are the ones selected.
+    states = page.get_by_label("State").evaluate(
+        "el => Array.from(el.selectedOptions).map(o => o.value)"
+    )
+    assert sorted(states) == ["acknowledged", "open"]
+
+
+def test_a_refused_waive_keeps_assign_to(browse, screenshot, ops_user, admin_user, marketing_user):
+    _store(marketing_user)
+    conflict = Conflict.objects.get(message="Nothing left of CANDLE-1")
+    page = browse(ops_user)
+    page.goto(reverse("promises:conflict-detail", args=[conflict.pk]))
+    page.get_by_label("Assign to").select_option(str(admin_user.pk))
+    page.get_by_label("Fix note").fill("Asked the warehouse")
+    page.get_by_role("button", name="Waive").click()
+    page.get_by_text("A waiver needs a reason.").wait_for()
+    assert page.get_by_label("Assign to").input_value() == str(admin_user.pk)
+    assert page.get_by_label("Fix note").input_value() == "Asked the warehouse"
+    screenshot(page, "ops-conflict-waive-refused")
+
+
+def test_on_a_phone_the_filters_fold_away_and_the_first_conflict_shows(
+    browse, screenshot, ops_user, marketing_user
+):
+    _store(marketing_user)
+    page = browse(ops_user, viewport=PHONE)
+    page.goto(reverse("promises:conflict-list") + "?severity=blocker")
+    first = page.locator("table.queue tbody tr").first
+    first.wait_for()
+    assert not page.get_by_label("Severity").is_visible()
+    assert page.get_by_text("1 active").is_visible()
+    box = first.bounding_box()
+    assert box is not None and box["y"] < PHONE["height"]  # no scrolling past the filters
+    screenshot(page, "ops-queue-phone-folded")
+    page.locator("details.filter-panel > summary").click()
+    assert page.get_by_label("Severity").is_visible()
+    screenshot(page, "ops-queue-phone-filters")
+
+
+def test_a_resolved_conflict_says_nothing_is_due(browse, screenshot, ops_user):
+    done = ConflictFactory(
+        state="resolved",
+        resolved_at=timezone.now(),
+        due_at=timezone.now() + timedelta(hours=3),
+        message="Fixed already",
+    )
+    for name, viewport in (("desktop", None), ("phone", PHONE)):
+        page = browse(ops_user, viewport=viewport)
+        page.goto(reverse("promises:conflict-list") + "?state=resolved")
+        page.get_by_text("1 result", exact=True).wait_for()
+        row = page.locator("table.queue tbody tr").first
+        assert "— resolved" in row.inner_text() and "in 2h" not in row.inner_text()
+        page.goto(reverse("promises:conflict-detail", args=[done.pk]))
+        assert page.get_by_text("nothing due: resolved").is_visible()
+        screenshot(page, f"ops-conflict-resolved-{name}")

@@ -614,6 +614,11 @@ def test_scheduling_a_blocked_campaign_is_refused_with_the_reasons(
     assert "Cannot schedule" in content
     assert "DELIVERY_CLAIM_UNSUPPORTED" in content
     assert "Belgian post takes up to 5" in content
+    # One banner lists every blocker (not a banner per blocker), escaped as text.
+    banners = list(response.context["messages"])
+    assert len(banners) == 1
+    assert content.count('class="blockers error"') == 1
+    assert "<li><code>DELIVERY_CLAIM_UNSUPPORTED</code>: " in content
 
 
 def test_status_moves_through_the_service(login, marketing_user, world):

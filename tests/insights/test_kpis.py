@@ -54,6 +54,33 @@ def test_concentration_is_the_sum_of_squared_shares(revenues, expected):
     assert kpis.concentration(revenues) == expected
 
 
+def test_concentration_of_shares_of_a_larger_whole():
+    # Two channels with 30 and 20 of a store's 100: shares 0.3 and 0.2, not 0.6 and 0.4.
+    assert kpis.concentration([D("30"), D("20")], of=D("100")) == D("0.13")
+    assert kpis.concentration([D("30")], of=D("0")) is None
+
+
+@pytest.mark.parametrize(
+    ("current", "previous", "expected"),
+    [
+        (D("125"), D("100"), D("0.25")),
+        (D("75"), D("100"), D("-0.25")),
+        (D("100"), D("100"), D("0")),
+        (D("-50"), D("-100"), D("0.5")),  # a loss halved is an improvement
+        (D("10"), D("0"), None),  # no base to compare to
+        (None, D("10"), None),
+        (D("10"), None, None),
+    ],
+)
+def test_change_against_the_previous_period(current, previous, expected):
+    assert kpis.change(current, previous) == expected
+
+
+def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
+    before = JUNE.previous()
+    assert (before.start, before.end, before.days) == (date(2025, 5, 25), date(2025, 5, 31), 7)
+
+
 def test_periods_cover_whole_days_and_switch_to_weeks_past_a_quarter():
     week = Period.last(7, today=date(2025, 6, 7))
     assert (week.start, week.end, week.days) == (date(2025, 6, 1), date(2025, 6, 7), 7)
@@ -181,9 +208,27 @@ def test_the_scorecard_computes_every_kpi_per_channel(shop):
     assert card.store.net_revenue == D("330.00")  # unattributed orders included
     assert card.store.spend == D("140.00")
     assert card.mer == D("330") / D("140")
-    assert card.concentration == D("5") / D("9")
+    # Of all net revenue (330), as the shares: TikTok 120 and organic 60; Instagram brings 0.
+    assert card.concentration == (D("120") ** 2 + D("60") ** 2) / D("330") ** 2
     assert card.top_channel.name == "TikTok"
     assert card.survey_answers == 4
+
+
+def test_the_shares_and_the_unattributed_share_add_up_to_all_net_revenue(shop):
+    card = kpis.scorecard(JUNE)
+    assert card.unattributed.net_revenue == D("150.00")
+    assert card.unattributed.orders == 1
+    assert card.unattributed_share == D("150") / D("330")
+    total = sum((row.share_of_revenue for row in card.rows), card.unattributed_share)
+    assert abs(total - 1) < D("1e-20")
+    net = sum((row.net_revenue for row in card.rows), card.unattributed.net_revenue)
+    assert net == card.store.net_revenue
+
+
+def test_concentration_matches_its_footnote_the_squared_shares_shown(shop):
+    card = kpis.scorecard(JUNE)
+    shown = [row.share_of_revenue for row in card.rows]
+    assert card.concentration == sum((share**2 for share in shown), D("0"))
 
 
 def test_the_trend_has_every_day_even_without_data(shop):

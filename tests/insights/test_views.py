@@ -128,8 +128,13 @@ def test_the_scorecard_shows_each_channel_with_its_kpis(login, exec_user, tiktok
     assert rows["TikTok Shop"].roas == 3
     assert rows["TikTok Shop"].platform_roas == 5
     content = response.content.decode()
-    assert "€120" in content and "3.00\u00d7" in content and "5.00\u00d7" in content
+    assert "€120" in content and "3.00\u00d7" in content
     assert detail(tiktok) in content
+    # Platform ROAS is one of the columns on demand.
+    assert ">Platform ROAS<" not in content and "5.00\u00d7" not in content
+    everything = login(exec_user).get(LIST, {"columns": "all"}).content.decode()
+    assert ">Platform ROAS<" in everything and "5.00\u00d7" in everything
+    assert 'name="columns" value="all"' in everything  # the period picker keeps it
 
 
 def test_the_scorecard_sorts_both_ways_and_ignores_unknown_keys(login, exec_user, tiktok):
@@ -282,7 +287,11 @@ def test_a_channel_without_any_data_still_answers(login, exec_user):
 
 # Session, user, user and group permissions, the navigation's roles: 5, before the page's own.
 SCORECARD_QUERIES = 5 + 6
-CHANNEL_PAGE_QUERIES = 5 + 1 + 6 + 2  # the channel, the scorecard's reads, the trend's two
+# The page also reads the previous period's scorecard (4) for the changes, and the spend at
+# risk now (1); the CSV has neither.
+SCORECARD_PAGE_QUERIES = SCORECARD_QUERIES + 4 + 1
+# The channel, the scorecard's reads, the previous period's scorecard, the trend's two.
+CHANNEL_PAGE_QUERIES = 5 + 1 + 6 + 4 + 2
 
 
 def _populate(channels: int, orders: int) -> list:
@@ -302,10 +311,11 @@ def test_the_scorecard_query_count_does_not_grow(
 ):
     _populate(channels, orders)
     client = login(exec_user)
-    with django_assert_num_queries(SCORECARD_QUERIES):
+    with django_assert_num_queries(SCORECARD_PAGE_QUERIES):
         assert client.get(LIST).status_code == 200
     with django_assert_num_queries(SCORECARD_QUERIES - 1):  # CSV: no navigation
-        assert len(_csv(client.get(LIST, {"format": "csv"}))) == channels + 1
+        # The header, a row per channel, and the unattributed orders.
+        assert len(_csv(client.get(LIST, {"format": "csv"}))) == channels + 2
 
 
 @pytest.mark.parametrize(("channels", "orders"), [(1, 1), (15, 20)])
@@ -333,3 +343,54 @@ def test_the_site_organic_channel_is_the_baseline_not_a_network(login, exec_user
     content = page.content.decode()
     assert "the baseline other channels are read against" in content
     assert "CHANNEL_GOVERNANCE_INCOMPLETE warning" not in content
+
+
+# --- The dashboard: tiles, changes, the unattributed row -------------------------------------
+
+
+def test_the_tiles_compare_with_the_previous_period_of_the_same_length(login, exec_user, tiktok):
+    now = timezone.now()
+    # 40 days ago is in the previous 30 days; 70 days ago is in neither period.
+    OrderFactory(channel=tiktok, gross=D("100"), placed_at=now - timedelta(days=40))
+    OrderFactory(channel=tiktok, gross=D("999"), placed_at=now - timedelta(days=70))
+    response = login(exec_user).get(LIST)
+    tiles = {tile.label: tile for tile in response.context["tiles"]}
+    revenue = tiles["Net revenue"]
+    assert (revenue.value, revenue.previous) == (D("120.00"), D("100.00"))
+    assert revenue.change == D("0.2") and revenue.direction == "up" and revenue.tone == "good"
+    assert tiles["Spend"].tone == "neutral"  # more spend is neither good nor bad news
+    assert not tiles["Open blockers"].compared and not tiles["Spend at risk"].compared
+    content = response.content.decode()
+    assert "+20.0 %" in content and "vs €100 in the previous 30 days" in content
+    # The table's revenue cell says it too, in words as well as colour.
+    row = next(r for r in response.context["rows"] if r.channel == tiktok)
+    assert row.revenue_change == D("0.2")
+
+
+def test_the_open_blockers_tile_counts_standing_blockers_and_links_to_them(
+    login, exec_user, tiktok
+):
+    campaign = CampaignFactory(channel=tiktok)
+    ConflictFactory(campaign=campaign, severity="blocker")
+    ConflictFactory(campaign=campaign, severity="blocker", state="resolved")
+    ConflictFactory(campaign=campaign, severity="warning")
+    tiles = {t.label: t for t in login(exec_user).get(LIST).context["tiles"]}
+    assert tiles["Open blockers"].value == 1
+    assert tiles["Open blockers"].href.endswith("?severity=blocker")
+
+
+def test_the_unattributed_orders_have_their_row_and_the_shares_add_up(login, exec_user, tiktok):
+    OrderFactory(channel=None, gross=D("30"))  # 120 + 30 = 150 of all net revenue
+    response = login(exec_user).get(LIST)
+    card = response.context["card"]
+    shares = [row.share_of_revenue for row in response.context["rows"]]
+    assert sum(shares, card.unattributed_share) == 1
+    assert card.unattributed_share == D("0.2")
+    assert card.concentration == D("0.64")  # TikTok's 0.8, squared: of all net revenue
+    content = response.content.decode()
+    assert "Unattributed orders" in content and "20.0 %" in content and "80.0 %" in content
+    assert "0.64" in content
+    rows = _csv(login(exec_user).get(LIST, {"export": "csv"}))
+    assert rows[-1][0] == "Unattributed orders" and rows[-1][3] == "30.00"
+    page = login(exec_user).get(detail(tiktok)).content.decode()
+    assert "Unattributed orders" in page and "0.64" in page

@@ -487,3 +487,44 @@ def test_the_ops_home_panel_lists_blockers_first_and_what_is_overdue(login, ops_
 def test_the_home_page_of_marketing_has_no_queue(login, marketing_user):
     ConflictFactory()
     assert "queue" not in login(marketing_user).get(reverse("home")).context
+
+
+# --- Ergonomics: what a refused action keeps, what a finished conflict no longer says ---------
+
+
+@pytest.mark.django_db
+def test_a_refused_waive_keeps_assign_to_and_the_other_fields(login, ops_user, admin_user):
+    conflict = ConflictFactory()
+    response = login(ops_user).post(
+        _detail(conflict),
+        {
+            "action": "waive",
+            "assignee": str(admin_user.pk),
+            "reason": "",  # refused: a waiver needs a reason
+            "until": _later(3),
+            "note": "Asked the warehouse for a date",
+        },
+    )
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "reason" in response.context["action_form"].errors
+    # Every field is in the one form the button sent, and comes back as it was.
+    assert f'<option value="{admin_user.pk}" selected>' in content
+    assert "Asked the warehouse for a date</textarea>" in content
+    assert content.count('<form method="post" class="act-grid"') == 1
+
+
+@pytest.mark.django_db
+def test_resolved_conflicts_say_nothing_is_due(login, ops_user):
+    soon = timezone.now() + timedelta(hours=3)
+    done = ConflictFactory(
+        state=ConflictState.RESOLVED, resolved_at=timezone.now(), due_at=soon, rule_code="DONE"
+    )
+    standing = ConflictFactory(due_at=soon)
+    client = login(ops_user)
+    queue = client.get(LIST, {"state": ["open", "resolved"]}).content.decode()
+    assert queue.count("in 2h 59m") + queue.count("in 3h 0m") == 1  # the standing one only
+    assert "— resolved" in queue
+    page = client.get(_detail(done)).content.decode()
+    assert "nothing due: resolved" in page and "in 2h" not in page
+    assert "in 2h" in client.get(_detail(standing)).content.decode()

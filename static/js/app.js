@@ -1,0 +1,133 @@
+/* SocialOps' few page behaviours. Each one only improves a page that already works without
+ * JavaScript: the bulk-action bar is shown, the filter panel is open, the form is rendered
+ * from the address by the server.
+ */
+(function () {
+  "use strict";
+
+  var PHONE = window.matchMedia("(max-width: 40rem)");
+
+  // --- The bulk-action bar: shown once a row is selected -----------------------------------
+
+  function updateBulk(form) {
+    var picked = form.querySelectorAll('input[name="ids"]:checked').length;
+    form.classList.add("bulk-enhanced");
+    form.classList.toggle("has-selection", picked > 0);
+    var count = form.querySelector("[data-selected-count]");
+    if (count) count.textContent = picked ? "(" + picked + " selected)" : "";
+  }
+
+  function updateAllBulk() {
+    document.querySelectorAll("form[data-bulk]").forEach(updateBulk);
+  }
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-bulk]");
+    if (form) updateBulk(form);
+  });
+
+  // --- Filters: the fields show what the address (and so the list) uses -------------------
+
+  function wanted(field, params) {
+    if (params.has(field.name)) return params.getAll(field.name);
+    // A field with a meaning when the address names none (the queue's standing states).
+    var fallback = field.getAttribute("data-default");
+    return fallback ? fallback.split(" ") : [];
+  }
+
+  function syncFilters(form) {
+    var params = new URLSearchParams(window.location.search);
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || field.type === "submit" || field.type === "button") return;
+      var values = wanted(field, params);
+      if (field.type === "hidden") {
+        if (params.has(field.name)) field.value = values[0];
+      } else if (field.type === "checkbox" || field.type === "radio") {
+        field.checked = values.indexOf(field.value) !== -1;
+      } else if (field.tagName === "SELECT") {
+        var any = false;
+        Array.prototype.forEach.call(field.options, function (option) {
+          option.selected = values.indexOf(option.value) !== -1;
+          any = any || option.selected;
+        });
+        if (!any && !field.multiple) field.selectedIndex = 0;
+      } else {
+        field.value = values.length ? values[0] : "";
+      }
+    });
+    // For widgets drawn over the fields (a searchable multi-select), to redraw themselves.
+    form.dispatchEvent(new CustomEvent("filters:restored", { bubbles: true }));
+  }
+
+  function syncAllFilters() {
+    document.querySelectorAll("form[data-sync-url]").forEach(syncFilters);
+  }
+
+  // --- The filter panel: closed on a phone, so the first result shows without scrolling ----
+
+  function collapseOnPhone() {
+    if (!PHONE.matches) return;
+    document.querySelectorAll("details[data-collapse-on-phone]").forEach(function (panel) {
+      // A filter with an error stays in sight.
+      if (!panel.querySelector(".has-error")) panel.open = false;
+    });
+  }
+
+  // --- Wide content that scrolls sideways in its box: reachable from the keyboard ----------
+
+  function nameOf(box) {
+    var caption = box.querySelector("caption, h2, h3");
+    var text = caption ? caption.textContent.trim() : "";
+    return text ? text + " (scrolls sideways)" : "Scrolls sideways";
+  }
+
+  function keyboardScroll() {
+    document.querySelectorAll(".table-scroll, .timeline-scroll, .card").forEach(function (box) {
+      var scrolls = box.scrollWidth > box.clientWidth + 1;
+      if (scrolls && !box.hasAttribute("tabindex")) {
+        box.setAttribute("tabindex", "0");
+        box.setAttribute("data-scroll-focus", "");
+        if (!box.hasAttribute("role")) {
+          box.setAttribute("data-scroll-focus", "role");
+          box.setAttribute("role", "region");
+          box.setAttribute("aria-label", nameOf(box));
+        }
+      } else if (!scrolls && box.hasAttribute("data-scroll-focus")) {
+        if (box.getAttribute("data-scroll-focus") === "role") {
+          box.removeAttribute("role");
+          box.removeAttribute("aria-label");
+        }
+        box.removeAttribute("tabindex");
+        box.removeAttribute("data-scroll-focus");
+      }
+    });
+  }
+
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(keyboardScroll, 150);
+  });
+
+  function refresh() {
+    syncAllFilters();
+    updateAllBulk();
+    keyboardScroll();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    collapseOnPhone();
+    refresh();
+  });
+  // Back and Forward: the page from the browser's cache, or htmx's restored snapshot, keep
+  // the fields as they were typed on another entry; the address is the truth.
+  window.addEventListener("pageshow", refresh);
+  window.addEventListener("popstate", function () {
+    window.setTimeout(refresh, 0);
+  });
+  document.addEventListener("htmx:historyRestore", refresh);
+  document.addEventListener("htmx:afterSettle", function () {
+    updateAllBulk();
+    keyboardScroll();
+  });
+})();
