@@ -20,6 +20,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Imports", "imports:list", "catalog.add_product"),
     ("Check runs", "promises:checkrun-list", "promises.view_checkrun"),
     ("Integrations", "integrations:list", "integrations.view_connection"),
+    ("Users", "users:list", "auth.view_user"),
 ]
 
 

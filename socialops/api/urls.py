@@ -24,6 +24,7 @@ from catalog.api import views as catalog
 from insights.api import views as insights
 from integrations.api import views as integrations
 from promises.api import views as promises
+from socialops.api import users
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -52,6 +53,7 @@ ROUTES = [
     ("survey-responses", insights.SurveyResponseViewSet),
     ("connections", integrations.ConnectionViewSet),
     ("sync-runs", integrations.SyncRunViewSet),
+    ("users", users.UserViewSet),
 ]
 for prefix, viewset in ROUTES:
     router.register(prefix, viewset, basename=prefix)
@@ -71,6 +73,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", users.me, name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is a page: a visitor without a session is sent to the login form.
     path(

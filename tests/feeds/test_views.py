@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.feeds.formats import FORMATS
@@ -221,3 +222,11 @@ def test_the_feed_page_says_when_the_store_address_is_missing(catalog, exec_user
     assert "<code>STORE_URL</code>" in login(exec_user).get(page).content.decode()
     settings.STORE_URL = "https://shop.example.com"
     assert "<code>STORE_URL</code>" not in login(exec_user).get(page).content.decode()
+
+
+def test_the_feed_pages_say_what_a_missing_store_url_causes(settings, login, exec_user):
+    settings.STORE_URL = ""
+    body = login(exec_user).get(reverse("feeds:index")).content.decode()
+    assert "every feed item lacks its product link" in body
+    settings.STORE_URL = "https://shop.example.com"
+    assert "store-url-missing" not in login(exec_user).get(reverse("feeds:index")).content.decode()
