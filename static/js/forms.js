@@ -15,9 +15,12 @@
     if (select.tomselect || typeof TomSelect === "undefined") return;
     var multiple = select.multiple;
     var ts = new TomSelect(select, {
-      plugins: multiple ? ["remove_button"] : [],
+      // The search box stays put (in the control for chips, in the dropdown for a single
+      // choice): a control that changed height on blur would move the page under the
+      // pointer, and the click that closed the picker would land on nothing.
+      plugins: multiple ? ["remove_button"] : ["dropdown_input"],
       maxOptions: null,
-      hidePlaceholder: true,
+      hidePlaceholder: false,
       closeAfterSelect: !multiple,
       allowEmptyOption: !multiple,
       placeholder: multiple ? "Type to search, click to add" : "Type a code or a name",
@@ -25,13 +28,7 @@
     // Typing in the search box is not a change of the form: the filter panels refresh the
     // list on `input`, and should do so only when the selection itself changes.
     ts.control_input.addEventListener("input", function (event) { event.stopPropagation(); });
-    // Labels point at the original select's id; send the focus to the picker's search box.
-    if (select.id) {
-      ts.control_input.id = select.id + "-ts-control";
-      document.querySelectorAll('label[for="' + select.id + '"]').forEach(function (label) {
-        label.htmlFor = ts.control_input.id;
-      });
-    }
+    // Tom Select points the <label> at its own control, so the label still names it.
   }
 
   function enhanceAll(root) {
