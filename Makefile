@@ -7,6 +7,9 @@ PORT ?= 8000
 # The suite runs against real PostgreSQL and Redis; override either to point elsewhere.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/socialops)
 TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
+# The demo brand's shop (socialops/demo/people.py DEMO_STORE_URL): without a store URL every
+# feed item lacks its product link and image address. Set STORE_URL to serve your own shop.
+DEMO_STORE_URL := https://maisonlumen.example
 
 .PHONY: install run test test-sqlite lint format check clean
 
@@ -23,7 +26,7 @@ run: install
 	$(PY) manage.py check_services --create-database
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py serve --port $(PORT)
+	STORE_URL=$${STORE_URL:-$(DEMO_STORE_URL)} $(PY) manage.py serve --port $(PORT)
 
 test: install
 	@DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(PY) manage.py check_services --create-database

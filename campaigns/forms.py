@@ -7,6 +7,7 @@ the database as an IntegrityError.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -20,8 +21,9 @@ from common.concurrency import VersionedForm
 
 # <input type="datetime-local"> sends and expects this format.
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
-# Empty item and claim rows offered on a new campaign's form.
-EXTRA_ROWS = 2
+# Empty rows offered: one SKU row on a new campaign (every campaign promotes one); none
+# otherwise, so a saved form does not come back with blank rows. "Add a row" adds more.
+NEW_CAMPAIGN_ITEM_ROWS = 1
 
 
 class DateTimeLocal(forms.DateTimeInput):
@@ -72,7 +74,7 @@ class CampaignForm(VersionedForm):
         }
         help_texts = {
             "caption": "The words shoppers read. Promises found in it are checked as you type.",
-            "target_countries": "Hold Ctrl (Cmd on a Mac) to pick several.",
+            "target_countries": "Type a country's name to add it; remove one with its cross.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -93,6 +95,20 @@ class CampaignForm(VersionedForm):
         return data
 
 
+def sku_label(sku: SKU) -> str:
+    """How a SKU reads in a picker: its code and its product, "TEE-BLK-M · Tee (Black / M)"."""
+    options = " / ".join(o for o in (sku.option1, sku.option2, sku.option3) if o)
+    title = sku.product.title if sku.product_id else ""
+    return " · ".join(p for p in (sku.code or "(no SKU)", title) if p) + (
+        f" ({options})" if options else ""
+    )
+
+
+class SKUChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: SKU) -> str:
+        return sku_label(obj)
+
+
 class ItemForm(forms.ModelForm):
     class Meta:
         model = CampaignItem
@@ -105,10 +121,13 @@ class ItemForm(forms.ModelForm):
             "preorder_message",
         ]
         labels = {"sku": "SKU", "announced_price": "Announced price"}
+        field_classes = {"sku": SKUChoiceField}
+        # data-search: the picker searches the "code · product" labels (static/js/forms.js).
+        widgets = {"sku": forms.Select(attrs={"data-search": ""})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sku"].queryset = SKU.objects.order_by("code")
+        self.fields["sku"].queryset = SKU.objects.select_related("product").order_by("code")
 
 
 class ClaimForm(forms.ModelForm):
@@ -139,15 +158,13 @@ class EnteredClaimsFormSet(BaseInlineFormSet):
         return super().get_queryset().filter(source=ClaimSource.ENTERED)
 
 
-ItemFormSet = inlineformset_factory(
-    Campaign, CampaignItem, form=ItemForm, extra=EXTRA_ROWS, can_delete=True
-)
+ItemFormSet = inlineformset_factory(Campaign, CampaignItem, form=ItemForm, extra=0, can_delete=True)
 ClaimFormSet = inlineformset_factory(
     Campaign,
     CampaignClaim,
     form=ClaimForm,
     formset=EnteredClaimsFormSet,
-    extra=EXTRA_ROWS,
+    extra=0,
     can_delete=True,
 )
 
@@ -156,14 +173,21 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=CampaignStatus.choices)
 
 
+# The formsets' prefixes; a "more rows" submit names one of them.
+FORMSET_PREFIXES = ("items", "claims")
+
+
 def campaign_forms(
     data: Any = None, instance: Campaign | None = None
 ) -> tuple[CampaignForm, Any, Any]:
     """The campaign form and its two formsets, bound to `data` when given."""
     instance = instance or Campaign()
+    items = ItemFormSet(data, instance=instance, prefix="items")
+    if instance.pk is None:
+        items.extra = NEW_CAMPAIGN_ITEM_ROWS
     forms_ = (
         CampaignForm(data, instance=instance),
-        ItemFormSet(data, instance=instance, prefix="items"),
+        items,
         ClaimFormSet(data, instance=instance, prefix="claims"),
     )
     if instance.synced_from:
@@ -193,3 +217,13 @@ def lock_platform_owned(form: CampaignForm, items: Any, *, note: str) -> None:
         for name in PLATFORM_OWNED_ITEM_FIELDS:
             item_form.fields[name].disabled = True
             item_form.fields[name].help_text = note
+
+
+def with_more_rows(data: Any, prefix: str) -> Any:
+    """The posted data with one more (blank) row counted in formset `prefix`: the answer to
+    an "Add a row" button pressed without JavaScript."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    with contextlib.suppress(ValueError):  # a tampered count: the formset reports it
+        data[key] = str(int(data.get(key, 0)) + 1)
+    return data

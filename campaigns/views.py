@@ -24,7 +24,7 @@ from campaigns import timeline as calendar
 from campaigns.choices import CampaignStatus, ClaimKind, ClaimSource
 from campaigns.claims import extract_claims
 from campaigns.filters import CampaignFilter
-from campaigns.forms import StatusForm, campaign_forms
+from campaigns.forms import FORMSET_PREFIXES, StatusForm, campaign_forms, with_more_rows
 from campaigns.models import Campaign, CampaignItem
 from campaigns.querysets import annotate_available_to_promise, checked_q
 from campaigns.services import TRANSITIONS, save_campaign
@@ -124,7 +124,8 @@ def campaign_timeline(request: HttpRequest) -> HttpResponse:
     by = "sku" if request.GET.get("by") == "sku" else "channel"
     filterset = CampaignFilter(request.GET or None, queryset=Campaign.objects.all())
     base = filterset.qs if filterset.is_bound and filterset.is_valid() else Campaign.objects.all()
-    running = calendar.campaigns_in(period, base)
+    # Each bar says its campaign's readiness, in words as well as colour.
+    running = annotate_readiness(calendar.campaigns_in(period, base))
     campaigns = list(running[: calendar.MAX_BARS + 1])
     truncated = len(campaigns) > calendar.MAX_BARS
     campaigns = campaigns[: calendar.MAX_BARS]
@@ -181,7 +182,13 @@ def _typed(formset) -> list:
 
 
 def _edit(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("more_rows") in FORMSET_PREFIXES:
+        # "Add a row" pressed without JavaScript: the same form as typed, one row longer,
+        # nothing saved.
+        data = with_more_rows(request.POST, request.POST["more_rows"])
+        form, items, claims = campaign_forms(data, campaign)
+        status = 200
+    elif request.method == "POST":
         form, items, claims = campaign_forms(request.POST, campaign)
         if form.is_valid() and items.is_valid() and claims.is_valid():
             if campaign is None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import list_currencies
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.lookups import Regex
+
+from common.formatting import currency_choices
 
 MONEY_DIGITS = 12
 MONEY_PLACES = 2
@@ -24,7 +25,9 @@ COUNTRY_RE = r"^[A-Z]{2}$"
 # django-countries stores a multiple-country field as "FR,DE,US".
 COUNTRY_LIST_RE = r"^([A-Z]{2}(,[A-Z]{2})*)?$"
 
-CURRENCY_CHOICES = sorted((code, code) for code in list_currencies())
+# Current ISO 4217 currencies, the store's first: the picker opens on the likely one and
+# offers no retired code (ADP, AFA...).
+CURRENCY_CHOICES = currency_choices()
 
 
 def default_currency() -> str:

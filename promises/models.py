@@ -11,6 +11,7 @@ from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Channel
 from catalog.models import SKU, Product
+from common import formatting
 from common.db import (
     CurrencyField,
     MoneyField,
@@ -179,7 +180,7 @@ class PromoCode(models.Model):
         value = (
             f"{self.value:g}%"
             if self.kind == DiscountKind.PERCENTAGE
-            else f"{self.value} {self.currency}"
+            else formatting.money(self.value, self.currency)
         )
         return f"{self.code} (-{value})"
 

@@ -21,6 +21,7 @@ SECTIONS: list[tuple[str, str, str]] = [
     ("Check runs", "promises:checkrun-list", "promises.view_checkrun"),
     ("Integrations", "integrations:list", "integrations.view_connection"),
     ("Notifications", "notifications:list", ""),
+    ("Users", "users:list", "auth.view_user"),
 ]
 
 

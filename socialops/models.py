@@ -89,6 +89,15 @@ class ImportJob(models.Model):
         return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
     @property
+    def can_import_for_real(self) -> bool:
+        """A finished dry run with at least one row that would be written or kept."""
+        return (
+            self.dry_run
+            and self.status == ImportStatus.SUCCEEDED
+            and self.refused < self.rows_total
+        )
+
+    @property
     def percent(self) -> int:
         if self.is_finished:
             return 100

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from catalog.webhooks.views import shopify_webhook
-from socialops import views
+from socialops import user_views, views
 
 admin.site.site_header = "SocialOps administration"
 admin.site.site_title = "SocialOps admin"
@@ -11,9 +11,23 @@ admin.site.site_title = "SocialOps admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path(
+        "users/",
+        include(
+            (
+                [
+                    path("", user_views.user_list, name="list"),
+                    path("<int:pk>/", user_views.user_edit, name="edit"),
+                    path("<int:pk>/deactivate/", user_views.user_deactivate, name="deactivate"),
+                ],
+                "users",
+            )
+        ),
+    ),
     path("api/", include("socialops.api.urls")),
     path("", include("promises.urls")),
     path("", include("catalog.urls")),

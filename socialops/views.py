@@ -4,8 +4,9 @@ import logging
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, F, Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -50,6 +51,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
         **{p.name: p.as_dict() if detailed else p.state_dict() for p in probes},
     }
     return JsonResponse(body, status=200 if healthy else 503)
+
+
+@require_GET
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page's <link rel=icon> says: send them to the
+    SVG (resolved per request: the hashed static name exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:

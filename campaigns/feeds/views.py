@@ -112,4 +112,6 @@ def channel_feeds(request: HttpRequest) -> HttpResponse:
     )
     for channel in channels:
         channel.feed_format = format_of(channel)
-    return render(request, "feeds/index.html", {"channels": channels})
+    return render(
+        request, "feeds/index.html", {"channels": channels, "store_url": settings.STORE_URL}
+    )

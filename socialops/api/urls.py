@@ -25,6 +25,7 @@ from insights.api import views as insights
 from integrations.api import views as integrations
 from notifications.api import views as notifications
 from promises.api import views as promises
+from socialops.api import users
 from socialops.lockout import lockout_response
 
 router = DefaultRouter()
@@ -58,6 +59,7 @@ ROUTES = [
     ("enforcement-actions", integrations.EnforcementActionViewSet),
     ("notification-subscriptions", notifications.SubscriptionViewSet),
     ("notification-deliveries", notifications.DeliveryViewSet),
+    ("users", users.UserViewSet),
 ]
 for prefix, viewset in ROUTES:
     router.register(prefix, viewset, basename=prefix)
@@ -91,6 +93,7 @@ class TokenView(ObtainAuthToken):
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("me/", users.me, name="api-me"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The docs page is a page: a visitor without a session is sent to the login form.
     path(

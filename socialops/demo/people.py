@@ -59,6 +59,8 @@ class ChannelSpec:
 
 
 FEED_BASE = "https://maisonlumen.example/feeds"
+# The demo brand's storefront; `make run` serves the demo with STORE_URL set to it.
+DEMO_STORE_URL = "https://maisonlumen.example"
 
 CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec(

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django import forms
 from django.conf import settings
 
+from socialops.importing.detect import wrong_kind_message
 from socialops.models import ImportKind
 
 ACCEPTED_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -36,3 +37,14 @@ class ImportForm(forms.Form):
         if upload.size > limit * 1024 * 1024:
             raise forms.ValidationError(f"The file is larger than {limit} MB.")
         return upload
+
+    def clean(self):
+        data = super().clean()
+        upload, kind = data.get("file"), data.get("kind")
+        if upload is not None and kind:
+            # A product file chosen as inventory (or the reverse) would be refused row by
+            # row with messages about the wrong columns; say what the file is instead.
+            message = wrong_kind_message(kind, upload)
+            if message:
+                self.add_error("kind", message)
+        return data

@@ -14,6 +14,7 @@ from catalog.imports.products import ProductImporter
 from common.csvimport.result import ImportResult
 from common.csvimport.runner import Importer, run_import
 from insights.imports import INSIGHTS_IMPORTERS
+from socialops.importing.detect import wrong_kind_message
 from socialops.models import ImportJob, ImportKind, ImportStatus
 
 logger = logging.getLogger(__name__)
@@ -47,6 +48,10 @@ KIND_PERMISSIONS: dict[str, tuple[str, ...]] = {
 # Progress lives in the cache while a job runs: a dry run or an --atomic import holds its
 # writes in one transaction, so the job row's progress would be invisible until the end.
 PROGRESS_TTL = 24 * 3600
+
+
+class WrongKind(Exception):
+    """The file is the other Shopify export than the kind chosen."""
 
 
 def kinds_for(user) -> list[str]:
@@ -119,6 +124,9 @@ def run_job(job_id: int) -> dict:
 
     try:
         with open(job.file.path, "rb") as binary:
+            wrong_kind = wrong_kind_message(job.kind, binary)
+            if wrong_kind:
+                raise WrongKind(wrong_kind)
             result = run_import(
                 IMPORTERS[job.kind],
                 binary,
@@ -126,6 +134,8 @@ def run_job(job_id: int) -> dict:
                 atomic=job.atomic,
                 progress=progress,
             )
+    except WrongKind as exc:
+        result = ImportResult(fatal=str(exc))
     except OSError as exc:
         result = ImportResult(fatal=f"The uploaded file cannot be read: {exc.strerror}.")
     except Exception:

@@ -12,13 +12,14 @@ from django_htmx.http import HttpResponseClientRefresh
 
 from socialops.importing.forms import ImportForm
 from socialops.importing.services import (
+    IMPORTERS,
     KIND_PERMISSIONS,
     import_for_real,
     kinds_for,
     live_progress,
     start_import,
 )
-from socialops.models import ImportJob, ImportStatus
+from socialops.models import ImportJob, ImportKind
 
 LIST_LIMIT = 100
 # Seconds between reloads of a running job's page for browsers without JavaScript.
@@ -79,12 +80,52 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# What each kind of file is, in a sentence, for the help page.
+KIND_HELP = {
+    "products": "Shopify's product export as it comes (Products > Export), in either header "
+    "dialect: the legacy one (Handle, Variant SKU, Variant Price) or the 2025 one (URL handle, "
+    "SKU, Price). Unknown columns are ignored; a column the file lacks is left alone.",
+    "inventory": "Shopify's inventory export (Products > Inventory > Export): one row per "
+    "variant and location (On hand wins over Available), or one column per location. "
+    "“not stocked” removes the stock level at that location.",
+    "orders": "One row per order, keyed by external_id: re-importing the file changes nothing.",
+    "metrics": "One row per channel, campaign and day: spend, sessions, clicks and the "
+    "platform's own figures.",
+    "survey": "One row per post-purchase survey answer, keyed by external_id.",
+}
+
+
+@require_http_methods(["GET"])
+def import_help(request: HttpRequest) -> HttpResponse:
+    """What each kind of file must hold: its columns (and their accepted headers)."""
+    kinds = _kinds_or_403(request)
+    sections = []
+    for kind in kinds:
+        importer = IMPORTERS[kind]
+        columns = [
+            {"headers": headers, "required": name in importer.required}
+            for name, headers in importer.aliases.items()
+        ]
+        columns.sort(key=lambda c: not c["required"])
+        sections.append(
+            {
+                "kind": kind,
+                "label": ImportKind(kind).label,
+                "about": KIND_HELP.get(kind, ""),
+                "columns": columns,
+            }
+        )
+    return render(request, "imports/help.html", {"sections": sections})
+
+
 @require_POST
 def import_run_for_real(request: HttpRequest, pk: int) -> HttpResponse:
     """From a finished dry run: the same file, written this time."""
     job = _job_or_403(request, pk)
-    if not job.dry_run or job.status != ImportStatus.SUCCEEDED:
-        raise PermissionDenied("Only a finished dry run can be imported for real.")
+    if not job.can_import_for_real:
+        raise PermissionDenied(
+            "Only a finished dry run with rows to write can be imported for real."
+        )
     return redirect("imports:detail", pk=import_for_real(job, request.user).pk)
 
 

@@ -132,3 +132,30 @@ def screenshot() -> Callable:
         return path
 
     return take
+
+
+def pick(page, label: str, *choices: str) -> None:
+    """Choose options in a Tom Select picker the way a person does: type, click the option.
+
+    Works for the multi-selects (each click adds a chip) and the searchable SKU selects.
+    """
+    control = page.get_by_role("combobox", name=label)
+    wrapper = page.locator(".ts-wrapper").filter(has=control)
+    for text in choices:
+        if "single" in (wrapper.get_attribute("class") or ""):
+            control.click()  # opens the dropdown with its search box focused
+        else:
+            control.focus()
+            control.press("ControlOrMeta+a")
+        page.keyboard.type(text)
+        option = wrapper.locator(".ts-dropdown .option").filter(has_text=text).first
+        option.wait_for()
+        if "single" in (wrapper.get_attribute("class") or ""):
+            # A single choice searches in its dropdown: Enter takes the highlighted match.
+            wrapper.locator(".ts-dropdown .option.active").filter(has_text=text).wait_for()
+            page.keyboard.press("Enter")
+        else:
+            option.click()  # a plain click adds a chip
+        wrapper.locator(".ts-control .item").filter(has_text=text).first.wait_for()
+    page.keyboard.press("Escape")
+    control.blur()

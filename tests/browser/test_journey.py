@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from promises.models import Conflict
-from tests.browser.conftest import BROWSER
+from tests.browser.conftest import BROWSER, pick
 from tests.factories import CheckoutCountryFactory, ShippingMethodFactory
 from tests.promises.conftest import World
 
@@ -42,7 +42,7 @@ def test_blocked_by_a_48h_promise_then_waived_by_ops_then_scheduled(
     page.locator("#id_ends_at").fill((starts + timedelta(days=10)).strftime("%Y-%m-%dT10:00"))
     page.locator("#id_target_countries").select_option(["BE"])
     page.locator("#id_cites_stock").check()
-    page.locator("#id_items-0-sku").select_option(label=str(world.sku))
+    page.locator("#id_items-0-sku").select_option(str(world.sku.pk))
     page.locator("#id_items-0-expected_units").fill("10")
     page.locator("#id_items-0-reserved_units").fill("10")
     page.locator("#id_caption").fill("Livraison en 48h partout en Belgique !")
@@ -66,7 +66,7 @@ def test_blocked_by_a_48h_promise_then_waived_by_ops_then_scheduled(
     # Ops: the queue, blockers of this campaign, waive it with a reason and an expiry.
     ops = browse(ops_user)
     ops.goto(reverse("promises:conflict-list") + f"?campaign={campaign.pk}")
-    ops.get_by_label("Severity").select_option("blocker")
+    pick(ops, "Severity", "Blocker")
     ops.get_by_label(re.compile(f"Select conflict {conflict.pk}:")).check()
     ops.get_by_label("Waiver reason").fill("Carrier confirmed 48h to Belgium for the launch")
     until = (timezone.localtime() + timedelta(days=14)).strftime("%Y-%m-%dT%H:%M")

@@ -46,7 +46,7 @@ def test_marketing_sees_a_48h_promise_blocked_before_and_after_saving(
     page.locator("#id_starts_at").fill(starts.strftime("%Y-%m-%dT10:00"))
     page.locator("#id_ends_at").fill((starts + timedelta(days=10)).strftime("%Y-%m-%dT10:00"))
     page.locator("#id_target_countries").select_option(["BE"])
-    page.locator("#id_items-0-sku").select_option(label=str(world.sku))
+    page.locator("#id_items-0-sku").select_option(str(world.sku.pk))
     page.locator("#id_items-0-expected_units").fill("10")
     page.locator("#id_items-0-reserved_units").fill("10")
     page.locator("#id_caption").fill("Livraison en 48h partout en Belgique ! 48h delivery.")

@@ -13,7 +13,7 @@ from django.utils import timezone
 from promises import triggers
 from promises.checks.engine import run_checks
 from promises.models import Conflict
-from tests.browser.conftest import BROWSER
+from tests.browser.conftest import BROWSER, pick
 from tests.factories import ConflictFactory, SKUFactory, StockLevelFactory
 from tests.promises.conftest import World
 
@@ -57,7 +57,7 @@ def test_ops_filter_to_blockers_and_waive_one(browse, screenshot, ops_user, mark
     page.get_by_text(_standing(), exact=True).wait_for()
     screenshot(page, "ops-queue")
     blockers = Conflict.objects.blockers().count()
-    page.get_by_label("Severity").select_option("blocker")
+    pick(page, "Severity", "Blocker")
     page.get_by_text(f"{blockers} results", exact=True).wait_for()
     assert "severity=blocker" in page.url
     # Blockers first, the overdue one on top.

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.feeds.formats import FORMATS
@@ -265,3 +266,11 @@ def test_changing_what_a_channel_publishes_changes_its_etag(catalog):
     catalog.channel.feed_product_types = ["Apparel"]
     catalog.channel.save()
     assert _fetch(catalog.channel, fmt.filename, **{"If-None-Match": before}).status_code == 200
+
+
+def test_the_feed_pages_say_what_a_missing_store_url_causes(settings, login, exec_user):
+    settings.STORE_URL = ""
+    body = login(exec_user).get(reverse("feeds:index")).content.decode()
+    assert "every feed item lacks its product link" in body
+    settings.STORE_URL = "https://shop.example.com"
+    assert "store-url-missing" not in login(exec_user).get(reverse("feeds:index")).content.decode()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from common import formatting
 from promises.checks.facts import CampaignFacts, CheckContext, PromoCodeFacts, SkuFacts
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import AppliesTo, DiscountKind, Severity
@@ -58,8 +59,9 @@ def price_mismatch(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
         if item.announced_price != sku.price or item.currency != sku.currency:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} is announced at {item.announced_price} {item.currency}; "
-                f"the store sells it at {sku.price} {sku.currency}.",
+                f"{sku.code} is announced at "
+                f"{formatting.money(item.announced_price, item.currency)}; "
+                f"the store sells it at {formatting.money(sku.price, sku.currency)}.",
                 {
                     "sku": sku.code,
                     "announced": money(item.announced_price),
@@ -87,7 +89,7 @@ def price_mismatch(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
             {
                 "claimed": money(claim.amount),
                 "claimed_currency": claim.currency,
-                "store_prices": sorted({f"{money(s.price)} {s.currency}" for s in skus}),
+                "store_prices": sorted({formatting.money(s.price, s.currency) for s in skus}),
             },
             campaign.updated_at,
         )

@@ -10,6 +10,7 @@ from promises.checks.engine import run_checks
 from promises.choices import CheckTrigger
 from promises.models import Conflict
 from socialops.demo import DEMO_PASSWORD, demo_models, load_demo
+from socialops.demo.people import DEMO_STORE_URL
 from socialops.roles import Role
 
 
@@ -56,3 +57,12 @@ class Command(BaseCommand):
             f"Log in as one of {users} with the password '{DEMO_PASSWORD}' "
             "(admin is a superuser; all four can use /admin/ within their role)."
         )
+        if not settings.STORE_URL:
+            # Without it every feed item lacks its product link and the feed pages list a
+            # problem per item; `make run` sets it.
+            self.stdout.write(
+                self.style.WARNING(
+                    f"STORE_URL is not set: serve with STORE_URL={DEMO_STORE_URL} so the demo's "
+                    "feeds link to the demo brand's shop."
+                )
+            )

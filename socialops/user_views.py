@@ -1,0 +1,72 @@
+"""The Users page: admins see everyone, invite a person with a role, change roles and
+deactivate, without the Django admin. Same services as /api/users/."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from socialops.forms import UserCreateForm, UserRolesForm
+from socialops.users import create_user, deactivate_user, roles_of, set_roles, users_with_roles
+
+User = get_user_model()
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("auth.view_user", raise_exception=True)
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Everyone with their roles, and the form inviting a new person."""
+    can_change = request.user.has_perms(["auth.add_user", "auth.change_user"])
+    form = UserCreateForm(request.POST or None) if can_change else None
+    if request.method == "POST":
+        if not can_change:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            user = create_user(
+                username=form.cleaned_data["username"],
+                roles=form.cleaned_data["roles"],
+                password=form.cleaned_data["password"] or None,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+            )
+            messages.success(request, f"Added {user.get_username()}.")
+            return redirect("users:list")
+    people = [(person, roles_of(person)) for person in users_with_roles()]
+    return render(
+        request,
+        "users/user_list.html",
+        {"people": people, "form": form, "can_change": can_change},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("auth.change_user", raise_exception=True)
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One person's roles."""
+    person = get_object_or_404(User, pk=pk)
+    form = UserRolesForm(request.POST or None, initial={"roles": roles_of(person)})
+    if request.method == "POST" and form.is_valid():
+        set_roles(person, form.cleaned_data["roles"])
+        messages.success(request, f"Saved {person.get_username()}'s roles.")
+        return redirect("users:list")
+    return render(request, "users/user_edit.html", {"person": person, "form": form})
+
+
+@require_POST
+@permission_required("auth.change_user", raise_exception=True)
+def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    if person == request.user:
+        messages.error(request, "You cannot deactivate yourself.")
+    else:
+        deactivate_user(person)
+        messages.success(
+            request, f"Deactivated {person.get_username()}: they can no longer log in."
+        )
+    return redirect("users:list")
