@@ -194,7 +194,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # A task a lost worker held (acks_late) goes back to the queue after this many seconds:
 # longer than any task's time limit, so a slow task is never handed out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = 2 * CELERY_TASK_TIME_LIMIT
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

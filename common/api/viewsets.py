@@ -73,9 +73,13 @@ class DomainViewSet(VersionedMixin, viewsets.ModelViewSet):
 
     # A savepoint per write: a refused write (a race on a unique constraint) leaves the
     # request's connection usable, and the error handler answers 409 instead of 500.
+    def save_kwargs(self) -> dict:
+        """What a write passes to `serializer.save()` (e.g. who made it); subclasses add."""
+        return {}
+
     def perform_create(self, serializer) -> None:
         with transaction.atomic():
-            serializer.save()
+            serializer.save(**self.save_kwargs())
         self._reload(serializer)
 
     def update(self, request: Request, *args, **kwargs) -> Response:
@@ -88,7 +92,7 @@ class DomainViewSet(VersionedMixin, viewsets.ModelViewSet):
         # PUT is checked against the version the client read when it sends If-Match.
         with transaction.atomic():
             self.check_if_match(serializer.instance)
-            serializer.save()
+            serializer.save(**self.save_kwargs())
         self._reload(serializer)
         self._saved = serializer.instance
 

@@ -47,11 +47,8 @@ class EnforcementPolicyViewSet(DomainViewSet):
     def get_queryset(self) -> QuerySet[EnforcementPolicy]:
         return EnforcementPolicy.objects.select_related("updated_by").order_by("channel", "pk")
 
-    def perform_create(self, serializer) -> None:
-        serializer.save(user=self.request.user)
-
-    def perform_update(self, serializer) -> None:
-        serializer.save(user=self.request.user)
+    def save_kwargs(self) -> dict:
+        return {"user": self.request.user}  # who set the policy, for the audit log
 
 
 class EnforcementActionViewSet(ReadOnlyViewSet):

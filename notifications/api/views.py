@@ -33,11 +33,10 @@ class SubscriptionViewSet(DomainViewSet):
             .select_related("user")
         )
 
-    def perform_create(self, serializer) -> None:
-        serializer.save(user=self.request.user)
-        self._reload(serializer)
+    def save_kwargs(self) -> dict:
+        return {"user": self.request.user}
 
-    @extend_schema(request=None, responses=DeliverySerializer)
+    @extend_schema(request=None, responses={202: DeliverySerializer})
     @action(detail=True, methods=["post"])
     def test(self, request: Request, pk: str) -> Response:
         """Send a test message now; the delivery it answers says how it went."""

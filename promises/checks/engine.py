@@ -349,6 +349,8 @@ def fail_run(run_id: int, error: str) -> None:
         run.error_details = [*run.error_details, {"error": error}][-MAX_ERROR_DETAILS:]
         _set_finish(run, timezone.now())
         run.save()
+        # What its finished batches opened or resolved is news all the same.
+        announce_run(run)
 
 
 def _finish(run: CheckRun, wall: datetime, status: str) -> None:
@@ -405,5 +407,6 @@ def abandon_stalled_runs() -> int:
             },
         ][-MAX_ERROR_DETAILS:]
         run.save(update_fields=["status", "finished_at", "duration_ms", "errors", "error_details"])
+        announce_run(run)  # what its finished batches changed is news all the same
         count += 1
     return count

@@ -22,6 +22,14 @@
   }
 
   document.addEventListener("change", function (event) {
+    // "Select all": ticks every row box of its table (no inline handler: the CSP forbids it).
+    var all = event.target.getAttribute && event.target.getAttribute("data-select-all");
+    if (all) {
+      var table = event.target.closest("table");
+      table.querySelectorAll('input[name="' + all + '"]').forEach(function (box) {
+        box.checked = event.target.checked;
+      });
+    }
     var form = event.target.closest && event.target.closest("form[data-bulk]");
     if (form) updateBulk(form);
   });

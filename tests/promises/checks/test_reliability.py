@@ -139,6 +139,40 @@ def test_a_killed_sweep_is_marked_failed_by_the_next_with_how_far_it_got(world, 
     assert "after 1 of 3 batches (2 campaigns checked)" in dead.error_details[-1]["error"]
 
 
+def test_a_failed_run_still_announces_what_its_finished_batches_changed(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    from promises.signals import conflicts_changed
+    from tests.signals import sent
+
+    sold_out_campaigns(world, 3)
+    monkeypatch.setattr(engine, "BATCH_SIZE", 2)
+    original = engine.reconcile
+    calls = {"n": 0}
+
+    def fails_on_the_second_batch(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("the database went away")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "reconcile", fails_on_the_second_batch)
+    with (
+        sent(conflicts_changed) as sends,
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+    ):
+        engine.run_checks(None)
+    run = CheckRun.objects.get()
+    assert run.status == "failed" and run.opened > 0
+    opened_by_the_run = set(
+        ConflictEvent.objects.filter(check_run=run, kind="opened").values_list(
+            "conflict_id", flat=True
+        )
+    )
+    assert [set(s["opened"]) for s in sends] == [opened_by_the_run]
+
+
 def test_a_redelivered_batch_is_counted_once(world):
     sold_out_campaigns(world, 2)
     run = engine.run_checks(None).run
