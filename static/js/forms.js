@@ -28,7 +28,11 @@
     // Typing in the search box is not a change of the form: the filter panels refresh the
     // list on `input`, and should do so only when the selection itself changes.
     ts.control_input.addEventListener("input", function (event) { event.stopPropagation(); });
-    // Tom Select points the <label> at its own control, so the label still names it.
+    // Tom Select points the <label> at its own control, so the label still names it; the
+    // hidden original select keeps the same name for assistive technology.
+    var label = ts.control_input.id && document.querySelector('label[for="' + ts.control_input.id + '"]');
+    var name = label ? label.textContent.trim() : select.getAttribute("aria-label");
+    if (name) select.setAttribute("aria-label", name);
   }
 
   function enhanceAll(root) {
