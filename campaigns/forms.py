@@ -123,7 +123,7 @@ class ItemForm(forms.ModelForm):
         labels = {"sku": "SKU", "announced_price": "Announced price"}
         field_classes = {"sku": SKUChoiceField}
         # data-search: the picker searches the "code · product" labels (static/js/forms.js).
-        widgets = {"sku": forms.Select(attrs={"data-search": "", "aria-label": "SKU"})}
+        widgets = {"sku": forms.Select(attrs={"data-search": ""})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -29,10 +29,8 @@
     // list on `input`, and should do so only when the selection itself changes.
     ts.control_input.addEventListener("input", function (event) { event.stopPropagation(); });
     // Tom Select points the <label> at its own control, so the label still names it; the
-    // hidden original select keeps the same name for assistive technology.
-    var label = ts.control_input.id && document.querySelector('label[for="' + ts.control_input.id + '"]');
-    var name = label ? label.textContent.trim() : select.getAttribute("aria-label");
-    if (name) select.setAttribute("aria-label", name);
+    // original select stays in the page for the form only, out of the accessibility tree.
+    select.setAttribute("aria-hidden", "true");
   }
 
   function enhanceAll(root) {

@@ -224,7 +224,7 @@ def test_after_back_the_filters_show_what_the_list_uses(browse, ops_user, market
     page = browse(ops_user)
     page.goto(reverse("promises:conflict-list"))
     page.get_by_text(_standing(), exact=True).wait_for()
-    page.get_by_label("Severity").select_option("blocker")
+    pick(page, "Severity", "Blocker")
     page.get_by_text(f"{blockers} results", exact=True).wait_for()
     page.get_by_label("Search").fill("CANDLE")
     page.wait_for_url(re.compile("q=CANDLE"))
@@ -233,7 +233,7 @@ def test_after_back_the_filters_show_what_the_list_uses(browse, ops_user, market
     page.wait_for_url(lambda url: "q=CANDLE" not in url and "severity=blocker" in url)
     page.get_by_text(f"{blockers} results", exact=True).wait_for()
     # The form shows the filter the list uses: the next change keeps it.
-    assert page.get_by_label("Severity").evaluate(
+    assert page.locator("#id_severity").evaluate(
         "el => Array.from(el.selectedOptions).map(o => o.value)"
     ) == ["blocker"]
     assert page.get_by_label("Search").input_value() == ""
@@ -244,11 +244,11 @@ def test_after_back_the_filters_show_what_the_list_uses(browse, ops_user, market
     page.get_by_text(f"{blockers} results", exact=True).wait_for()
     # The whole page, not the cached partial htmx fetched for this address.
     assert page.get_by_role("heading", name="Conflict queue").is_visible()
-    assert page.get_by_label("Severity").evaluate(
+    assert page.locator("#id_severity").evaluate(
         "el => Array.from(el.selectedOptions).map(o => o.value)"
     ) == ["blocker"]
     # The standing states the queue shows by default are the ones selected.
-    states = page.get_by_label("State").evaluate(
+    states = page.locator("#id_state").evaluate(
         "el => Array.from(el.selectedOptions).map(o => o.value)"
     )
     assert sorted(states) == ["acknowledged", "open"]
@@ -276,13 +276,13 @@ def test_on_a_phone_the_filters_fold_away_and_the_first_conflict_shows(
     page.goto(reverse("promises:conflict-list") + "?severity=blocker")
     first = page.locator("table.queue tbody tr").first
     first.wait_for()
-    assert not page.get_by_label("Severity").is_visible()
+    assert not page.get_by_role("combobox", name="Severity").is_visible()
     assert page.get_by_text("1 active").is_visible()
     box = first.bounding_box()
     assert box is not None and box["y"] < PHONE["height"]  # no scrolling past the filters
     screenshot(page, "ops-queue-phone-folded")
     page.locator("details.filter-panel > summary").click()
-    assert page.get_by_label("Severity").is_visible()
+    assert page.get_by_role("combobox", name="Severity").is_visible()
     screenshot(page, "ops-queue-phone-filters")
 
 
