@@ -18,7 +18,7 @@ from notifications.choices import (
     SubscriptionScope,
 )
 from promises.choices import Severity
-from promises.models import Conflict
+from promises.models import CheckRun, Conflict
 
 
 def new_secret() -> str:
@@ -170,3 +170,19 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.subscription_id}"
+
+
+class RunAnnouncement(models.Model):
+    """A check run whose changes notifications took in: the catch-up skips it.
+
+    A run's announcement is a task sent after it committed; the broker being down loses it.
+    A finished run with news and no row here is announced again by the catch-up.
+    """
+
+    check_run = models.OneToOneField(
+        CheckRun, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Run {self.check_run_id} announced at {self.handled_at:%Y-%m-%d %H:%M}"

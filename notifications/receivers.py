@@ -7,6 +7,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db.models.signals import m2m_changed
 
+from common.enqueue import enqueue
 from integrations.signals import connection_failed, enforcement_refused
 from promises.signals import conflicts_changed
 
@@ -20,29 +21,24 @@ def _conflicts_changed(sender, run_id: int, opened=(), reopened=(), **kwargs) ->
     if ids:
         from notifications.tasks import notify_conflicts_task
 
-        try:
-            notify_conflicts_task.delay(run_id, ids)
-        except Exception:  # in-process tasks (no broker): notifying never fails the run
-            logger.exception("Notifying the changes of check run %s failed", run_id)
+        # Never fails the run; a lost announcement is made up by announce_missed_runs.
+        if not enqueue(notify_conflicts_task, run_id, ids):
+            logger.warning("Changes of check run %s not notified yet; the catch-up will", run_id)
 
 
 def _connection_failed(sender, sync_run_id: int, first_failure: bool = True, **kwargs) -> None:
     if first_failure:  # a connection failing every sync is news once, until it recovers
         from notifications.tasks import notify_connection_failure_task
 
-        try:
-            notify_connection_failure_task.delay(sync_run_id)
-        except Exception:  # in-process tasks (no broker): notifying never fails the sync
-            logger.exception("Notifying the failure of sync run %s failed", sync_run_id)
+        if not enqueue(notify_connection_failure_task, sync_run_id):  # never fails the sync
+            logger.warning("The failure of sync run %s was not notified", sync_run_id)
 
 
 def _enforcement_refused(sender, action_id: int, **kwargs) -> None:
     from notifications.tasks import notify_enforcement_refused_task
 
-    try:
-        notify_enforcement_refused_task.delay(action_id)
-    except Exception:  # in-process tasks (no broker): notifying never fails the enforcement
-        logger.exception("Notifying the refusal of enforcement action %s failed", action_id)
+    if not enqueue(notify_enforcement_refused_task, action_id):  # never fails the enforcement
+        logger.warning("The refusal of enforcement action %s was not notified", action_id)
 
 
 def _roles_changed(sender, instance, action: str, reverse: bool, **kwargs) -> None:

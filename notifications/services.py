@@ -21,11 +21,12 @@ from decimal import Decimal
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.choices import CampaignStatus
+from common.enqueue import enqueue
 from notifications.choices import (
     DeliveryStatus,
     DestinationKind,
@@ -33,10 +34,11 @@ from notifications.choices import (
     SubscriptionScope,
 )
 from notifications.destinations import DeliveryFailed, send
-from notifications.models import Delivery, Notification, Subscription
-from promises.choices import Severity
-from promises.models import Conflict
+from notifications.models import Delivery, Notification, RunAnnouncement, Subscription
+from promises.choices import CheckRunStatus, Severity
+from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import annotate_spend_at_risk
+from promises.signals import ANNOUNCED
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +178,16 @@ def notify_conflicts(run_id: int | None, conflict_ids: Iterable[int], now=None) 
     """Tell the subscribers of the run's new (or reopened) conflicts, and of the scheduled or
     live campaigns those made blocked. Returns the number of deliveries made."""
     now = now or timezone.now()
+    made = _notify_conflicts(conflict_ids, now, run_id)
+    # Taken in: the catch-up of lost announcements skips the run (if it still exists).
+    if run_id is not None and CheckRun.objects.filter(pk=run_id).exists():
+        RunAnnouncement.objects.bulk_create(
+            [RunAnnouncement(check_run_id=run_id)], ignore_conflicts=True
+        )
+    return made
+
+
+def _notify_conflicts(conflict_ids: Iterable[int], now: datetime, run_id: int | None) -> int:
     conflicts = list(_conflicts(conflict_ids, now))
     if not conflicts:
         return 0
@@ -303,10 +315,9 @@ def _enqueue(delivery_ids: list[int]) -> None:
     from notifications.tasks import send_delivery_task
 
     for pk in delivery_ids:
-        try:
-            send_delivery_task.delay(pk)
-        except Exception:  # tasks run in-process without a broker: a failure stays its own
-            logger.exception("Delivery %s could not be sent; the log has its error", pk)
+        # A delivery not sent stays pending: resend_stuck sends it again.
+        if not enqueue(send_delivery_task, pk):
+            logger.warning("Delivery %s not sent yet; resend_stuck will send it", pk)
 
 
 # --- Messages ---------------------------------------------------------------------------------
@@ -634,3 +645,38 @@ def resend_stuck(older_than: timedelta = timedelta(minutes=10), now=None) -> int
     )
     _enqueue(stuck)
     return len(stuck)
+
+
+# The catch-up of lost run announcements: runs that finished within the look-back (older
+# ones are history, not news) and at least the grace ago (their own task may still be queued).
+ANNOUNCE_LOOK_BACK = timedelta(hours=1)
+ANNOUNCE_GRACE = timedelta(minutes=2)
+NEWS_KINDS = [kind for kind, change in ANNOUNCED.items() if change in ("opened", "reopened")]
+
+
+def announce_missed_runs(now=None) -> int:
+    """Notify the finished runs with new or reopened conflicts whose announcement nobody took
+    in (its task was lost with the broker). Re-telling is safe: notifications dedup. Returns
+    the runs announced."""
+    now = now or timezone.now()
+    missed = list(
+        CheckRun.objects.filter(
+            status=CheckRunStatus.SUCCEEDED,
+            heartbeat_at__gte=now - ANNOUNCE_LOOK_BACK,
+            heartbeat_at__lt=now - ANNOUNCE_GRACE,
+        )
+        .filter(
+            Exists(ConflictEvent.objects.filter(check_run_id=OuterRef("pk"), kind__in=NEWS_KINDS))
+        )
+        .exclude(pk__in=RunAnnouncement.objects.values("check_run_id"))
+        .order_by("pk")
+        .values_list("pk", flat=True)[:100]
+    )
+    for run_id in missed:
+        ids = list(
+            ConflictEvent.objects.filter(check_run_id=run_id, kind__in=NEWS_KINDS)
+            .order_by("pk")
+            .values_list("conflict_id", flat=True)
+        )
+        notify_conflicts(run_id, ids, now=now)
+    return len(missed)

@@ -61,6 +61,17 @@ def send_digests_task() -> int:
     return services.send_digests()
 
 
+@shared_task(
+    name="notifications.announce_missed_runs",
+    acks_late=True,
+    soft_time_limit=100,
+    time_limit=120,
+    **RETRY,
+)
+def announce_missed_runs_task() -> int:
+    return services.announce_missed_runs()
+
+
 @shared_task(name="notifications.resend_stuck", acks_late=True, soft_time_limit=50, time_limit=60)
 def resend_stuck_task() -> int:
     return services.resend_stuck()

@@ -92,8 +92,14 @@ def permission_codenames(role: Role) -> set[tuple[str, str]]:
     return granted
 
 
-def sync_role_groups(apps) -> None:
-    """Create the role groups and set exactly their permissions (used by data migrations)."""
+def sync_role_groups(apps) -> set[tuple[str, str]]:
+    """Create the role groups and set their permissions (data migrations; after migrate).
+
+    `apps` is a migration's historical registry: a permission whose model (or whose Meta
+    permission) is not migrated yet is left out, so each migration works in whatever order
+    the apps migrate; the post_migrate handler (socialops.apps) gives it once it exists.
+    Returns the (app_label, codename) pairs left out.
+    """
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after migrate finishes; create them now so the
@@ -103,18 +109,44 @@ def sync_role_groups(apps) -> None:
         create_permissions(app_config, verbosity=0, apps=apps)
         app_config.models_module = None
 
-    apply_role_permissions(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    return apply_role_permissions(
+        apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"), apps=apps
+    )
 
 
-def apply_role_permissions(Group, Permission) -> None:
+def _defined_permissions(apps) -> set[tuple[str, str]]:
+    """(app_label, codename) of every permission the models of `apps` define."""
+    defined = set()
+    for model in apps.get_models():
+        meta = model._meta
+        defined.update(
+            (meta.app_label, f"{action}_{meta.model_name}") for action in meta.default_permissions
+        )
+        defined.update((meta.app_label, codename) for codename, _ in meta.permissions)
+    return defined
+
+
+def apply_role_permissions(Group, Permission, apps=None) -> set[tuple[str, str]]:
     """Give each role group exactly its permissions, creating the groups that are missing.
 
-    Data migrations call it through `sync_role_groups`; tests whose database is flushed
-    between tests (live-server browser tests) call it with the real models.
+    Data migrations call it through `sync_role_groups` with their historical `apps`, whose
+    models may not define every permission yet: those are left out (and returned). Tests
+    whose database is flushed between tests (live-server browser tests) call it with the
+    real models. A permission no current model defines is a mistake in ROLE_PERMISSIONS.
     """
+    from django.apps import apps as current_apps
+
+    real = _defined_permissions(current_apps)
+    available = real if apps is None else _defined_permissions(apps)
+    left_out: set[tuple[str, str]] = set()
     for role in Role:
         group, _ = Group.objects.get_or_create(name=role.value)
         wanted = permission_codenames(role)
+        unknown = wanted - real
+        if unknown:
+            raise RuntimeError(f"Role {role} names unknown permissions: {sorted(unknown)}")
+        left_out |= wanted - available
+        wanted &= available
         permissions = [
             p
             for p in Permission.objects.select_related("content_type")
@@ -122,8 +154,9 @@ def apply_role_permissions(Group, Permission) -> None:
         ]
         missing = wanted - {(p.content_type.app_label, p.codename) for p in permissions}
         if missing:
-            raise RuntimeError(f"Role {role} names unknown permissions: {sorted(missing)}")
+            raise RuntimeError(f"Role {role} misses permissions: {sorted(missing)}")
         group.permissions.set(permissions)
+    return left_out
 
 
 def user_roles(user) -> set[str]:

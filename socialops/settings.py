@@ -313,6 +313,10 @@ IMPORTS_MAX_UPLOAD_MB = env_int("IMPORTS_MAX_UPLOAD_MB", 200, minimum=1)
 IMPORTS_LOCATION_COUNTRY = env_str("IMPORTS_LOCATION_COUNTRY", "FR").upper()
 if len(IMPORTS_LOCATION_COUNTRY) != 2 or not IMPORTS_LOCATION_COUNTRY.isalpha():
     raise ImproperlyConfigured("IMPORTS_LOCATION_COUNTRY must be an ISO 3166-1 alpha-2 code")
+# A job still queued this long after its upload is sent again (its task was never sent, the
+# broker being down, or was lost); a second task runs the job only if it is still queued.
+IMPORTS_PICK_UP_AFTER_SECONDS = env_int("IMPORTS_PICK_UP_AFTER_SECONDS", 300, minimum=0)
+CELERY_BEAT_SCHEDULE["imports-pick-up"] = {"task": "socialops.pick_up_imports", "schedule": 60}
 
 # --- Security (checked by `manage.py check --deploy` when DEBUG is off) ---------------------
 # Content-Security-Policy (django-csp): every script and stylesheet is a static file of ours
@@ -458,6 +462,11 @@ CELERY_BEAT_SCHEDULE["notifications-escalate-overdue"] = {
 CELERY_BEAT_SCHEDULE["notifications-resend-stuck"] = {
     "task": "notifications.resend_stuck",
     "schedule": 600,
+}
+# Check runs whose announcement was lost (the broker was down) are notified by this catch-up.
+CELERY_BEAT_SCHEDULE["notifications-announce-missed"] = {
+    "task": "notifications.announce_missed_runs",
+    "schedule": 300,
 }
 # The exec digest goes out once a day at this hour (TIME_ZONE).
 NOTIFICATIONS_DIGEST_HOUR = env_int("NOTIFICATIONS_DIGEST_HOUR", 7, minimum=0, maximum=23)

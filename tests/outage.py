@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import kombu.pools
 import pytest
 import redis
 
@@ -70,6 +71,7 @@ def app_redis(url: str, settings) -> Iterator[None]:
 
     keys = ("broker_url", "result_backend", "task_always_eager")
     saved = {key: app.conf[key] for key in keys}
+    saved_settings = {"REDIS_URL": settings.REDIS_URL, "CACHES": settings.CACHES}
     settings.REDIS_URL = url
     settings.CACHES = {
         "default": {
@@ -85,6 +87,8 @@ def app_redis(url: str, settings) -> Iterator[None]:
         yield
     finally:
         app.conf.update(saved)
+        for name, value in saved_settings.items():  # the cache is back too
+            setattr(settings, name, value)
         _reset_connections(app)
 
 
@@ -96,6 +100,9 @@ def _reset_connections(app) -> None:
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
+    # The producer pools hold the connection pools just closed: in-process sends use them too.
+    kombu.pools.reset()
+    app.amqp._producer_pool = None
     app._backend_cache = None
     app._local.__dict__.pop("backend", None)
 

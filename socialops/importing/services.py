@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
@@ -13,6 +14,7 @@ from catalog.imports.inventory import InventoryImporter
 from catalog.imports.products import ProductImporter
 from common.csvimport.result import ImportResult
 from common.csvimport.runner import Importer, run_import
+from common.enqueue import enqueue
 from insights.imports import INSIGHTS_IMPORTERS
 from socialops.importing.detect import wrong_kind_message
 from socialops.models import ImportJob, ImportKind, ImportStatus
@@ -82,8 +84,6 @@ def start_import(
     rerun_of: ImportJob | None = None,
 ) -> ImportJob:
     """Record a job for an uploaded file (or a dry run's file) and queue it once committed."""
-    from socialops.tasks import run_import_job
-
     job = ImportJob(
         kind=kind,
         dry_run=dry_run,
@@ -99,8 +99,43 @@ def start_import(
         job.original_name = upload.name[:255]
         job.file.save(upload.name, upload, save=False)
     job.save()
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    transaction.on_commit(lambda: send_job(job.pk))
     return job
+
+
+def send_job(job_id: int, *, pick_up: bool = False) -> bool:
+    """Send the job's task; with the broker down the job waits queued for the pick-up."""
+    from socialops.tasks import run_import_job
+
+    sent = enqueue(run_import_job, job_id, pick_up=pick_up)
+    if not sent:
+        logger.warning("Import job %s not sent; the pick-up of queued jobs will run it", job_id)
+    return sent
+
+
+# Jobs sent again per pass of the pick-up: a long outage's backlog goes over a few passes.
+PICK_UP_BATCH = 100
+
+
+def pick_up_queued_jobs(older_than: timedelta, now=None) -> int:
+    """Send again the jobs queued longer than `older_than` that no worker started (their task
+    was never sent, or was lost). Returns how many were sent.
+
+    A job still waiting behind a long import gets a second task: that one runs the job only
+    if it is still queued (run_job's pick_up), so the job runs once.
+    """
+    now = now or timezone.now()
+    waiting = list(
+        ImportJob.objects.filter(status=ImportStatus.QUEUED, created_at__lt=now - older_than)
+        .order_by("pk")
+        .values_list("pk", flat=True)[:PICK_UP_BATCH]
+    )
+    sent = 0
+    for pk in waiting:
+        if not send_job(pk, pick_up=True):
+            break  # the broker is still down: the next pass tries again
+        sent += 1
+    return sent
 
 
 def import_for_real(dry_run: ImportJob, user) -> ImportJob:
@@ -110,14 +145,23 @@ def import_for_real(dry_run: ImportJob, user) -> ImportJob:
     )
 
 
-def run_job(job_id: int) -> dict:
-    """Run one queued job to the end; a broken file or a crash marks it failed, never hangs."""
+def run_job(job_id: int, *, pick_up: bool = False) -> dict:
+    """Run one queued job to the end; a broken file or a crash marks it failed, never hangs.
+
+    `pick_up`: sent by the pick-up of waiting jobs, which runs only a job still queued (its
+    first task may be running it). Otherwise a running job is run again: its worker was lost
+    and the broker handed the task out again (imports are idempotent).
+    """
+    started = timezone.now()
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING, started_at=started
+    )
     job = ImportJob.objects.get(pk=job_id)
-    if job.is_finished:
-        return {"job": job.pk, "status": job.status}  # a redelivered task
-    job.status = ImportStatus.RUNNING
-    job.started_at = timezone.now()
-    job.save(update_fields=["status", "started_at"])
+    if job.is_finished or (pick_up and not claimed):
+        return {"job": job.pk, "status": job.status}  # a redelivered or a second task
+    if not claimed:
+        job.started_at = started
+        job.save(update_fields=["started_at"])
 
     def progress(result: ImportResult) -> None:
         cache.set(progress_key(job.pk), (result.rows_processed, result.rows_total), PROGRESS_TTL)
