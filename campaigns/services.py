@@ -57,6 +57,11 @@ CLAIM_FIELDS = (
     "copy_end",
 )
 COPY_FIELDS = (CopyField.CAPTION, CopyField.SCRIPT)  # the order extract_claims reads them in
+# What the claims read from the copy depend on: a save writing none of them keeps them.
+CLAIM_SOURCE_FIELDS = ("caption", "script", "currency")
+# Set on a campaign while save_campaign saves it: the service refreshes its claims itself,
+# from the stored copy, so the post_save trigger must not (promises/triggers.py).
+SAVING_FLAG = "_saving_through_service"
 
 
 def check_transition(current: str, status: str) -> None:
@@ -113,6 +118,7 @@ def save_campaign(
     editor=None,
     version: str | None = None,
     update_fields: Iterable[str] | None = None,
+    item_fields: Iterable[str] | None = None,
 ) -> Campaign:
     """Save a campaign with its new or changed items and entered claims, drop the removed
     ones, and make its claims read from the copy match the copy, all or nothing.
@@ -126,6 +132,8 @@ def save_campaign(
     campaign has changed since, nothing is written and `StaleEdit` says what is stored.
     `update_fields`: write only these fields (a partial edit), leaving what others changed
     meanwhile in the other fields alone. `editor`: who saves, named to the next stale editor.
+    `item_fields`: write only these fields of the items already stored (a sync writing what
+    it owns, leaving the units someone set meanwhile alone).
     """
     items, removed_items = list(items), list(removed_items)
     if not from_platform:
@@ -134,28 +142,38 @@ def save_campaign(
         lock_unchanged(campaign, version)
     if editor is not None:
         campaign.updated_by = editor
-    copy_fields = ("caption", "script", "currency")  # what the claims read from the copy use
+    copy_fields = CLAIM_SOURCE_FIELDS
     copy_changed = True
-    if update_fields is None or campaign.pk is None:
-        campaign.save()
-    else:
-        fields = {*update_fields, "updated_at"} | ({"updated_by"} if editor is not None else set())
-        campaign.save(update_fields=sorted(fields))
-        copy_changed = bool(fields.intersection(copy_fields))
-        # The copy fields not sent may have been changed by someone else meanwhile: the
-        # claims follow the stored copy, not this caller's older read of it.
-        others = [f for f in copy_fields if f not in fields]
-        if copy_changed and others:
-            campaign.refresh_from_db(fields=others)
+    setattr(campaign, SAVING_FLAG, True)
+    try:
+        if update_fields is None or campaign.pk is None:
+            campaign.save()
+        else:
+            fields = {*update_fields, "updated_at"} | (
+                {"updated_by"} if editor is not None else set()
+            )
+            campaign.save(update_fields=sorted(fields))
+            copy_changed = bool(fields.intersection(copy_fields))
+            # The copy fields not sent may have been changed by someone else meanwhile: the
+            # claims follow the stored copy, not this caller's older read of it.
+            others = [f for f in copy_fields if f not in fields]
+            if copy_changed and others:
+                campaign.refresh_from_db(fields=others)
+    finally:
+        delattr(campaign, SAVING_FLAG)
     for item in removed_items:
         if item.pk is not None:
             item.delete()
     for claim in removed_claims:
         if claim.pk is not None and claim.source == ClaimSource.ENTERED:
             claim.delete()
+    item_fields = None if item_fields is None else list(item_fields)
     for item in items:
         item.campaign = campaign
-        item.save()
+        if item.pk is not None and item_fields is not None:
+            item.save(update_fields=item_fields)
+        else:
+            item.save()
     for claim in claims:
         claim.campaign = campaign
         claim.source = ClaimSource.ENTERED  # the copy's claims are written below, not by hand

@@ -56,6 +56,10 @@ def edited_by(instance: models.Model) -> str:
     user = getattr(instance, "updated_by", None)
     if user is not None:
         return str(user)
+    # A row an ad platform's sync wrote last (campaigns: updated_by cleared, synced_from set).
+    platform = getattr(instance, "synced_from", "")
+    if platform:
+        return f"the {platform} sync"
     if hasattr(instance, "get_source_display"):  # stock levels: a person, an import, a webhook
         return f"another edit ({instance.get_source_display().lower()})"
     return "someone else"

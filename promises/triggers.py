@@ -236,9 +236,20 @@ def _product_changed(sender, instance: Product, **kwargs) -> None:
 
 def _campaign_changed(sender, instance: Campaign, **kwargs) -> None:
     if kwargs.get("signal") is post_save and not kwargs.get("raw"):
-        from campaigns.services import refresh_extracted_claims
+        from campaigns.services import (
+            CLAIM_SOURCE_FIELDS,
+            SAVING_FLAG,
+            refresh_extracted_claims,
+        )
 
-        refresh_extracted_claims(instance)
+        # save_campaign refreshes the claims itself, from the stored copy (this instance's
+        # copy may be an older read); a save writing no copy field leaves them as they are.
+        # Only writes bypassing the service (admin, raw saves, demo) are refreshed here.
+        fields = kwargs.get("update_fields")
+        if not getattr(instance, SAVING_FLAG, False) and (
+            fields is None or set(fields) & set(CLAIM_SOURCE_FIELDS)
+        ):
+            refresh_extracted_claims(instance)
     # Its reservations and demand weigh on every campaign sharing its SKUs.
     shared = (
         campaigns_promoting(instance.items.values_list("sku_id", flat=True))

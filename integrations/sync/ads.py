@@ -30,7 +30,7 @@ from campaigns.choices import CampaignFormat, CampaignStatus, ClaimKind
 from campaigns.claims import extract_claims
 from campaigns.models import Campaign, CampaignItem
 from campaigns.services import save_campaign
-from campaigns.synced import PLATFORM_OWNED_FIELDS, changed_fields
+from campaigns.synced import PLATFORM_OWNED_FIELDS, PLATFORM_OWNED_ITEM_FIELDS, changed_fields
 from catalog.models import SKU
 from insights.models import ChannelMetric
 from insights.signals import channel_metrics_changed
@@ -44,6 +44,8 @@ AD = "ad"
 # The Shopify storefront path of a product page: /products/<handle>, optionally under a
 # market's locale prefix (/fr/products/<handle>) or a collection (/collections/x/products/).
 PRODUCTS_SEGMENT = "products"
+# What a sync writes of a campaign it already knows; the rest is SocialOps' own.
+SYNCED_FIELDS = (*PLATFORM_OWNED_FIELDS, "channel", "synced_from", "updated_by")
 METRIC_FIELDS = (
     "currency",
     "spend",
@@ -300,8 +302,19 @@ def apply_ads(
             else:
                 outcome = "unchanged"
             if outcome != "unchanged":
+                # The sync made this version, not the last person to edit it: a stale
+                # editor is told the sync changed it (common.concurrency.edited_by).
+                campaign.updated_by = None
                 save_campaign(
-                    campaign, items=changed_items, removed_items=removed, from_platform=True
+                    campaign,
+                    items=changed_items,
+                    removed_items=removed,
+                    from_platform=True,
+                    # Only what the platform owns: the campaigns were read at the start of
+                    # the sync, and a budget, stop rule or units saved by someone since
+                    # must not be put back.
+                    update_fields=None if before is None else SYNCED_FIELDS,
+                    item_fields=PLATFORM_OWNED_ITEM_FIELDS,
                 )
             tally.count(outcome)
             if ref is None:

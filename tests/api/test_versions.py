@@ -164,3 +164,28 @@ def test_concurrent_patches_of_different_fields_lose_nothing(api, marketing_user
         stored = Campaign.objects.get(pk=world.campaign.pk)
         assert (stored.name, stored.budget) == (f"Name {n}", Decimal(f"{100 + n}.00"))
     assert failures == []
+
+
+def extracted(campaign: Campaign) -> list[str]:
+    return sorted(campaign.claims.filter(source="extracted").values_list("text", flat=True))
+
+
+def test_a_patch_of_other_fields_keeps_the_claims_of_the_copy_saved_meanwhile(
+    api, world, marketing_user
+):
+    url = f"/api/campaigns/{world.campaign.pk}/"
+    assert api(marketing_user).patch(url, {"caption": "30-day returns"}).status_code == 200
+    assert extracted(world.campaign) == ["30-day returns"]
+    other = api(marketing_user)
+
+    def new_copy():
+        caption = "Free returns for 90 days, delivery in 24h"
+        assert other.patch(url, {"caption": caption}, format="json").status_code == 200
+
+    # This PATCH read the campaign (with the old caption) before the other saved its copy.
+    with meanwhile(CampaignSerializer, new_copy):
+        response = api(marketing_user).patch(url, {"budget": "900.00"}, format="json")
+    assert response.status_code == 200
+    stored = Campaign.objects.get(pk=world.campaign.pk)
+    assert stored.caption == "Free returns for 90 days, delivery in 24h"
+    assert extracted(stored) == ["24h", "Free returns for 90 days"]

@@ -2,17 +2,20 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.choices import CampaignFormat, CampaignStatus
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignItem
 from insights.models import ChannelMetric
 from insights.signals import channel_metrics_changed
 from integrations import services
 from integrations.choices import ConnectionStatus, IssueKind, SyncRunStatus
 from integrations.models import ExternalRef
+from integrations.sync.ads import SkuIndex
 from promises.models import CheckRun
 from tests.factories import ProductFactory, SKUFactory
 from tests.integrations.fakes import META_TOKEN, meta_ad, meta_error, meta_insight
@@ -269,3 +272,67 @@ def test_a_malformed_insights_row_is_listed(ad_account, meta):
 
     assert run.status == SyncRunStatus.PARTIAL and run.errors == 2
     assert not ChannelMetric.objects.exists()
+
+
+def test_what_a_user_saves_while_a_sync_runs_is_not_put_back(ad_account, meta, catalog):
+    services.sync_connection(ad_account.pk)
+    campaign = _campaign("23850001")
+    item = campaign.items.get(sku=catalog["small"])
+    meta.ads[0] = meta_ad(1, status="PAUSED", creative={"id": "1", "body": "Now €21"})
+    meta.ads[0]["creative"]["link_url"] = "https://acme.example/products/product-1"
+    for_ads = SkuIndex.for_ads.__func__
+
+    def user_saves_meanwhile(cls, ads):
+        # After the sync has read the page's campaigns and their items, before it writes
+        # them (the first page holds this ad).
+        if any(ad.external_id == "23850001" for ad in ads):
+            user_saves()
+        return for_ads(cls, ads)
+
+    def user_saves():
+        Campaign.objects.filter(pk=campaign.pk).update(
+            budget=Decimal("750.00"), stop_min_roas=Decimal("3"), script="Say it slowly"
+        )
+        CampaignItem.objects.filter(pk=item.pk).update(
+            expected_units=40, reserved_units=12, preorder_message="Ships in May"
+        )
+
+    with mock.patch.object(SkuIndex, "for_ads", classmethod(user_saves_meanwhile)):
+        run = services.sync_connection(ad_account.pk)
+
+    assert run.updated == 1
+    campaign.refresh_from_db()
+    assert campaign.status == CampaignStatus.PAUSED and campaign.caption == "Now €21"
+    assert (campaign.budget, campaign.stop_min_roas, campaign.script) == (
+        Decimal("750.00"),
+        Decimal("3"),
+        "Say it slowly",
+    )
+    item.refresh_from_db()
+    assert (item.expected_units, item.reserved_units, item.preorder_message) == (
+        40,
+        12,
+        "Ships in May",
+    )
+    assert item.announced_price == Decimal("21.00")
+
+
+def test_a_form_gone_stale_because_of_a_sync_names_the_sync(
+    ad_account, meta, catalog, login, marketing_user
+):
+    from tests.opened import opened_form
+
+    services.sync_connection(ad_account.pk)
+    url = reverse("campaigns:edit", args=[_campaign("23850001").pk])
+    client = login(marketing_user)
+    assert client.post(url, {**opened_form(client.get(url), "campaign-form"), "budget": ["500"]})
+    assert _campaign("23850001").updated_by == marketing_user
+    my_form = opened_form(client.get(url), "campaign-form")
+    meta.ads[0] = meta_ad(1, status="PAUSED")
+
+    services.sync_connection(ad_account.pk)
+
+    refused = client.post(url, {**my_form, "budget": ["600"]})
+    assert refused.status_code == 400
+    assert "Changed by the Meta sync since you opened it" in refused.content.decode()
+    assert _campaign("23850001").budget == Decimal("500")

@@ -2,11 +2,13 @@
 
 from contextlib import contextmanager
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from promises import triggers
 from promises.models import CheckRun, Conflict
 from tests.factories import (
@@ -411,3 +413,26 @@ def test_a_rolled_back_import_rechecks_nothing(world, commit):
     assert not CheckRun.objects.exists()
     world.stock.refresh_from_db()
     assert world.stock.available == 100
+
+
+def test_a_save_reads_the_claims_of_the_copy_once_and_a_status_change_not_at_all(world):
+    from campaigns import services
+
+    with mock.patch.object(
+        services, "refresh_extracted_claims", wraps=services.refresh_extracted_claims
+    ) as refresh:
+        world.campaign.caption = "Delivered in 48h"
+        services.save_campaign(world.campaign)
+        assert refresh.call_count == 1
+        refresh.reset_mock()
+        services.save_campaign(world.campaign, update_fields=["budget"])
+        Campaign.objects.filter(pk=world.campaign.pk).update(status="in_review")
+        services.change_status(world.campaign, "draft")
+        assert refresh.call_count == 0
+        # A write bypassing the service (the admin, the demo) still gets its claims read.
+        world.campaign.caption = "Delivered in 24h"
+        world.campaign.save()
+        assert refresh.call_count == 1
+    assert list(
+        world.campaign.claims.filter(source="extracted").values_list("text", flat=True)
+    ) == ["24h"]
