@@ -22,12 +22,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import timeline as calendar
 from campaigns.choices import CampaignStatus, ClaimKind, ClaimSource
-from campaigns.claims import extract_claims
 from campaigns.filters import CampaignFilter
 from campaigns.forms import FORMSET_PREFIXES, StatusForm, campaign_forms, with_more_rows
 from campaigns.models import Campaign, CampaignItem
 from campaigns.querysets import annotate_available_to_promise, checked_q
-from campaigns.services import TRANSITIONS, save_campaign
+from campaigns.services import TRANSITIONS, claims_in_copy, save_campaign
 from catalog.models import SKU
 from common.concurrency import StaleEdit
 from common.listing import Column, ListPage, Sort, attr
@@ -235,14 +234,20 @@ def campaign_preview(request: HttpRequest, pk: int | None = None) -> HttpRespons
     _require_any(request, ("campaigns.change_campaign",) if pk else ("campaigns.add_campaign",))
     campaign = get_object_or_404(Campaign, pk=pk) if pk else None
     form, items, claims = campaign_forms(request.POST, campaign)
-    extracted = [
-        (ClaimKind(claim.kind).label, claim)
-        for claim in extract_claims(request.POST.get("caption", ""), request.POST.get("script", ""))
-    ]
     verdict = None
     valid = form.is_valid() and items.is_valid() and claims.is_valid()
     if valid:
-        verdict = preview_verdict(form.instance, _typed(items), _typed(claims))
+        # The claims the save would store (product names and today's date included), the
+        # same ones the verdict judges.
+        typed_items = _typed(items)
+        copy_claims = claims_in_copy(form.instance, typed_items)
+        verdict = preview_verdict(form.instance, typed_items, _typed(claims))
+    else:
+        typed = Campaign(
+            caption=request.POST.get("caption", ""), script=request.POST.get("script", "")
+        )
+        copy_claims = claims_in_copy(typed)
+    extracted = [(ClaimKind(claim.kind).label, claim) for claim in copy_claims]
     return render(
         request,
         "campaigns/_preview.html",

@@ -512,6 +512,21 @@ def response_conflicts(conflicts) -> set[tuple[str, str, str, str]]:
     return {(c.rule_code, c.scope, c.severity, c.message) for c in conflicts}
 
 
+def test_the_preview_lists_the_claims_the_save_stores(login, marketing_user, world):
+    """A price in the product's own name is not an announced price, in the preview as on
+    save (the preview read the copy without the product names)."""
+    world.sku.product.title = "Mini Kit 10€"
+    world.sku.product.save()
+    client = login(marketing_user)
+    data = form_data(world, caption="Le Mini Kit 10€ est de retour, livré en 3 jours")
+    previewed = [(c.kind, c.text) for _, c in client.post(PREVIEW, data).context["extracted"]]
+    assert client.post(CREATE, data).status_code == 302
+    saved = Campaign.objects.get(name="Summer glow")
+    stored = list(saved.claims.filter(source="extracted").values_list("kind", "text"))
+    assert previewed == stored
+    assert "price" not in {kind for kind, _ in previewed}
+
+
 def test_preview_of_an_invalid_form_still_shows_the_claims(login, marketing_user, world):
     data = form_data(world, name="", caption="Free returns for 60 days")
     response = login(marketing_user).post(PREVIEW, data)
