@@ -139,6 +139,8 @@ def pick(page, label: str, *choices: str) -> None:
 
     Works for the multi-selects (each click adds a chip) and the searchable SKU selects.
     """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     control = page.get_by_role("combobox", name=label)
     wrapper = page.locator(".ts-wrapper").filter(has=control)
     for text in choices:
@@ -149,7 +151,11 @@ def pick(page, label: str, *choices: str) -> None:
             control.press("ControlOrMeta+a")
         page.keyboard.type(text)
         option = wrapper.locator(".ts-dropdown .option").filter(has_text=text).first
-        option.wait_for()
+        try:
+            option.wait_for(timeout=3000)
+        except PlaywrightTimeout:
+            control.click()  # the dropdown closed under a busy machine: a person clicks again
+            option.wait_for()
         if "single" in (wrapper.get_attribute("class") or ""):
             # A single choice searches in its dropdown: Enter takes the highlighted match.
             wrapper.locator(".ts-dropdown .option.active").filter(has_text=text).wait_for()
