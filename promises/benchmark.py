@@ -366,8 +366,9 @@ def sweep_in_fresh_process() -> dict:
 class Workers:
     """Real Celery worker processes on the configured Redis, for the length of a block."""
 
-    def __init__(self, concurrency: int) -> None:
+    def __init__(self, concurrency: int, env: dict[str, str] | None = None) -> None:
         self.concurrency = concurrency
+        self.env = env or {}  # settings the workers need beside this process's environment
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Workers:
@@ -393,6 +394,7 @@ class Workers:
                 f"--hostname=benchmark-{self.concurrency}-{os.getpid()}@%h",
             ],
             cwd=settings.BASE_DIR,
+            env={**os.environ, **self.env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -540,10 +542,11 @@ def webhook_to_conflict(samples: int) -> dict:
         "pk", flat=True
     )
     run_checks(campaigns_promoting(list(touched)), distribute=False)
-    return {**_percentiles(timings), **load()}
+    return {**percentiles(timings), **load()}
 
 
-def _percentiles(timings: list[float]) -> dict:
+def percentiles(timings: list[float]) -> dict:
+    """p50, p95 and max of timings in milliseconds, and how many there were."""
     timings = sorted(timings)
     if not timings:
         return {"samples": 0, "p50_ms": None, "p95_ms": None, "max_ms": None}
@@ -579,7 +582,43 @@ def stock_change_rechecks(samples: int) -> dict:
         timings.append((time.perf_counter() - started) * 1000)
         campaigns.append(len(ids))
     return {
-        **_percentiles(timings),
+        **percentiles(timings),
         "campaigns_per_change_median": statistics.median(campaigns) if campaigns else 0,
         **load(),
     }
+
+
+def live_campaign_on_one_sku(channel: Channel, stamp: str, **campaign_fields) -> tuple:
+    """A live campaign promoting one SKU with 100 in stock, shipped and sold in FR, so that
+    selling the SKU out opens STOCK_OUT and restocking resolves it: (campaign, stock level).
+    The notification and enforcement benchmarks time what follows such a change."""
+    now = timezone.now()
+    product = Product.objects.create(handle=f"bench-{stamp}", title="Bench serum")
+    sku = SKU.objects.create(product=product, code=f"BENCH-{stamp}", price=Decimal("20"))
+    location, _ = Location.objects.get_or_create(name="Bench warehouse", defaults={"country": "FR"})
+    stock = StockLevel.objects.create(sku=sku, location=location, on_hand=100, available=100)
+    ShippingMethod.objects.get_or_create(
+        name="Bench standard",
+        defaults={"countries": ["FR"], "min_days": 1, "max_days": 2, "price": 5},
+    )
+    CheckoutCountry.objects.get_or_create(country="FR")
+    campaign = Campaign.objects.create(
+        channel=channel,
+        format="short_video",
+        status="live",
+        objective="branding",
+        starts_at=now - timedelta(days=1),
+        ends_at=now + timedelta(days=13),
+        target_countries=["FR"],
+        budget=Decimal("1400"),
+        cites_stock=True,
+        **campaign_fields,
+    )
+    CampaignItem.objects.create(
+        campaign=campaign,
+        sku=sku,
+        announced_price=Decimal("20"),
+        expected_units=5,
+        reserved_units=5,
+    )
+    return campaign, stock

@@ -15,14 +15,9 @@ the local server) unless --no-worker.
 from __future__ import annotations
 
 import json
-import os
-import statistics
-import subprocess
-import sys
 import threading
 import time
-from datetime import timedelta
-from decimal import Decimal
+from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -32,12 +27,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignItem, Channel
-from catalog.models import SKU, Location, Product, StockLevel
+from campaigns.models import Campaign, Channel
 from integrations import enforcement, services
 from integrations.choices import ConnectionKind, EnforcementMode
 from integrations.models import ExternalRef
-from promises.models import CheckoutCountry, ShippingMethod
+from promises.benchmark import Workers, live_campaign_on_one_sku, percentiles
 
 # Seconds to wait for one request before calling the run broken.
 TIMEOUT = 60
@@ -99,54 +93,29 @@ class Command(BaseCommand):
         server = ThreadingHTTPServer(("127.0.0.1", 0), graph.handler())
         threading.Thread(target=server.serve_forever, daemon=True).start()
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        worker = None if no_worker else self._start_worker(url)
+        workers = nullcontext() if no_worker else Workers(1, env={"META_GRAPH_URL": url})
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
         pauses, resumes = [], []
         try:
-            world = self._world(stamp)
-            time.sleep(2)  # the first check of the new campaign settles
-            for n in range(changes):
-                pauses.append(self._one_change(world, graph, "PAUSED", units=0))
-                resumes.append(self._one_change(world, graph, "ACTIVE", units=100))
-                self.stdout.write(
-                    f"change {n + 1}: pause {pauses[-1] * 1000:.0f} ms, "
-                    f"turned back on {resumes[-1] * 1000:.0f} ms"
-                )
+            with workers:
+                world = self._world(stamp)
+                time.sleep(2)  # the first check of the new campaign settles
+                for n in range(changes):
+                    pauses.append(self._one_change(world, graph, "PAUSED", units=0))
+                    resumes.append(self._one_change(world, graph, "ACTIVE", units=100))
+                    self.stdout.write(
+                        f"change {n + 1}: pause {pauses[-1] * 1000:.0f} ms, "
+                        f"turned back on {resumes[-1] * 1000:.0f} ms"
+                    )
         finally:
             server.shutdown()
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
         for label, timings in (("pause", pauses), ("turn back on", resumes)):
-            ordered = sorted(timings)
-            p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+            figures = percentiles([t * 1000 for t in timings])
             self.stdout.write(
-                f"stock change -> {label} request at the platform, {len(timings)} changes: "
-                f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-                f"max {ordered[-1] * 1000:.0f} ms"
+                f"stock change -> {label} request at the platform, {figures['samples']} changes: "
+                f"p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, "
+                f"max {figures['max_ms']:.0f} ms"
             )
-
-    def _start_worker(self, graph_url: str) -> subprocess.Popen:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "socialops",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            env={**os.environ, "META_GRAPH_URL": graph_url},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(3)  # the worker connects to Redis and starts consuming
-        return worker
 
     def _world(self, stamp: str) -> dict:
         now = timezone.now()
@@ -169,39 +138,8 @@ class Command(BaseCommand):
                 cooldown_minutes=0,
                 max_pauses_per_hour=1000,
             )
-            product = Product.objects.create(handle=f"bench-ad-{stamp}", title="Bench serum")
-            sku = SKU.objects.create(product=product, code=f"BENCH-AD-{stamp}", price=Decimal("20"))
-            location, _ = Location.objects.get_or_create(
-                name="Bench warehouse", defaults={"country": "FR"}
-            )
-            stock = StockLevel.objects.create(
-                sku=sku, location=location, on_hand=100, available=100
-            )
-            ShippingMethod.objects.get_or_create(
-                name="Bench standard",
-                defaults={"countries": ["FR"], "min_days": 1, "max_days": 2, "price": 5},
-            )
-            CheckoutCountry.objects.get_or_create(country="FR")
-            campaign = Campaign.objects.create(
-                channel=channel,
-                name=f"Bench synced {stamp}",
-                format="short_video",
-                status="live",
-                objective="branding",
-                starts_at=now - timedelta(days=1),
-                ends_at=now + timedelta(days=13),
-                target_countries=["FR"],
-                budget=Decimal("1400"),
-                cites_stock=True,
-            )
+            campaign, stock = live_campaign_on_one_sku(channel, stamp, name=f"Bench synced {stamp}")
             Campaign.objects.filter(pk=campaign.pk).update(synced_from="Meta")
-            CampaignItem.objects.create(
-                campaign=campaign,
-                sku=sku,
-                announced_price=Decimal("20"),
-                expected_units=5,
-                reserved_units=5,
-            )
             ExternalRef.objects.create(
                 connection=connection,
                 kind="ad",

@@ -11,13 +11,9 @@ p50/p95. Starts its own worker unless --no-worker (then one must be running).
 
 from __future__ import annotations
 
-import statistics
-import subprocess
-import sys
 import threading
 import time
-from datetime import timedelta
-from decimal import Decimal
+from contextlib import nullcontext
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from django.conf import settings
@@ -27,11 +23,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, CampaignItem, Channel
-from catalog.models import SKU, Location, Product, StockLevel
+from campaigns.models import Channel
 from notifications.choices import DeliveryStatus, DestinationKind, NotificationKind
 from notifications.models import Delivery, Subscription
-from promises.models import CheckoutCountry, Conflict, ShippingMethod
+from promises.benchmark import Workers, live_campaign_on_one_sku, percentiles
+from promises.models import Conflict
 
 # Seconds to wait for one notification before calling the run broken.
 TIMEOUT = 60
@@ -61,52 +57,27 @@ class Command(BaseCommand):
             raise CommandError("Set REDIS_URL: this measures a real worker, not in-process tasks.")
         sink = ThreadingHTTPServer(("127.0.0.1", 0), _Sink)
         threading.Thread(target=sink.serve_forever, daemon=True).start()
-        worker = None if no_worker else self._start_worker()
+        workers = nullcontext() if no_worker else Workers(1)
         stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+        timings = []
         try:
-            world = self._world(stamp, sink.server_address[1])
-            time.sleep(2)  # the first check of the new campaign settles
-            timings = []
-            for n in range(changes):
-                timings.append(self._one_change(world, sold_out=True))
-                self._one_change(world, sold_out=False)
-                self.stdout.write(f"change {n + 1}: {timings[-1] * 1000:.0f} ms")
+            with workers:
+                world = self._world(stamp, sink.server_address[1])
+                time.sleep(2)  # the first check of the new campaign settles
+                for n in range(changes):
+                    timings.append(self._one_change(world, sold_out=True))
+                    self._one_change(world, sold_out=False)
+                    self.stdout.write(f"change {n + 1}: {timings[-1] * 1000:.0f} ms")
         finally:
             sink.shutdown()
-            if worker is not None:
-                worker.terminate()
-                worker.wait(timeout=30)
-        ordered = sorted(timings)
-        p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
+        figures = percentiles([t * 1000 for t in timings])
         self.stdout.write(
-            f"stock change -> notification sent, {len(timings)} changes: "
-            f"p50 {statistics.median(ordered) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, "
-            f"max {ordered[-1] * 1000:.0f} ms"
+            f"stock change -> notification sent, {figures['samples']} changes: "
+            f"p50 {figures['p50_ms']:.0f} ms, p95 {figures['p95_ms']:.0f} ms, "
+            f"max {figures['max_ms']:.0f} ms"
         )
-
-    def _start_worker(self) -> subprocess.Popen:
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "socialops",
-                "worker",
-                "--pool=solo",
-                "--loglevel=WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(3)  # the worker connects to Redis and starts consuming
-        return worker
 
     def _world(self, stamp: str, port: int) -> dict:
-        now = timezone.now()
         user, _ = get_user_model().objects.get_or_create(
             username=f"bench-ops-{stamp}", defaults={"email": f"ops-{stamp}@example.com"}
         )
@@ -120,38 +91,7 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             channel = Channel.objects.create(name=f"Bench {stamp}", network="tiktok")
-            product = Product.objects.create(handle=f"bench-{stamp}", title="Bench serum")
-            sku = SKU.objects.create(product=product, code=f"BENCH-{stamp}", price=Decimal("20"))
-            location, _ = Location.objects.get_or_create(
-                name="Bench warehouse", defaults={"country": "FR"}
-            )
-            stock = StockLevel.objects.create(
-                sku=sku, location=location, on_hand=100, available=100
-            )
-            ShippingMethod.objects.get_or_create(
-                name="Bench standard",
-                defaults={"countries": ["FR"], "min_days": 1, "max_days": 2, "price": 5},
-            )
-            CheckoutCountry.objects.get_or_create(country="FR")
-            campaign = Campaign.objects.create(
-                channel=channel,
-                name=f"Bench live {stamp}",
-                format="short_video",
-                status="live",
-                objective="branding",
-                starts_at=now - timedelta(days=1),
-                ends_at=now + timedelta(days=13),
-                target_countries=["FR"],
-                budget=Decimal("1400"),
-                cites_stock=True,
-            )
-            CampaignItem.objects.create(
-                campaign=campaign,
-                sku=sku,
-                announced_price=Decimal("20"),
-                expected_units=5,
-                reserved_units=5,
-            )
+            campaign, stock = live_campaign_on_one_sku(channel, stamp, name=f"Bench live {stamp}")
         return {"stock": stock, "campaign": campaign, "user": user}
 
     def _one_change(self, world: dict, *, sold_out: bool) -> float:
