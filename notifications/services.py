@@ -406,6 +406,24 @@ def render_conflicts(items: list[tuple[str, Conflict]]) -> dict:
 # --- Connections and the digest --------------------------------------------------------------
 
 
+def _deliver_once(subscriptions: Iterable[Subscription], message: dict, **event) -> int:
+    """One delivery of `message` per subscription that has not had this event yet (the
+    Notification row, unique per subscription and event, is the record), sent after commit."""
+    made = []
+    with transaction.atomic():
+        for subscription in subscriptions:
+            notification, created = Notification.objects.get_or_create(
+                subscription=subscription, **event
+            )
+            if not created:
+                continue
+            notification.delivery = Delivery.objects.create(subscription=subscription, **message)
+            notification.save(update_fields=["delivery"])
+            made.append(notification.delivery.pk)
+        transaction.on_commit(lambda: _enqueue(made))
+    return len(made)
+
+
 def notify_connection_failure(sync_run_id: int) -> int:
     """Tell the subscribers of failing connections about this failed sync."""
     from integrations.models import SyncRun
@@ -436,21 +454,9 @@ def notify_connection_failure(sync_run_id: int) -> int:
             "url": url,
         },
     }
-    made = []
-    with transaction.atomic():
-        for subscription in subscriptions:
-            _, created = Notification.objects.get_or_create(
-                subscription=subscription, kind=NotificationKind.CONNECTION_FAILED, sync_run=run
-            )
-            if not created:
-                continue
-            delivery = Delivery.objects.create(subscription=subscription, **message)
-            Notification.objects.filter(
-                subscription=subscription, sync_run=run, delivery__isnull=True
-            ).update(delivery=delivery)
-            made.append(delivery.pk)
-        transaction.on_commit(lambda: _enqueue(made))
-    return len(made)
+    return _deliver_once(
+        subscriptions, message, kind=NotificationKind.CONNECTION_FAILED, sync_run=run
+    )
 
 
 def notify_enforcement_refused(action_id: int) -> int:
@@ -491,29 +497,16 @@ def notify_enforcement_refused(action_id: int) -> int:
             "url": url,
         },
     }
-    made = []
-    with transaction.atomic():
-        for subscription in subscriptions:
-            _, created = Notification.objects.get_or_create(
-                subscription=subscription,
-                kind=NotificationKind.CONNECTION_FAILED,
-                conflict=None,
-                sync_run=None,
-                occurrence=action.pk,
-            )
-            if not created:
-                continue
-            delivery = Delivery.objects.create(subscription=subscription, **message)
-            Notification.objects.filter(
-                subscription=subscription,
-                kind=NotificationKind.CONNECTION_FAILED,
-                conflict__isnull=True,
-                sync_run__isnull=True,
-                occurrence=action.pk,
-            ).update(delivery=delivery)
-            made.append(delivery.pk)
-        transaction.on_commit(lambda: _enqueue(made))
-    return len(made)
+    # The connection-failure kind, keyed by the refused action: subscribers of failing
+    # connections hear of it once.
+    return _deliver_once(
+        subscriptions,
+        message,
+        kind=NotificationKind.CONNECTION_FAILED,
+        conflict=None,
+        sync_run=None,
+        occurrence=action.pk,
+    )
 
 
 def send_digests(now=None) -> int:
@@ -558,29 +551,14 @@ def send_digests(now=None) -> int:
             "top": described,
         },
     }
-    made = []
-    with transaction.atomic():
-        for subscription in subscriptions:
-            _, created = Notification.objects.get_or_create(
-                subscription=subscription,
-                kind=NotificationKind.DIGEST,
-                conflict=None,
-                sync_run=None,
-                occurrence=day,
-            )
-            if not created:
-                continue
-            delivery = Delivery.objects.create(subscription=subscription, **message)
-            Notification.objects.filter(
-                subscription=subscription,
-                kind=NotificationKind.DIGEST,
-                occurrence=day,
-                conflict__isnull=True,
-                sync_run__isnull=True,
-            ).update(delivery=delivery)
-            made.append(delivery.pk)
-        transaction.on_commit(lambda: _enqueue(made))
-    return len(made)
+    return _deliver_once(
+        subscriptions,
+        message,
+        kind=NotificationKind.DIGEST,
+        conflict=None,
+        sync_run=None,
+        occurrence=day,
+    )
 
 
 def send_test(subscription: Subscription) -> Delivery:
