@@ -11,7 +11,7 @@ TEST_REDIS_URL ?= $(or $(REDIS_URL),redis://127.0.0.1:6379/15)
 # feed item lacks its product link and image address. Set STORE_URL to serve your own shop.
 DEMO_STORE_URL := https://maisonlumen.example
 
-.PHONY: install run test test-sqlite lint format check clean
+.PHONY: install run test test-sqlite lint format check messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "SocialOps needs Python 3.11; set PYTHON=/path/to/python3.11")'
@@ -48,6 +48,14 @@ format: install
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The French catalog (locale/fr): collect what the code and the templates mark, then compile.
+# Translate the new entries in locale/fr/LC_MESSAGES/*.po between the two steps.
+MESSAGE_IGNORES := -i "staticfiles/*" -i "static/vendor/*" -i "tests/*" -i "docs/*" -i "*.egg-info/*"
+messages: install
+	$(PY) manage.py makemessages -l fr --add-location file --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py makemessages -d djangojs -l fr --add-location file --no-obsolete $(MESSAGE_IGNORES)
+	$(PY) manage.py compilemessages -l fr --ignore ".venv"
 
 clean:
 	rm -rf $(VENV) staticfiles *.egg-info

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class CommonConfig(AppConfig):
-    """Registers the shared template tags; common has no models."""
+    """The shared template tags and each person's preferences (common.models)."""
 
     name = "common"
     verbose_name = "Shared kernel"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 # The headers a page reads to answer an htmx request with a partial (common.listing.ListPage,
@@ -28,3 +29,24 @@ class HtmxVaryMiddleware:
         if request.method in ("GET", "HEAD"):
             patch_vary_headers(response, HTMX_HEADERS)
         return response
+
+
+class UserLanguageMiddleware:
+    """Serve a logged-in person in the language they picked.
+
+    After LocaleMiddleware (which chose from the language cookie or the browser's
+    Accept-Language) and AuthenticationMiddleware: a stored choice wins over both, on every
+    device the person logs in from.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from common.i18n import preferred_language
+
+        language = preferred_language(getattr(request, "user", None))
+        if language and language != translation.get_language():
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

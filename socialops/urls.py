@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from catalog.webhooks.views import shopify_webhook
 from socialops import user_views, views
@@ -14,6 +16,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", user_views.set_language, name="set-language"),
+    # The scripts' own strings ("3 selected"), in the page's language: static/js reads gettext.
+    path(
+        "jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"
+    ),
     path("admin/", admin.site.urls),
     path(
         "users/",

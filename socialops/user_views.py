@@ -3,13 +3,17 @@ deactivate, without the Django admin. Same services as /api/users/."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.i18n import set_preferred_language, supported
 from socialops.forms import UserCreateForm, UserRolesForm
 from socialops.users import create_user, deactivate_user, roles_of, set_roles, users_with_roles
 
@@ -70,3 +74,30 @@ def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Deactivated {person.get_username()}: they can no longer log in."
         )
     return redirect("users:list")
+
+
+@login_not_required
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """Pick the interface's language ("" follows the browser): stored for a logged-in person
+    (every device), and in the language cookie (the login page too)."""
+    language = supported(request.POST.get("language", ""))
+    if request.user.is_authenticated:
+        set_preferred_language(request.user, language)
+    target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse("home")
+    response = redirect(target)
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE or 365 * 24 * 3600,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME, samesite="Lax")
+    return response

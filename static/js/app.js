@@ -6,6 +6,11 @@
   "use strict";
 
   var PHONE = window.matchMedia("(max-width: 40rem)");
+  // The page's language comes from /jsi18n/ (Django's JavaScript catalog), loaded first.
+  var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%s/g, function () { return values.shift(); });
+  };
 
   // --- The bulk-action bar: shown once a row is selected -----------------------------------
 
@@ -14,7 +19,11 @@
     form.classList.add("bulk-enhanced");
     form.classList.toggle("has-selection", picked > 0);
     var count = form.querySelector("[data-selected-count]");
-    if (count) count.textContent = picked ? "(" + picked + " selected)" : "";
+    if (count) {
+      count.textContent = picked
+        ? interpolate(ngettext("(%s selected)", "(%s selected)", picked), [picked])
+        : "";
+    }
   }
 
   function updateAllBulk() {
@@ -32,6 +41,17 @@
     }
     var form = event.target.closest && event.target.closest("form[data-bulk]");
     if (form) updateBulk(form);
+  });
+
+  // --- Forms that apply on change (the language picker): no button needed with JavaScript --
+
+  document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
+    form.classList.add("autosubmit-enhanced");
+  });
+
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest && event.target.closest("form[data-autosubmit]");
+    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
   });
 
   // --- Filters: the fields show what the address (and so the list) uses -------------------
