@@ -18,9 +18,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language/", user_views.set_language, name="set-language"),
     # The scripts' own strings ("3 selected"), in the page's language: static/js reads gettext.
-    path(
-        "jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"
-    ),
+    path("jsi18n/", login_not_required(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path(
         "users/",

@@ -95,7 +95,7 @@ _BLOCKS = re.compile(
 )
 _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 _LETTER = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
 
 
@@ -238,13 +238,13 @@ def catalog_keys(domain: str = "django") -> set[tuple[str | None, str]]:
 # --- A French page that still shows English --------------------------------------------------
 
 # English words no French sentence uses (a French page showing one shows an English phrase).
-ENGLISH_ONLY = set(
-    """the and with without for from this that these those has have had was were will would
+_ENGLISH_ONLY_WORDS = """
+    the and with without for from this that these those has have had was were will would
     been being are is isn't aren't doesn't don't can't won't not your you they their them its
     it's when which who whom what why how than into onto over under after before because
     should could must may might shall here there where while each every any some none only
-    also just still yet again already never always our out off yes no please""".split()
-)
+    also just still yet again already never always our out off yes no please"""
+ENGLISH_ONLY = set(_ENGLISH_ONLY_WORDS.split())
 
 
 @cache
@@ -258,9 +258,7 @@ def english_vocabulary() -> frozenset[str]:
                 continue
             ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
             strs = (
-                message.string
-                if isinstance(message.string, (tuple, list))
-                else (message.string,)
+                message.string if isinstance(message.string, (tuple, list)) else (message.string,)
             )
             for text in ids:
                 english.update(w.lower() for w in _words_needing_translation(text))
@@ -283,9 +281,7 @@ def english_leftovers(html: str) -> list[str]:
 def assert_french(response_or_html) -> None:
     """The page is in French: every interface text on it is translated."""
     html = (
-        response_or_html
-        if isinstance(response_or_html, str)
-        else response_or_html.content.decode()
+        response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
     )
     leftovers = english_leftovers(html)
     assert not leftovers, "English left on a French page:\n  " + "\n  ".join(leftovers)

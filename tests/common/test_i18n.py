@@ -64,9 +64,11 @@ def test_the_compiled_catalog_is_the_one_in_the_po_file():
                 continue
             if isinstance(message.id, tuple):
                 many = message.id[1]
-                got = mo.npgettext(message.context, message.id[0], many, 1) if (
-                    message.context
-                ) else mo.ngettext(message.id[0], many, 1)
+                got = (
+                    mo.npgettext(message.context, message.id[0], many, 1)
+                    if (message.context)
+                    else mo.ngettext(message.id[0], many, 1)
+                )
                 assert got == message.string[0], message.id
             else:
                 got = (
@@ -105,9 +107,7 @@ def test_a_person_picks_a_language_that_wins_over_the_browser(client, marketing_
     client.force_login(user)
     assert preferred_language(user) == ""
 
-    answer = client.post(
-        reverse("set-language"), {"language": "fr", "next": reverse("home")}
-    )
+    answer = client.post(reverse("set-language"), {"language": "fr", "next": reverse("home")})
     assert answer.status_code == 302 and answer.headers["Location"] == reverse("home")
     assert UserPreference.objects.get(user=user).language == "fr"
 
