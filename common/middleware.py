@@ -43,9 +43,9 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from common.i18n import preferred_language
+        from common.i18n import session_language
 
-        language = preferred_language(getattr(request, "user", None))
+        language = session_language(request)
         if language and language != translation.get_language():
             translation.activate(language)
             request.LANGUAGE_CODE = language

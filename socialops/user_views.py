@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.i18n import set_preferred_language, supported
+from common.i18n import remember_in_session, set_preferred_language, supported
 from socialops.forms import UserCreateForm, UserRolesForm
 from socialops.users import create_user, deactivate_user, roles_of, set_roles, users_with_roles
 
@@ -84,6 +84,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = supported(request.POST.get("language", ""))
     if request.user.is_authenticated:
         set_preferred_language(request.user, language)
+        remember_in_session(request, language)
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -112,12 +112,12 @@ def test_a_person_picks_a_language_that_wins_over_the_browser(client, marketing_
     assert UserPreference.objects.get(user=user).language == "fr"
 
     # Another device: no cookie, an English browser; the stored choice still holds.
+    user.refresh_from_db()
     other = client.__class__()
     other.force_login(user)
     home = other.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US")
     assert home.headers["Content-Language"] == "fr"
     assert '<html lang="fr">' in home.content.decode()
-    user.refresh_from_db()
     assert language_of(user) == "fr"
 
 
@@ -126,6 +126,7 @@ def test_following_the_browser_again(client, ops_user):
     set_preferred_language(user, "fr")
     client.force_login(user)
     client.post(reverse("set-language"), {"language": ""})
+    user.refresh_from_db()
     assert preferred_language(user) == ""
     home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US")
     assert home.headers["Content-Language"] == "en-us"
@@ -155,3 +156,15 @@ def test_the_scripts_get_their_strings_in_the_page_language(client):
     assert catalog.status_code == 200
     # JSON in the script: "sélectionnée" with its accents escaped.
     assert "s\\u00e9lectionn\\u00e9e" in catalog.content.decode()
+
+
+def test_a_session_from_before_the_choice_reads_it_once(client, ops_user):
+    from common.i18n import SESSION_KEY
+
+    set_preferred_language(ops_user, "fr")
+    client.force_login(ops_user)
+    session = client.session
+    del session[SESSION_KEY]
+    session.save()
+    assert client.get(reverse("home")).headers["Content-Language"] == "fr"
+    assert client.session[SESSION_KEY] == "fr"
