@@ -51,3 +51,14 @@ def language_of(user) -> str:
     """The language to write to a person in when no browser asks: their choice, else the
     site's default."""
     return preferred_language(user) or settings.LANGUAGE_CODE
+
+
+def apply_preferred_language(request, user) -> str:
+    """Serve the rest of `request` in `user`'s own language, if they picked one (the
+    middleware for a session, the API's token authentication for a token); returns the
+    language active after."""
+    language = preferred_language(user)
+    if language and language != translation.get_language():
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return translation.get_language()
