@@ -85,6 +85,13 @@ def test_english_leftovers_are_found_on_a_french_page():
     assert i18n.english_leftovers(html) == ["Nothing has changed"]
 
 
+def test_codes_are_not_english_leftovers():
+    """A rule code or a CSV header in <code> reads the same in every language; the same
+    words outside it are an untranslated phrase."""
+    html = "<p><code>STOCK_OUT</code> <code>Cost per item</code></p><p>Out of stock</p>"
+    assert i18n.english_leftovers(html) == ["Out of stock"]
+
+
 # --- Each person's language --------------------------------------------------------------------
 
 
