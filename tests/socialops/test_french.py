@@ -157,7 +157,7 @@ def test_ops_home_in_french(ops_user):
     assert "<strong>1</strong> qui m’est attribué" in page
     assert "en retard de" not in page  # the overdue one is a warning: not in "Blockers first"
     assert "dans 4\u00a0h" in page  # due in 4 h 59 min: the compact form, in French
-    assert "2\u00a0j 3\u00a0h" in page  # late by
+    assert "2\u00a0j\u00a03\u00a0h" in page  # late by
     assert "de dépenses à risque en ce moment" in page
 
 
