@@ -21,7 +21,9 @@ from django import forms
 from django.core import signing
 from django.db import models
 from django.forms.models import model_to_dict
-from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common import formatting
 
 # Salt of the hidden field's signature: a token is valid for version fields only.
 SIGNING_SALT = "common.concurrency.version"
@@ -34,7 +36,7 @@ class StaleEdit(Exception):
     """The object changed since the writer read it; `current` is the stored row."""
 
     def __init__(self, current: models.Model) -> None:
-        super().__init__(f"{current} changed since it was read.")
+        super().__init__(f"{current} changed since it was read.")  # for logs; pages say more
         self.current = current
 
     @property
@@ -59,10 +61,10 @@ def edited_by(instance: models.Model) -> str:
     # A row an ad platform's sync wrote last (campaigns: updated_by cleared, synced_from set).
     platform = getattr(instance, "synced_from", "")
     if platform:
-        return f"the {platform} sync"
+        return _("the %(platform)s sync") % {"platform": platform}
     if hasattr(instance, "get_source_display"):  # stock levels: a person, an import, a webhook
-        return f"another edit ({instance.get_source_display().lower()})"
-    return "someone else"
+        return _("another edit (%(source)s)") % {"source": instance.get_source_display().lower()}
+    return _("someone else")
 
 
 def lock_unchanged(instance: models.Model, version: str | Collection[str]) -> models.Model:
@@ -114,11 +116,11 @@ def _display(instance: models.Model, name: str) -> str:
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(getattr(v, "code", v)) for v in value)
     if value in (None, ""):
-        return "empty"
+        return _("empty")
     if value is True or value is False:
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return formatting.when(value)
     return str(value)
 
 
@@ -180,15 +182,21 @@ class VersionedForm(forms.ModelForm):
         now = model_to_dict(current, fields=self._tracked())
         changed = [name for name, value in now.items() if opened.get(name) != _digest(value)]
         listed = "; ".join(
-            f"{self.fields[name].label or name} is now {_display(current, name)}"
+            _("%(field)s is now %(value)s")
+            % {"field": self.fields[name].label or name, "value": _display(current, name)}
             for name in changed
             if name in self.fields
         )
-        self.add_error(
-            None,
-            f"Changed by {stale.editor} since you opened it"
-            + (f": {listed}." if listed else ".")
-            + " Your values are kept below: save again to replace theirs, or reload the page.",
-        )
+        if listed:
+            message = _(
+                "Changed by %(editor)s since you opened it: %(changes)s. Your values are kept "
+                "below: save again to replace theirs, or reload the page."
+            )
+        else:
+            message = _(
+                "Changed by %(editor)s since you opened it. Your values are kept below: save "
+                "again to replace theirs, or reload the page."
+            )
+        self.add_error(None, message % {"editor": stale.editor, "changes": listed})
         self.data = self.data.copy()
         self.data[self.add_prefix(VERSION_FIELD)] = self._token(current)

@@ -11,8 +11,10 @@ writes a currency, a thousands separator or a month.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -47,8 +49,17 @@ def money(
     if amount is None or amount == "":
         return BLANK
     currency = (currency or settings.STORE_CURRENCY).upper()
-    options = {"format": "¤#,##0", "currency_digits": False} if whole else {}
-    return format_currency(Decimal(amount), currency, locale=locale or locale_name(), **options)
+    locale = locale or locale_name()
+    options = {"format": _whole_pattern(locale), "currency_digits": False} if whole else {}
+    return format_currency(Decimal(amount), currency, locale=locale, **options)
+
+
+@cache
+def _whole_pattern(locale: str) -> str:
+    """The locale's currency pattern without decimals: ¤#,##0 in English, #,##0 ¤ in French
+    (the symbol where the locale puts it)."""
+    pattern = Locale.parse(locale).currency_formats["standard"].pattern
+    return re.sub(r"\.0+", "", pattern)
 
 
 def number(value: Number | None, places: int | None = None, *, locale=None) -> str:
@@ -121,4 +132,5 @@ def currency_choices(first: str | None = None) -> list[tuple[str, str]]:
     first = (first or settings.STORE_CURRENCY).upper()
     codes = current_currencies()
     ordered = [first] + [c for c in codes if c != first]
-    return [(code, f"{code} · {get_currency_name(code, locale='en')}") for code in ordered]
+    locale = locale_name()
+    return [(code, f"{code} · {get_currency_name(code, locale=locale)}") for code in ordered]

@@ -12,8 +12,6 @@ from django.utils import translation
 
 # The cookie Django's LocaleMiddleware reads: the choice also holds on the login page.
 LANGUAGE_COOKIE = settings.LANGUAGE_COOKIE_NAME
-# The session keeps a logged-in person's choice (read at login), so a page costs no query.
-SESSION_KEY = "socialops_language"
 
 
 def supported(language: str | None) -> str:
@@ -55,31 +53,12 @@ def language_of(user) -> str:
     return preferred_language(user) or settings.LANGUAGE_CODE
 
 
-def remember_in_session(request, language: str) -> None:
-    """Keep a person's choice in their session: the middleware reads it from there."""
-    session = getattr(request, "session", None)
-    if session is not None:
-        session[SESSION_KEY] = language
-
-
-def session_language(request) -> str:
-    """The logged-in person's choice for this request ("" for "follow the browser").
-
-    Read from the session (written at login and when they pick); a session from before the
-    choice existed reads the stored choice once and keeps it.
-    """
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return ""
-    session = getattr(request, "session", None)
-    if session is None:
-        return preferred_language(user)
-    if SESSION_KEY not in session:
-        session[SESSION_KEY] = preferred_language(user)
-    return supported(session[SESSION_KEY])
-
-
-def on_login(sender, request, user, **kwargs) -> None:
-    """user_logged_in: bring the person's stored choice into their new session."""
-    if request is not None:
-        remember_in_session(request, preferred_language(user))
+def apply_preferred_language(request, user) -> str:
+    """Serve the rest of `request` in `user`'s own language, if they picked one (the
+    middleware for a session, the API's token authentication for a token); returns the
+    language active after."""
+    language = preferred_language(user)
+    if language and language != translation.get_language():
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+    return translation.get_language()

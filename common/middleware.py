@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
-from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 # The headers a page reads to answer an htmx request with a partial (common.listing.ListPage,
@@ -43,10 +42,7 @@ class UserLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from common.i18n import session_language
+        from common.i18n import apply_preferred_language
 
-        language = session_language(request)
-        if language and language != translation.get_language():
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        apply_preferred_language(request, getattr(request, "user", None))
         return self.get_response(request)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model, password_validation
+from django.utils.translation import gettext_lazy as _
 
-from socialops.roles import Role
+from socialops.roles import ROLE_LABELS, Role
 
 User = get_user_model()
-ROLE_CHOICES = [(role.value, role.value.capitalize()) for role in Role]
+ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
 
 class RolesField(forms.MultipleChoiceField):
@@ -16,10 +17,13 @@ class RolesField(forms.MultipleChoiceField):
         kwargs.setdefault("choices", ROLE_CHOICES)
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple)
         kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Roles"))
         kwargs.setdefault(
             "help_text",
-            "Marketing writes campaigns, ops keeps the catalog and promises, exec reads "
-            "everything, admin manages people and connections.",
+            _(
+                "Marketing writes campaigns, ops keeps the catalog and promises, exec reads "
+                "everything, admin manages people and connections."
+            ),
         )
         super().__init__(**kwargs)
 
@@ -31,8 +35,11 @@ class UserCreateForm(forms.ModelForm):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         required=False,
-        help_text="Leave blank to create the account without a password: "
-        "they cannot log in until one is set.",
+        label=_("Password"),
+        help_text=_(
+            "Leave blank to create the account without a password: "
+            "they cannot log in until one is set."
+        ),
     )
 
     class Meta:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import ngettext
+
+UserModel = get_user_model()
 
 
 class ThrottledModelBackend(AxesStandaloneBackend, ModelBackend):
@@ -22,13 +26,25 @@ class ThrottledModelBackend(AxesStandaloneBackend, ModelBackend):
             AxesStandaloneBackend.authenticate(self, request, username, password, **kwargs)
         return ModelBackend.authenticate(self, request, username, password, **kwargs)
 
+    def get_user(self, user_id):
+        """The session's user, with their preferences in the same query: every page reads the
+        language they picked (common.middleware.UserLanguageMiddleware)."""
+        try:
+            user = UserModel._default_manager.select_related("preference").get(pk=user_id)
+        except UserModel.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
 
 def lockout_message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return (
-        f"Too many failed logins for this account from your address: try again in {minutes} "
-        "minutes, or ask an admin to unlock it."
-    )
+    return ngettext(
+        "Too many failed logins for this account from your address: try again in %(minutes)s "
+        "minute, or ask an admin to unlock it.",
+        "Too many failed logins for this account from your address: try again in %(minutes)s "
+        "minutes, or ask an admin to unlock it.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def lockout_response(

@@ -5,21 +5,23 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ImportKind(models.TextChoices):
-    PRODUCTS = "products", "Shopify products"
-    INVENTORY = "inventory", "Shopify inventory"
-    ORDERS = "orders", "Orders"
-    METRICS = "metrics", "Channel metrics"
-    SURVEY = "survey", "Survey answers"
+    PRODUCTS = "products", _("Shopify products")
+    INVENTORY = "inventory", _("Shopify inventory")
+    ORDERS = "orders", _("Orders")
+    METRICS = "metrics", _("Channel metrics")
+    SURVEY = "survey", _("Survey answers")
 
 
 class ImportStatus(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    QUEUED = "queued", pgettext_lazy("import", "Queued")
+    RUNNING = "running", pgettext_lazy("import", "Running")
+    SUCCEEDED = "succeeded", pgettext_lazy("import", "Succeeded")
+    FAILED = "failed", pgettext_lazy("import", "Failed")
 
 
 class ImportJob(models.Model):
@@ -56,6 +58,14 @@ class ImportJob(models.Model):
     sample = models.JSONField(default=list, blank=True, help_text="A sample of the changes.")
     message = models.TextField(blank=True, help_text="Why the file could not be read.")
     rolled_back = models.BooleanField(default=False)
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        help_text=_(
+            "The language the report is written in: the page's when the file was uploaded "
+            "(blank: the uploader's own choice, else the site's)."
+        ),
+    )
     rerun_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="reruns"
     )

@@ -8,12 +8,37 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.utils.translation import pgettext_lazy
+
 
 class Role(StrEnum):
     MARKETING = "marketing"
     OPS = "ops"
     EXEC = "exec"
     ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        """The role's name as people read it, in the active language (the value is the
+        group's name and the API's: it stays as it is)."""
+        return str(ROLE_LABELS[self])
+
+
+ROLE_LABELS = {
+    Role.MARKETING: pgettext_lazy("role", "Marketing"),
+    Role.OPS: pgettext_lazy("role", "Ops"),
+    Role.EXEC: pgettext_lazy("role", "Exec"),
+    Role.ADMIN: pgettext_lazy("role", "Admin"),
+}
+
+
+def role_label(name: str) -> str:
+    """A role's display name from its value ("ops" -> "Ops", "Opérations"); an unknown
+    name is shown as it is."""
+    try:
+        return Role(name).label
+    except ValueError:
+        return name
 
 
 VIEW = ("view",)

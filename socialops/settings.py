@@ -237,7 +237,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Session auth serves the docs page and scripts in the browser, with CSRF as the pages.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's, in the caller's own language (common/i18n.py).
+        "common.api.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["common.api.permissions.RolePermissions"],
@@ -290,6 +291,8 @@ LANGUAGE_CODE = "en-us"
 # The languages a user can pick (their preference, else the browser's Accept-Language, else
 # LANGUAGE_CODE). One catalog for the whole project: locale/<lang>/LC_MESSAGES/django.po.
 LANGUAGES = [("en-us", "English"), ("fr", "Français")]
+# /api/me/'s `language` and `active_language` share one enum in the schema.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["LanguageEnum"] = [code for code, _name in LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True

@@ -11,10 +11,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from common.i18n import remember_in_session, set_preferred_language, supported
+from common.i18n import set_preferred_language, supported
 from socialops.forms import UserCreateForm, UserRolesForm
+from socialops.roles import role_label
 from socialops.users import create_user, deactivate_user, roles_of, set_roles, users_with_roles
 
 User = get_user_model()
@@ -38,9 +40,11 @@ def user_list(request: HttpRequest) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
             )
-            messages.success(request, f"Added {user.get_username()}.")
+            messages.success(request, _("Added %(username)s.") % {"username": user.get_username()})
             return redirect("users:list")
-    people = [(person, roles_of(person)) for person in users_with_roles()]
+    people = [
+        (person, [role_label(role) for role in roles_of(person)]) for person in users_with_roles()
+    ]
     return render(
         request,
         "users/user_list.html",
@@ -57,7 +61,9 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = UserRolesForm(request.POST or None, initial={"roles": roles_of(person)})
     if request.method == "POST" and form.is_valid():
         set_roles(person, form.cleaned_data["roles"])
-        messages.success(request, f"Saved {person.get_username()}'s roles.")
+        messages.success(
+            request, _("Saved %(username)s's roles.") % {"username": person.get_username()}
+        )
         return redirect("users:list")
     return render(request, "users/user_edit.html", {"person": person, "form": form})
 
@@ -67,11 +73,13 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def user_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User, pk=pk)
     if person == request.user:
-        messages.error(request, "You cannot deactivate yourself.")
+        messages.error(request, _("You cannot deactivate yourself."))
     else:
         deactivate_user(person)
         messages.success(
-            request, f"Deactivated {person.get_username()}: they can no longer log in."
+            request,
+            _("Deactivated %(username)s: they can no longer log in.")
+            % {"username": person.get_username()},
         )
     return redirect("users:list")
 
@@ -84,7 +92,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
     language = supported(request.POST.get("language", ""))
     if request.user.is_authenticated:
         set_preferred_language(request.user, language)
-        remember_in_session(request, language)
     target = request.POST.get("next") or request.META.get("HTTP_REFERER") or ""
     if not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

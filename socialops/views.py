@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -108,7 +109,7 @@ def _campaigns_by_status(user) -> list[dict]:
         campaign.more_blockers = campaign.open_blockers - len(campaign.top_blockers)
         group = DRAFTS if campaign.status == CampaignStatus.DRAFT else campaign.readiness
         groups[group].append(campaign)
-    labels = {**dict(Readiness.choices), DRAFTS: "Drafts, not checked yet"}
+    labels = {**dict(Readiness.choices), DRAFTS: _("Drafts, not checked yet")}
     order = [Readiness.BLOCKED, Readiness.AT_RISK, Readiness.READY, DRAFTS]
     return [
         {"readiness": r if r != DRAFTS else "neutral", "label": labels[r], "campaigns": groups[r]}

@@ -105,15 +105,17 @@ def _words_needing_translation(text: str) -> list[str]:
 
 
 class _Visible(HTMLParser):
-    """Collects the text a person sees, and the visible attributes, skipping scripts/styles."""
+    """Collects the text a person sees, and the visible attributes, skipping scripts/styles
+    (and, with `skip`, other elements whose text is not the interface's: <code>)."""
 
-    def __init__(self) -> None:
+    def __init__(self, skip: tuple[str, ...] = ()) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
+        self._skipped = ("script", "style", "template", *skip)
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in self._skipped:
             self._skip += 1
         attributes = dict(attrs)
         for name, value in attrs:
@@ -127,7 +129,7 @@ class _Visible(HTMLParser):
             self.texts.append(attributes["value"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in self._skipped and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -135,8 +137,8 @@ class _Visible(HTMLParser):
             self.texts.append(data)
 
 
-def visible_texts(html: str) -> list[str]:
-    parser = _Visible()
+def visible_texts(html: str, skip: tuple[str, ...] = ()) -> list[str]:
+    parser = _Visible(skip)
     parser.feed(html)
     parser.close()
     return parser.texts
@@ -267,11 +269,16 @@ def english_vocabulary() -> frozenset[str]:
     return frozenset(w for w in english - french if len(w) > 2) | ENGLISH_ONLY
 
 
+# Elements holding codes, which no language translates (rule codes like STOCK_OUT, a CSV's
+# column headers, API field names): their words are not the interface's.
+CODE_ELEMENTS = ("code",)
+
+
 def english_leftovers(html: str) -> list[str]:
-    """The texts of a French page that still read as English."""
+    """The texts of a French page that still read as English (codes in <code> aside)."""
     vocabulary = english_vocabulary()
     leftovers = []
-    for text in visible_texts(html):
+    for text in visible_texts(html, skip=CODE_ELEMENTS):
         words = {w.lower() for w in _words_needing_translation(text)}
         if words & vocabulary:
             leftovers.append(" ".join(text.split()))

@@ -9,9 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
@@ -20,7 +24,8 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-INVALID_DETAIL = "The request has errors; see `errors`."
+# The messages are for people (the reader's language); the codes are for programs.
+INVALID_DETAIL = gettext_lazy("The request has errors; see `errors`.")
 
 
 class ApiError(exceptions.APIException):
@@ -45,6 +50,13 @@ def django_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    # Django's own refusals as DRF's, before DRF converts them, so the body gets their code
+    # ("not_found", "permission_denied"), and a 404 its message in the reader's language
+    # (Django's "No Campaign matches the given query." is English only).
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_errors(exc))
     # ProtectedError is an IntegrityError: test it first.
@@ -52,14 +64,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         blocking = getattr(exc, "protected_objects", None) or exc.restricted_objects
         used_by = sorted({str(type(obj)._meta.verbose_name) for obj in blocking})
         exc = ApiError(
-            f"Still in use by {', '.join(used_by) or 'other records'}; remove those first.",
+            _("Still in use by %(records)s; remove those first.")
+            % {"records": ", ".join(used_by) or _("other records")},
             code="protected",
             status_code=status.HTTP_409_CONFLICT,
         )
     elif isinstance(exc, IntegrityError):
         # Serializers validate constraints first; this is a concurrent write that won the race.
         exc = ApiError(
-            "The change conflicts with data stored meanwhile; reload and try again.",
+            _("The change conflicts with data stored meanwhile; reload and try again."),
             code="conflict",
             status_code=status.HTTP_409_CONFLICT,
         )
@@ -73,7 +86,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
 def error_body(exc: Exception, data: Any) -> dict:
     if isinstance(exc, exceptions.ValidationError):
         errors = data if isinstance(data, dict) else {api_settings.NON_FIELD_ERRORS_KEY: data}
-        return {"detail": INVALID_DETAIL, "code": "invalid", "errors": errors}
+        return {"detail": str(INVALID_DETAIL), "code": "invalid", "errors": errors}
     detail = data.get("detail", "") if isinstance(data, dict) else data
     code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
     body = {"detail": str(detail), "code": code if isinstance(code, str) else "error", "errors": {}}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 
@@ -24,6 +25,6 @@ class Pagination(PageNumberPagination):
             return self.page_size
         if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
             raise serializers.ValidationError(
-                {self.page_size_query_param: ["A whole number of 1 or more."]}
+                {self.page_size_query_param: [_("A whole number of 1 or more.")]}
             )
         return min(int(raw), self.max_page_size)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 from django_countries.serializer_fields import CountryField
 from django_countries.serializers import CountryFieldMixin
 from rest_framework import serializers
@@ -46,7 +47,7 @@ def _has_unstorable_text(value: Any) -> bool:
 
 def storable_json(value: Any) -> None:
     if _has_unstorable_text(value):
-        raise serializers.ValidationError("Text may not contain NUL or unpaired surrogates.")
+        raise serializers.ValidationError(_("Text may not contain NUL or unpaired surrogates."))
 
 
 class CountryCodeField(CountryField):

@@ -5,6 +5,7 @@ refused (412) if the object changed since that version was read."""
 from __future__ import annotations
 
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import filters, serializers, status, viewsets
 from rest_framework.request import Request
@@ -21,7 +22,7 @@ class SearchFilter(filters.SearchFilter):
     def get_search_terms(self, request) -> list[str]:
         terms = super().get_search_terms(request)
         if any("\x00" in term for term in terms):
-            raise serializers.ValidationError({self.search_param: ["May not contain NUL."]})
+            raise serializers.ValidationError({self.search_param: [_("May not contain NUL.")]})
         return terms
 
 
@@ -46,8 +47,11 @@ class VersionedMixin:
             lock_unchanged(instance, versions)
         except StaleEdit as stale:
             raise ApiError(
-                f"Changed by {stale.editor} since you read it: read it again "
-                "(its ETag is the new version) and send your change with that.",
+                _(
+                    "Changed by %(editor)s since you read it: read it again "
+                    "(its ETag is the new version) and send your change with that."
+                )
+                % {"editor": stale.editor},
                 code="changed",
                 status_code=status.HTTP_412_PRECONDITION_FAILED,
                 extra={"etag": etag_of(stale.current)},

@@ -15,6 +15,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from common.csvimport.columns import ColumnMap
 from common.csvimport.result import ImportAborted
 
@@ -26,7 +29,16 @@ csv.field_size_limit(FIELD_SIZE_LIMIT)
 # Bytes looked at to decide the encoding and the delimiter.
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = (",", ";", "\t", "|")
-DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+# The sentences naming each delimiter (whole sentences: "commas" inflects in other languages).
+DELIMITER_NOTICES = {
+    ";": gettext_lazy(
+        "Columns are separated by semicolons, not commas; the file was read that way."
+    ),
+    "\t": gettext_lazy("Columns are separated by tabs, not commas; the file was read that way."),
+    "|": gettext_lazy(
+        "Columns are separated by vertical bars, not commas; the file was read that way."
+    ),
+}
 # Share of control characters past which a "text" is binary data.
 BINARY_CONTROL_SHARE = 0.01
 # Share of NUL bytes on one side of each byte pair past which a file without a byte order
@@ -69,18 +81,18 @@ def _wide_encoding(sample: bytes) -> tuple[str, str] | None:
     if sample.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return "utf-32", "UTF-32"
     if sample.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16", "UTF-16 (little-endian)"
+        return "utf-16", _("UTF-16 (little-endian)")
     if sample.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16", "UTF-16 (big-endian)"
+        return "utf-16", _("UTF-16 (big-endian)")
     pairs = len(sample) // 2
     if not pairs:
         return None
     even_nuls = sample[0 : pairs * 2 : 2].count(0)
     odd_nuls = sample[1 : pairs * 2 : 2].count(0)
     if odd_nuls > pairs * UTF16_NUL_SHARE and even_nuls < pairs * BINARY_CONTROL_SHARE:
-        return "utf-16-le", "UTF-16 (little-endian, without a byte order mark)"
+        return "utf-16-le", _("UTF-16 (little-endian, without a byte order mark)")
     if even_nuls > pairs * UTF16_NUL_SHARE and odd_nuls < pairs * BINARY_CONTROL_SHARE:
-        return "utf-16-be", "UTF-16 (big-endian, without a byte order mark)"
+        return "utf-16-be", _("UTF-16 (big-endian, without a byte order mark)")
     return None
 
 
@@ -99,7 +111,7 @@ class CsvSource:
         self.notices: list[str] = []
         sample = binary.read(SNIFF_BYTES)
         if not sample.strip():
-            raise ImportAborted("The file is empty.")
+            raise ImportAborted(_("The file is empty."))
         self.encoding, text = self._encoding(sample)
         self.delimiter, self.columns = self._header(text, aliases, required)
         if header_check is not None:
@@ -114,18 +126,26 @@ class CsvSource:
             text = _decodes(sample, encoding)
             if text is None or _looks_binary(text):
                 raise ImportAborted(
-                    f"The file looks like {name} text but does not decode as such. "
-                    "Export the sheet as CSV (UTF-8) and upload that."
+                    _(
+                        "The file looks like %(encoding)s text but does not decode as such. "
+                        "Export the sheet as CSV (UTF-8) and upload that."
+                    )
+                    % {"encoding": name}
                 )
             self.notices.append(
-                f"The file is {name} (what Excel saves as \u201cUnicode Text\u201d); "
-                "it was read as such."
+                _(
+                    "The file is %(encoding)s (what Excel saves as “Unicode Text”); "
+                    "it was read as such."
+                )
+                % {"encoding": name}
             )
             return encoding, text
         if b"\x00" in sample:
             raise ImportAborted(
-                "This is not a CSV file: it holds binary data (NUL bytes). "
-                "Export the sheet as CSV (UTF-8) and upload that."
+                _(
+                    "This is not a CSV file: it holds binary data (NUL bytes). "
+                    "Export the sheet as CSV (UTF-8) and upload that."
+                )
             )
         text = _decodes(sample, "utf-8-sig")
         encoding = "utf-8-sig"
@@ -134,17 +154,23 @@ class CsvSource:
             encoding = "cp1252"
             if text is None:
                 raise ImportAborted(
-                    "The file is neither UTF-8 nor Windows-1252 text. "
-                    "Export the sheet as CSV (UTF-8) and upload that."
+                    _(
+                        "The file is neither UTF-8 nor Windows-1252 text. "
+                        "Export the sheet as CSV (UTF-8) and upload that."
+                    )
                 )
             self.notices.append(
-                "The file is not UTF-8; it was read as Windows-1252 (Excel's default). "
-                "Check accented letters in the result, or export as CSV UTF-8."
+                _(
+                    "The file is not UTF-8; it was read as Windows-1252 (Excel's default). "
+                    "Check accented letters in the result, or export as CSV UTF-8."
+                )
             )
         if _looks_binary(text):
             raise ImportAborted(
-                "This is not a CSV file: it is full of control characters (binary data). "
-                "Export the sheet as CSV (UTF-8) and upload that."
+                _(
+                    "This is not a CSV file: it is full of control characters (binary data). "
+                    "Export the sheet as CSV (UTF-8) and upload that."
+                )
             )
         return encoding, text
 
@@ -164,19 +190,22 @@ class CsvSource:
         if score == 0:
             expected = ", ".join(aliases[f][0] for f in required)
             raise ImportAborted(
-                f"No known column in the first line. Expected a header with {expected}; "
-                "is this the right kind of file, with its header row first?",
+                _(
+                    "No known column in the first line. Expected a header with %(columns)s; "
+                    "is this the right kind of file, with its header row first?"
+                )
+                % {"columns": expected},
                 line=1,
             )
         if delimiter != ",":
-            self.notices.append(
-                f"Columns are separated by {DELIMITER_NAMES[delimiter]}s, not commas; "
-                "the file was read that way."
-            )
+            self.notices.append(str(DELIMITER_NOTICES[delimiter]))
         missing = columns.missing(required)
         if missing:
-            names = "; ".join(" or ".join(f'"{a}"' for a in aliases[f]) for f in missing)
-            raise ImportAborted(f"Required column missing: {names}.", line=1)
+            either = _(" or ")
+            names = "; ".join(either.join(f'"{a}"' for a in aliases[f]) for f in missing)
+            raise ImportAborted(
+                _("Required column missing: %(columns)s.") % {"columns": names}, line=1
+            )
         return delimiter, columns
 
     # --- Rows -------------------------------------------------------------------------------
@@ -207,15 +236,23 @@ class CsvSource:
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 raise ImportAborted(
-                    f"a cell is larger than {FIELD_SIZE_LIMIT // 1024} KiB; usually a quote "
-                    "that is never closed, which swallows the rest of the file.",
+                    _(
+                        "a cell is larger than %(size)s KiB; usually a quote that is never "
+                        "closed, which swallows the rest of the file."
+                    )
+                    % {"size": FIELD_SIZE_LIMIT // 1024},
                     line=line,
                 ) from exc
-            raise ImportAborted(f"the CSV is malformed ({exc}).", line=line) from exc
+            raise ImportAborted(
+                _("the CSV is malformed (%(reason)s).") % {"reason": exc}, line=line
+            ) from exc
         except UnicodeDecodeError as exc:
             raise ImportAborted(
-                f"bytes that are not valid {ENCODING_NAMES.get(self.encoding, 'text')}"
-                " (binary data, or a file saved in another encoding).",
+                _(
+                    "bytes that are not valid %(encoding)s (binary data, or a file saved in "
+                    "another encoding)."
+                )
+                % {"encoding": ENCODING_NAMES.get(self.encoding, _("text"))},
                 line=line,
             ) from exc
         finally:

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
 
 from common.db import MONEY_DIGITS, MONEY_PLACES
 
@@ -29,7 +30,10 @@ class CellError(ValueError):
 
 def text(value: str, max_length: int) -> str:
     if len(value) > max_length:
-        raise CellError(f"is {len(value)} characters long; at most {max_length} fit.")
+        raise CellError(
+            _("is %(length)s characters long; at most %(limit)s fit.")
+            % {"length": len(value), "limit": max_length}
+        )
     return value
 
 
@@ -41,19 +45,28 @@ def money(value: str) -> Decimal:
     try:
         amount = Decimal(raw)
     except InvalidOperation:
-        raise CellError(f"{value!r} is not an amount (write it like 19.99).") from None
+        raise CellError(
+            _("%(value)s is not an amount (write it like 19.99).") % {"value": repr(value)}
+        ) from None
     if not amount.is_finite():
-        raise CellError(f"{value!r} is not an amount.")
+        raise CellError(_("%(value)s is not an amount.") % {"value": repr(value)})
     if amount < 0:
-        raise CellError(f"{value} is negative.")
+        raise CellError(_("%(value)s is negative.") % {"value": value})
     # Compared before rounding: quantize() raises InvalidOperation on a number with more
     # digits than the decimal context holds (1e30, 27 digits), which would stop the import.
     if amount >= MONEY_MAX:
-        raise CellError(f"{value} is too large (at most {MONEY_MAX - CENT}).")
+        raise CellError(_too_large(value))
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if amount >= MONEY_MAX:  # 9999999999.999 rounds up past the largest amount
-        raise CellError(f"{value} is too large (at most {MONEY_MAX - CENT}).")
+        raise CellError(_too_large(value))
     return amount
+
+
+def _too_large(value: str) -> str:
+    return _("%(value)s is too large (at most %(limit)s).") % {
+        "value": value,
+        "limit": MONEY_MAX - CENT,
+    }
 
 
 def optional_money(value: str) -> Decimal | None:
@@ -65,13 +78,13 @@ def whole(value: str, *, allow_negative: bool = False) -> int:
     try:
         number = Decimal(value.replace(",", "").replace(" ", ""))
     except InvalidOperation:
-        raise CellError(f"{value!r} is not a whole number.") from None
+        raise CellError(_("%(value)s is not a whole number.") % {"value": repr(value)}) from None
     if not number.is_finite() or number != number.to_integral_value():
-        raise CellError(f"{value!r} is not a whole number.")
+        raise CellError(_("%(value)s is not a whole number.") % {"value": repr(value)})
     if number < 0 and not allow_negative:
-        raise CellError(f"{value} is negative.")
+        raise CellError(_("%(value)s is negative.") % {"value": value})
     if abs(number) >= 2**62:
-        raise CellError(f"{value} is too large.")
+        raise CellError(_("%(value)s is too large.") % {"value": value})
     return int(number)
 
 
@@ -81,14 +94,17 @@ def boolean(value: str) -> bool:
         return True
     if folded in FALSE:
         return False
-    raise CellError(f"{value!r} is neither true nor false.")
+    raise CellError(_("%(value)s is neither true nor false.") % {"value": repr(value)})
 
 
 def choice(value: str, choices: dict[str, str]) -> str:
     """One of `choices` (spelling -> stored value), compared case-insensitively."""
     found = choices.get(value.casefold())
     if found is None:
-        raise CellError(f"{value!r} is not one of {', '.join(sorted(set(choices)))}.")
+        raise CellError(
+            _("%(value)s is not one of %(choices)s.")
+            % {"value": repr(value), "choices": ", ".join(sorted(set(choices)))}
+        )
     return found
 
 
@@ -96,8 +112,11 @@ def barcode(value: str) -> str:
     """The barcode as text, leading zeros kept; CellError when a spreadsheet mangled it."""
     if SCIENTIFIC_RE.match(value):
         raise CellError(
-            f"{value!r} is a barcode a spreadsheet turned into a number in scientific notation; "
-            "its digits are lost. Format the column as text and export again."
+            _(
+                "%(value)s is a barcode a spreadsheet turned into a number in scientific "
+                "notation; its digits are lost. Format the column as text and export again."
+            )
+            % {"value": repr(value)}
         )
     return text(value, 64)
 
@@ -110,16 +129,20 @@ def weight(value: str) -> Decimal:
     try:
         number = Decimal(raw)
     except InvalidOperation:
-        raise CellError(f"{value!r} is not a weight (write it like 180 or 0.18).") from None
+        raise CellError(
+            _("%(value)s is not a weight (write it like 180 or 0.18).") % {"value": repr(value)}
+        ) from None
     if not number.is_finite() or number < 0:
-        raise CellError(f"{value!r} is not a weight.")
+        raise CellError(_("%(value)s is not a weight.") % {"value": repr(value)})
     return number
 
 
 def web_address(value: str) -> str:
     """An absolute http(s) address, as image columns hold."""
     if not WEB_ADDRESS_RE.match(value):
-        raise CellError(f"{value[:80]!r} is not a web address (https://...).")
+        raise CellError(
+            _("%(value)s is not a web address (https://...).") % {"value": repr(value[:80])}
+        )
     return value
 
 
@@ -143,5 +166,7 @@ def day_of(value: str) -> date:
     except ValueError:
         parsed = None
     if parsed is None:
-        raise CellError(f"{value!r} is not a date (write it as YYYY-MM-DD).")
+        raise CellError(
+            _("%(value)s is not a date (write it as YYYY-MM-DD).") % {"value": repr(value)}
+        )
     return parsed

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 # A report names the first errors; past this many the rest are only counted, so a file of
 # 100,000 bad rows does not turn into a 100,000-entry JSON column.
 MAX_STORED_ERRORS = 1_000
@@ -23,7 +25,11 @@ class ImportAborted(Exception):
 
     def __init__(self, message: str, *, line: int | None = None) -> None:
         self.line = line
-        super().__init__(f"Line {line}: {message}" if line else message)
+        super().__init__(
+            _("Line %(line)s: %(message)s") % {"line": line, "message": message}
+            if line
+            else message
+        )
 
 
 @dataclass(frozen=True)

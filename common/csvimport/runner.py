@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO, ClassVar
 
 from django.db import DataError, IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from common.csvimport.columns import ColumnMap
 from common.csvimport.copymerge import copy_supported
@@ -78,7 +79,10 @@ class Importer:
             self.seen += 1
             if len(cells) != width:
                 self.result.refuse(
-                    line, "", f"The row has {len(cells)} cells where the header has {width}."
+                    line,
+                    "",
+                    _("The row has %(cells)s cells where the header has %(width)s.")
+                    % {"cells": len(cells), "width": width},
                 )
                 continue
             yield line, cells
@@ -166,7 +170,7 @@ def _write_chunk(importer: Importer, chunk: Chunk) -> None:
         result.refuse(
             chunk.first_line,
             "",
-            f"The database refused rows starting at lines {chunk.first_line}-{last}: "
-            f"{str(exc).splitlines()[0]}",
+            _("The database refused rows starting at lines %(first)s-%(last)s: %(reason)s")
+            % {"first": chunk.first_line, "last": last, "reason": str(exc).splitlines()[0]},
             rows=chunk.rows,
         )

@@ -7,6 +7,8 @@ from datetime import datetime, timedelta
 from django import template
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -51,19 +53,20 @@ def until(moment: datetime | None) -> str:
         return ""
     left = moment - timezone.now()
     if left < timedelta(0):
-        return f"overdue {compact_duration(-left)}"
-    return f"in {compact_duration(left)}"
+        return _("overdue %(duration)s") % {"duration": compact_duration(-left)}
+    return pgettext("time left", "in %(duration)s") % {"duration": compact_duration(left)}
 
 
 def compact_duration(delta: timedelta) -> str:
+    """'3d 4h', '2h 10m', '45m' (in French '3 j 4 h', '2 h 10 min', '45 min')."""
     minutes = max(int(delta.total_seconds() // 60), 0)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
     if days:
-        return f"{days}d {hours}h"
+        return _("%(days)sd %(hours)sh") % {"days": days, "hours": hours}
     if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m"
+        return _("%(hours)sh %(minutes)sm") % {"hours": hours, "minutes": minutes}
+    return _("%(minutes)sm") % {"minutes": minutes}
 
 
 @register.simple_tag

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path, re_path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -70,7 +71,7 @@ for prefix, viewset in ROUTES:
 @permission_classes([AllowAny])
 @authentication_classes([])
 def not_found(request: Request) -> Response:
-    raise NotFound("No such endpoint or object.")
+    raise NotFound(_("No such endpoint or object."))
 
 
 class TokenView(ObtainAuthToken):

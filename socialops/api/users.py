@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
+from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import api_view, permission_classes
@@ -11,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from common.api.viewsets import FILTER_BACKENDS
+from common.i18n import preferred_language, set_preferred_language, supported
 from socialops.users import (
     ROLE_NAMES,
     create_user,
@@ -112,6 +116,14 @@ class UserViewSet(
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_HELP = (
+    "The interface language the person picked: one of "
+    + ", ".join(f"`{code}`" for code in LANGUAGE_CODES)
+    + ', or `""` to follow the browser (Accept-Language).'
+)
+
+
 class MeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -121,16 +133,44 @@ class MeSerializer(serializers.Serializer):
     is_superuser = serializers.BooleanField()
     roles = serializers.ListField(child=serializers.CharField())
     permissions = serializers.ListField(child=serializers.CharField())
+    language = serializers.ChoiceField(choices=["", *LANGUAGE_CODES], help_text=LANGUAGE_HELP)
+    active_language = serializers.ChoiceField(
+        choices=LANGUAGE_CODES,
+        help_text="The language this answer (and the pages) are in: the stored choice, else "
+        "the browser's, else the site's default.",
+    )
 
 
-@extend_schema(responses=MeSerializer, summary="Who am I: my roles and permissions")
-@api_view(["GET"])
-@permission_classes([IsAuthenticated])
-def me(request: Request) -> Response:
-    """The caller: their roles and every permission they hold ("app.codename")."""
+class LanguageField(serializers.CharField):
+    """A supported language code (fr-FR reads as fr), or "" to follow the browser."""
+
+    def to_internal_value(self, data) -> str:
+        value = super().to_internal_value(data)
+        language = supported(value)
+        if value and not language:
+            raise serializers.ValidationError(
+                _(
+                    "“%(code)s” is not a language SocialOps speaks: use one of %(codes)s, "
+                    'or "" to follow the browser.'
+                )
+                % {"code": value, "codes": ", ".join(LANGUAGE_CODES)},
+                code="invalid_choice",
+            )
+        return language
+
+
+class MeUpdateSerializer(serializers.Serializer):
+    """What a person changes about themselves."""
+
+    language = LanguageField(
+        allow_blank=True, required=False, max_length=16, help_text=LANGUAGE_HELP
+    )
+
+
+def _me(request: Request) -> dict:
     user = request.user
     roles = sorted(ROLE_NAMES) if user.is_superuser else roles_of(user)
-    body = {
+    return {
         "id": user.pk,
         "username": user.get_username(),
         "email": user.email,
@@ -139,5 +179,35 @@ def me(request: Request) -> Response:
         "is_superuser": user.is_superuser,
         "roles": roles,
         "permissions": sorted(user.get_all_permissions()),
+        "language": preferred_language(user),
+        "active_language": supported(translation.get_language()) or settings.LANGUAGE_CODE,
     }
-    return Response(MeSerializer(body).data)
+
+
+@extend_schema(
+    methods=["GET"], responses=MeSerializer, summary="Who am I: my roles, permissions, language"
+)
+@extend_schema(
+    methods=["PATCH"],
+    request=MeUpdateSerializer,
+    responses=MeSerializer,
+    summary="Pick my interface language",
+)
+@api_view(["GET", "PATCH"])
+@permission_classes([IsAuthenticated])
+def me(request: Request) -> Response:
+    """The caller: their roles, every permission they hold ("app.codename") and their
+    language. PATCH `{"language": "fr"}` picks French on every device; `""` follows the
+    browser again."""
+    if request.method == "PATCH":
+        change = MeUpdateSerializer(data=request.data)
+        change.is_valid(raise_exception=True)
+        if "language" in change.validated_data:
+            set_preferred_language(request.user, change.validated_data["language"])
+            # This answer is already in the new language (or the browser's again).
+            translation.activate(
+                preferred_language(request.user)
+                or supported(translation.get_language_from_request(request._request))
+                or settings.LANGUAGE_CODE
+            )
+    return Response(MeSerializer(_me(request)).data)

@@ -13,6 +13,8 @@ import csv
 import io
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from socialops.models import ImportKind
 
 # Header cells, lower-cased, that only one of the two exports has.
@@ -79,8 +81,12 @@ def wrong_kind_message(chosen: str, binary: BinaryIO) -> str | None:
     found = shopify_kind(header_of(binary))
     if found is None or found == chosen:
         return None
-    noun = "product" if found == ImportKind.PRODUCTS else "inventory"
-    return (
-        f"This looks like a Shopify {noun} export; choose “{ImportKind(found).label}” "
-        f"and upload it again."
-    )
+    if found == ImportKind.PRODUCTS:
+        message = _(
+            "This looks like a Shopify product export; choose “%(kind)s” and upload it again."
+        )
+    else:
+        message = _(
+            "This looks like a Shopify inventory export; choose “%(kind)s” and upload it again."
+        )
+    return message % {"kind": ImportKind(found).label}

@@ -6,6 +6,8 @@ from pathlib import PurePath
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from socialops.importing.detect import wrong_kind_message
 from socialops.models import ImportKind
@@ -14,15 +16,15 @@ ACCEPTED_SUFFIXES = {".csv", ".tsv", ".txt"}
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(label="What the file holds")
-    file = forms.FileField(label="CSV file", allow_empty_file=False)
+    kind = forms.ChoiceField(label=gettext_lazy("What the file holds"))
+    file = forms.FileField(label=gettext_lazy("CSV file"), allow_empty_file=False)
     dry_run = forms.BooleanField(
-        label="Dry run: show what would change, write nothing",
+        label=gettext_lazy("Dry run: show what would change, write nothing"),
         required=False,
         initial=True,
     )
     atomic = forms.BooleanField(
-        label="All or nothing: if any row is refused, import none", required=False
+        label=gettext_lazy("All or nothing: if any row is refused, import none"), required=False
     )
 
     def __init__(self, *args, kinds: list[str], **kwargs) -> None:
@@ -32,10 +34,12 @@ class ImportForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if PurePath(upload.name).suffix.lower() not in ACCEPTED_SUFFIXES:
-            raise forms.ValidationError("Upload a CSV file (.csv, .tsv or .txt).")
+            raise forms.ValidationError(_("Upload a CSV file (.csv, .tsv or .txt)."))
         limit = settings.IMPORTS_MAX_UPLOAD_MB
         if upload.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"The file is larger than {limit} MB.")
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)s MB.") % {"limit": limit}
+            )
         return upload
 
     def clean(self):

@@ -8,13 +8,15 @@ from datetime import timedelta
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from catalog.imports.inventory import InventoryImporter
 from catalog.imports.products import ProductImporter
 from common.csvimport.result import ImportResult
 from common.csvimport.runner import Importer, run_import
 from common.enqueue import enqueue
+from common.i18n import language_of, supported
 from insights.imports import INSIGHTS_IMPORTERS
 from socialops.importing.detect import wrong_kind_message
 from socialops.models import ImportJob, ImportKind, ImportStatus
@@ -90,6 +92,8 @@ def start_import(
         atomic=atomic,
         created_by=user if user is not None and user.is_authenticated else None,
         rerun_of=rerun_of,
+        # The page's language now: the worker writes the report in it.
+        language=translation.get_language() or "",
     )
     if rerun_of is not None:
         job.file.name = rerun_of.file.name
@@ -156,7 +160,7 @@ def run_job(job_id: int, *, pick_up: bool = False) -> dict:
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
         status=ImportStatus.RUNNING, started_at=started
     )
-    job = ImportJob.objects.get(pk=job_id)
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if job.is_finished or (pick_up and not claimed):
         return {"job": job.pk, "status": job.status}  # a redelivered or a second task
     if not claimed:
@@ -166,6 +170,17 @@ def run_job(job_id: int, *, pick_up: bool = False) -> dict:
     def progress(result: ImportResult) -> None:
         cache.set(progress_key(job.pk), (result.rows_processed, result.rows_total), PROGRESS_TTL)
 
+    # The report (refused rows, warnings, notices) is stored as it is written, so it is
+    # written in the language the file was uploaded in, for the person who reads it first.
+    with translation.override(supported(job.language) or language_of(job.created_by)):
+        result = _run_file(job, progress)
+    finish_job(job, result)
+    cache.delete(progress_key(job.pk))
+    return {"job": job.pk, "status": job.status, "refused": job.refused}
+
+
+def _run_file(job: ImportJob, progress) -> ImportResult:
+    """The job's file through its importer; never raises."""
     try:
         with open(job.file.path, "rb") as binary:
             wrong_kind = wrong_kind_message(job.kind, binary)
@@ -179,15 +194,15 @@ def run_job(job_id: int, *, pick_up: bool = False) -> dict:
                 progress=progress,
             )
     except WrongKind as exc:
-        result = ImportResult(fatal=str(exc))
+        return ImportResult(fatal=str(exc))
     except OSError as exc:
-        result = ImportResult(fatal=f"The uploaded file cannot be read: {exc.strerror}.")
+        return ImportResult(
+            fatal=_("The uploaded file cannot be read: %(reason)s.") % {"reason": exc.strerror}
+        )
     except Exception:
         logger.exception("Import job %s crashed", job.pk)
-        result = ImportResult(fatal="The import stopped on an internal error; it is logged.")
-    finish_job(job, result)
-    cache.delete(progress_key(job.pk))
-    return {"job": job.pk, "status": job.status, "refused": job.refused}
+        return ImportResult(fatal=_("The import stopped on an internal error; it is logged."))
+    return result
 
 
 def finish_job(job: ImportJob, result: ImportResult) -> None:

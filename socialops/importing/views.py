@@ -7,6 +7,10 @@ import csv
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -31,14 +35,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _kinds_or_403(request: HttpRequest) -> list[str]:
     kinds = kinds_for(request.user)
     if not kinds:
-        raise PermissionDenied("You may not import anything.")
+        raise PermissionDenied(_("You may not import anything."))
     return kinds
 
 
 def _job_or_403(request: HttpRequest, pk: int) -> ImportJob:
     job = get_object_or_404(ImportJob.objects.select_related("created_by", "rerun_of"), pk=pk)
     if not request.user.has_perms(KIND_PERMISSIONS[job.kind]):
-        raise PermissionDenied("You may not run this kind of import.")
+        raise PermissionDenied(_("You may not run this kind of import."))
     return job
 
 
@@ -76,23 +80,79 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseClientRefresh()  # the full page carries the report
         return render(request, "imports/partials/_progress.html", {"job": job})
     return render(
-        request, "imports/detail.html", {"job": job, "no_js_refresh": NO_JS_REFRESH_SECONDS}
+        request,
+        "imports/detail.html",
+        {
+            "job": job,
+            "no_js_refresh": NO_JS_REFRESH_SECONDS,
+            "counts": [(record_label(kind), bucket) for kind, bucket in job.counts.items()],
+            "sample": [
+                {
+                    **change,
+                    "action": action_label(change["action"]),
+                    "kind": record_label(change["kind"]),
+                }
+                for change in job.sample
+            ],
+        },
     )
+
+
+# The records an import report counts, as the importers name them (the stored report keeps
+# these keys), and the actions of its sample of changes, in the reader's language.
+RECORD_LABELS = {
+    "product": gettext_lazy("Products"),
+    "sku": gettext_lazy("SKUs"),
+    "location": gettext_lazy("Locations"),
+    "stock level": gettext_lazy("Stock levels"),
+    "order": gettext_lazy("Orders"),
+    "channel metric": gettext_lazy("Channel metrics"),
+    "survey response": gettext_lazy("Survey answers"),
+}
+ACTION_LABELS = {
+    "create": pgettext_lazy("import change", "Create"),
+    "update": pgettext_lazy("import change", "Update"),
+    "delete": pgettext_lazy("import change", "Delete"),
+}
+
+
+def record_label(kind: str) -> str:
+    return str(RECORD_LABELS.get(kind, kind))
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 # What each kind of file is, in a sentence, for the help page.
 KIND_HELP = {
-    "products": "Shopify's product export as it comes (Products > Export), in either header "
-    "dialect: the legacy one (Handle, Variant SKU, Variant Price) or the 2025 one (URL handle, "
-    "SKU, Price). Unknown columns are ignored; a column the file lacks is left alone.",
-    "inventory": "Shopify's inventory export (Products > Inventory > Export): one row per "
-    "variant and location (On hand wins over Available), or one column per location. "
-    "“not stocked” removes the stock level at that location.",
-    "orders": "One row per order, keyed by external_id: re-importing the file changes nothing.",
-    "metrics": "One row per channel, campaign and day: spend, sessions, clicks and the "
-    "platform's own figures.",
-    "survey": "One row per post-purchase survey answer, keyed by external_id.",
+    "products": gettext_lazy(
+        "Shopify's product export as it comes (Products > Export), in either header "
+        "dialect: the legacy one (Handle, Variant SKU, Variant Price) or the 2025 one (URL "
+        "handle, SKU, Price). Unknown columns are ignored; a column the file lacks is left alone."
+    ),
+    "inventory": gettext_lazy(
+        "Shopify's inventory export (Products > Inventory > Export): one row per "
+        "variant and location (On hand wins over Available), or one column per location. "
+        "“%(not_stocked)s” removes the stock level at that location."
+    ),
+    "orders": gettext_lazy(
+        "One row per order, keyed by external_id: re-importing the file changes nothing."
+    ),
+    "metrics": gettext_lazy(
+        "One row per channel, campaign and day: spend, sessions, clicks and the "
+        "platform's own figures."
+    ),
+    "survey": gettext_lazy("One row per post-purchase survey answer, keyed by external_id."),
 }
+
+
+def _about(kind: str) -> str:
+    """The kind's sentence, the values a file writes as they are written (in <code>)."""
+    text = KIND_HELP.get(kind)
+    if not text:
+        return ""
+    return mark_safe(conditional_escape(text) % {"not_stocked": "<code>not stocked</code>"})
 
 
 @require_http_methods(["GET"])
@@ -111,7 +171,7 @@ def import_help(request: HttpRequest) -> HttpResponse:
             {
                 "kind": kind,
                 "label": ImportKind(kind).label,
-                "about": KIND_HELP.get(kind, ""),
+                "about": _about(kind),
                 "columns": columns,
             }
         )
@@ -124,7 +184,7 @@ def import_run_for_real(request: HttpRequest, pk: int) -> HttpResponse:
     job = _job_or_403(request, pk)
     if not job.can_import_for_real:
         raise PermissionDenied(
-            "Only a finished dry run with rows to write can be imported for real."
+            _("Only a finished dry run with rows to write can be imported for real.")
         )
     return redirect("imports:detail", pk=import_for_real(job, request.user).pk)
 

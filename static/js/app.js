@@ -6,7 +6,9 @@
   "use strict";
 
   var PHONE = window.matchMedia("(max-width: 40rem)");
-  // The page's language comes from /jsi18n/ (Django's JavaScript catalog), loaded first.
+  // The page's language comes from /jsi18n/ (Django's JavaScript catalog), loaded first;
+  // without it (a failed load) the English strings show.
+  var gettext = window.gettext || function (text) { return text; };
   var ngettext = window.ngettext || function (one, many, n) { return n === 1 ? one : many; };
   var interpolate = window.interpolate || function (text, values) {
     return text.replace(/%s/g, function () { return values.shift(); });
@@ -44,14 +46,30 @@
   });
 
   // --- Forms that apply on change (the language picker): no button needed with JavaScript --
+  // A choice made with the pointer applies at once. From the keyboard, arrows step through
+  // the options and each step is a change: applying it would reload the page under the
+  // person's fingers, so the form's button comes back and applies the choice when pressed.
+
+  var keyed = false;
 
   document.querySelectorAll("form[data-autosubmit]").forEach(function (form) {
     form.classList.add("autosubmit-enhanced");
   });
 
+  document.addEventListener("keydown", function (event) {
+    if (event.target.closest && event.target.closest("form[data-autosubmit]")) keyed = true;
+  }, true);
+
+  document.addEventListener("pointerdown", function () { keyed = false; }, true);
+
   document.addEventListener("change", function (event) {
     var form = event.target.closest && event.target.closest("form[data-autosubmit]");
-    if (form) form.requestSubmit ? form.requestSubmit() : form.submit();
+    if (!form) return;
+    if (keyed) {
+      form.classList.add("autosubmit-pending");
+      return;
+    }
+    form.requestSubmit ? form.requestSubmit() : form.submit();
   });
 
   // --- Filters: the fields show what the address (and so the list) uses -------------------
@@ -106,7 +124,9 @@
   function nameOf(box) {
     var caption = box.querySelector("caption, h2, h3");
     var text = caption ? caption.textContent.trim() : "";
-    return text ? text + " (scrolls sideways)" : "Scrolls sideways";
+    return text
+      ? interpolate(gettext("%s (scrolls sideways)"), [text])
+      : gettext("Scrolls sideways");
   }
 
   function keyboardScroll() {

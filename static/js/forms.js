@@ -11,6 +11,12 @@
 (function () {
   "use strict";
 
+  // The page's language comes from /jsi18n/ (Django's JavaScript catalog), loaded first.
+  var gettext = window.gettext || function (text) { return text; };
+  var interpolate = window.interpolate || function (text, values) {
+    return text.replace(/%s/g, function () { return values.shift(); });
+  };
+
   function enhance(select) {
     if (select.tomselect || typeof TomSelect === "undefined") return;
     var multiple = select.multiple;
@@ -18,12 +24,22 @@
       // The search box stays put (in the control for chips, in the dropdown for a single
       // choice): a control that changed height on blur would move the page under the
       // pointer, and the click that closed the picker would land on nothing.
-      plugins: multiple ? ["remove_button"] : ["dropdown_input"],
+      plugins: multiple
+        ? { remove_button: { title: gettext("Remove") } }
+        : ["dropdown_input"],
       maxOptions: null,
       hidePlaceholder: false,
       closeAfterSelect: !multiple,
       allowEmptyOption: !multiple,
-      placeholder: multiple ? "Type to search, click to add" : "Type a code or a name",
+      placeholder: multiple
+        ? gettext("Type to search, click to add")
+        : gettext("Type a code or a name"),
+      render: {
+        no_results: function (data, escape) {
+          return '<div class="no-results">' +
+            escape(interpolate(gettext("Nothing matches “%s”"), [data.input])) + "</div>";
+        },
+      },
     });
     // Typing in the search box is not a change of the form: the filter panels refresh the
     // list on `input`, and should do so only when the selection itself changes.

@@ -108,3 +108,36 @@ def test_the_main_pages_have_no_serious_accessibility_violation(
         page = browse(user, viewport=viewport)
         for url in urls:
             _check(page, url)
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_shell_in_french_has_no_serious_accessibility_violation(
+    browse, shop, viewport, marketing_user, ops_user, exec_user, admin_user
+):
+    """The same check with each person reading French: longer words, the language picker
+    in the top bar, the pages' lang attribute."""
+    from common.i18n import set_preferred_language
+
+    *_, job = shop
+    pages = {
+        marketing_user: [reverse("home")],
+        ops_user: [
+            reverse("home"),
+            reverse("imports:list"),
+            reverse("imports:new"),
+            reverse("imports:detail", args=[job.pk]),
+            reverse("imports:help"),
+        ],
+        exec_user: [reverse("home")],
+        admin_user: [reverse("home"), reverse("users:list")],
+    }
+    for user, urls in pages.items():
+        set_preferred_language(user, "fr")
+        page = browse(user, viewport=viewport)
+        for url in urls:
+            _check(page, url)
+            assert page.locator("html").get_attribute("lang") == "fr", url
+    login = browse(viewport=viewport)
+    login.set_extra_http_headers({"Accept-Language": "fr-FR,fr;q=0.9"})
+    _check(login, reverse("login"))
+    assert login.locator("html").get_attribute("lang") == "fr"

@@ -159,7 +159,7 @@ def test_a_running_job_polls_its_progress_and_refreshes_when_done(ops_user, logi
     assert partial.templates[0].name == "imports/partials/_progress.html"
     assert 'hx-trigger="every 1s"' in body
     assert 'value="25"' in body
-    assert "1000 of 4000 rows" in body
+    assert "1,000 of 4,000 rows" in body
 
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.SUCCEEDED)
     done = client.get(url, headers={"HX-Request": "true"})
