@@ -30,10 +30,11 @@ from campaigns.services import TRANSITIONS, claims_in_copy, save_campaign
 from catalog.models import SKU
 from common.concurrency import StaleEdit
 from common.listing import Column, ListPage, Sort, attr
-from promises.checklist import PASS, checklist, evidence_rows, preview_verdict, rule_settings
+from promises.checklist import PASS, checklist, preview_verdict, rule_settings
 from promises.checks.engine import run_checks
 from promises.checks.reconcile import UNRESOLVED
 from promises.choices import CheckTrigger, Severity
+from promises.evidence import evidence_rows
 from promises.models import Conflict
 from promises.querysets import annotate_readiness, annotate_readiness_joined
 from promises.services import CampaignBlocked, change_campaign_status
@@ -284,7 +285,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by_severity("rule_code", "scope")
         )
     for conflict in conflicts:
-        conflict.evidence_rows = evidence_rows(conflict.evidence)
+        conflict.evidence_rows = evidence_rows(conflict.evidence, conflict.message_parts)
     stock = annotate_available_to_promise(SKU.objects.filter(campaign_items__campaign=campaign))
     by_sku = {s.pk: s for s in stock}
     for item in items:
@@ -341,7 +342,7 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
                 format_html_join(
                     "",
                     "<li><code>{}</code>: {}</li>",
-                    ((b.rule_code, b.message) for b in blocked.blockers),
+                    ((b.rule_code, b.message_localized) for b in blocked.blockers),
                 ),
             ),
             extra_tags="blockers",

@@ -8,14 +8,10 @@ as the conflicts saving would open. Nothing is written.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
 
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
-from common import formatting
 from promises.checks.preview import preview_checks
 from promises.checks.registry import all_rules
 from promises.choices import SEVERITY_ORDER, ConflictState, Readiness, Severity, severity_rank
@@ -96,49 +92,6 @@ def readiness(conflicts: Iterable[Conflict]) -> str:
     return Readiness.READY
 
 
-def evidence_rows(evidence: Any) -> list[tuple[str, str]]:
-    """A conflict's evidence as (label, text) lines a person can read."""
-    if not isinstance(evidence, dict):
-        return [("Evidence", _text(evidence))] if evidence not in (None, "", [], {}) else []
-    return [
-        (str(key).replace("_", " ").capitalize(), _text(value)) for key, value in evidence.items()
-    ]
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(_text(v) for v in value) or "none"
-    if isinstance(value, dict):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {_text(v)}" for k, v in value.items())
-    if isinstance(value, datetime):
-        return formatting.when(value)
-    if isinstance(value, str):
-        return _readable(value)
-    return str(value)
-
-
-# Internal codes the rules put in evidence ("free_shipping", "at_risk"): lower-case words
-# joined by underscores. SKU and promo codes are upper-case and stay as they are.
-_CODE = re.compile(r"^[a-z]+(_[a-z0-9]+)+$")
-
-
-def _readable(text: str) -> str:
-    """An ISO timestamp as a local moment, an internal code as words, anything else as is."""
-    if _CODE.match(text):
-        return formatting.label(text)
-    if len(text) >= 16 and text[4:5] == "-" and "T" in text:
-        try:
-            moment = datetime.fromisoformat(text)
-        except ValueError:
-            return text
-        return formatting.when(moment)
-    return text
-
-
 # --- The preview -----------------------------------------------------------------------------
 
 
@@ -183,6 +136,7 @@ def preview_verdict(
             severity=preview.severities[finding.rule_code],
             state=ConflictState.OPEN,
             message=finding.message,
+            message_parts=finding.parts,
             evidence=finding.evidence,
             sku_id=finding.sku_id,
             country=finding.country,

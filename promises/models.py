@@ -20,6 +20,7 @@ from common.db import (
     currency_check,
     non_negative_all,
 )
+from promises.checks import messages
 from promises.choices import (
     AppliesTo,
     CheckRunStatus,
@@ -224,7 +225,10 @@ class Conflict(models.Model):
     state = models.CharField(
         max_length=16, choices=ConflictState.choices, default=ConflictState.OPEN
     )
-    message = models.TextField()
+    message = models.TextField()  # in English: API clients, exports and the history read it
+    # The message as the rule said it, template and params (promises/checks/messages.py), to
+    # say it in each reader's language; null for rows written before messages had parts.
+    message_parts = models.JSONField(null=True, blank=True, editable=False)
     evidence = models.JSONField(default=dict, blank=True)
     data_as_of = models.DateTimeField(
         null=True, blank=True, help_text="When the data the rule used was last updated."
@@ -295,6 +299,11 @@ class Conflict(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule_code} on {self.campaign.name} [{self.state}]"
+
+    def localized_message(self) -> str:
+        """What the conflict says, in the active language (pages, notifications, the API's
+        `message_localized`); its English `message` for a row stored without parts."""
+        return messages.localized(self.message, self.message_parts)
 
 
 class RuleSetting(models.Model):

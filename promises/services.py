@@ -20,6 +20,7 @@ from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from campaigns.services import GATED, change_status, check_transition
 from promises.checks.engine import run_checks
+from promises.checks.messages import localized
 from promises.choices import CheckTrigger, ConflictEventKind, ConflictState, Readiness
 from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import STANDING, annotate_readiness
@@ -32,7 +33,8 @@ MAX_WAIVER = timedelta(days=30)
 @dataclass(frozen=True)
 class Blocker:
     rule_code: str
-    message: str
+    message: str  # in English, as stored
+    message_localized: str = ""  # in the language of the person who asked for the move
 
 
 class CampaignBlocked(Exception):
@@ -68,10 +70,13 @@ def change_campaign_status(campaign: Campaign, status: str, actor=None) -> Campa
             Conflict.objects.blockers()
             .filter(campaign=campaign)
             .order_by("rule_code", "scope")
-            .values_list("rule_code", "message")
+            .values_list("rule_code", "message", "message_parts")
         )
         if blockers:
-            raise CampaignBlocked(campaign, [Blocker(*b) for b in blockers])
+            raise CampaignBlocked(
+                campaign,
+                [Blocker(code, text, localized(text, parts)) for code, text, parts in blockers],
+            )
         went_live_ready = None
         if status == CampaignStatus.LIVE and campaign.went_live_ready is None:
             went_live_ready = readiness_of(campaign) == Readiness.READY

@@ -95,7 +95,7 @@ def _campaigns_by_status(user) -> list[dict]:
         Conflict.objects.blockers()
         .filter(campaign__owner=user)
         .exclude(campaign__status=CampaignStatus.ENDED)
-        .only("pk", "campaign_id", "rule_code", "message")
+        .only("pk", "campaign_id", "rule_code", "message", "message_parts")
         .order_by("campaign_id", "rule_code", "scope")
     )
     for conflict in blockers:

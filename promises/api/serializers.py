@@ -161,6 +161,12 @@ class ConflictSerializer(DomainSerializer):
     assignee_username = serializers.CharField(
         source="assignee.username", read_only=True, allow_null=True, default=None
     )
+    message_localized = serializers.CharField(
+        source="localized_message",
+        read_only=True,
+        help_text="The message in the reader's language (their chosen one, else "
+        "Accept-Language); `message` stays in English.",
+    )
     evidence = serializers.DictField(read_only=True, help_text="The numbers the rule compared.")
     spend_at_risk = serializers.DecimalField(
         max_digits=14,
@@ -184,6 +190,7 @@ class ConflictSerializer(DomainSerializer):
             "country",
             "scope",
             "message",
+            "message_localized",
             "evidence",
             "data_as_of",
             "first_seen_at",

@@ -34,7 +34,15 @@ TIME_TO_ACT = {
 }
 WRITE_BATCH = 1000
 UNRESOLVED = (ConflictState.OPEN, ConflictState.ACKNOWLEDGED, ConflictState.WAIVED)
-TRACKED_FIELDS = ("severity", "message", "evidence", "data_as_of", "sku_id", "country")
+TRACKED_FIELDS = (
+    "severity",
+    "message",
+    "evidence",
+    "data_as_of",
+    "sku_id",
+    "country",
+    "message_parts",  # the message as template and params: follows the message
+)
 # A change to one of these is news to whoever follows the conflict: it gets an event. The
 # others (when the data was last updated, which SKU or country row it points at) just follow.
 NEWSWORTHY_FIELDS = ("severity", "message", "evidence")
@@ -90,6 +98,7 @@ class StandingConflict:
     waiver_reason: str
     reopened_count: int
     updated_at: datetime
+    message_parts: Any = None
 
     @property
     def key(self) -> ConflictKey:
@@ -120,6 +129,7 @@ class NewConflict:
     data_as_of: datetime | None
     first_seen_at: datetime
     due_at: datetime
+    message_parts: Any = None
 
     @property
     def key(self) -> ConflictKey:
@@ -137,6 +147,7 @@ class Refresh:
     data_as_of: datetime | None
     sku_id: int | None
     country: str
+    message_parts: Any = None
 
     def tracked(self) -> tuple:
         return tuple(getattr(self, name) for name in TRACKED_FIELDS)
@@ -236,6 +247,7 @@ def plan(
                     data_as_of=finding.data_as_of,
                     first_seen_at=now,
                     due_at=due,
+                    message_parts=finding.parts,
                 )
             )
             result.events.append(
@@ -249,6 +261,7 @@ def plan(
             finding.data_as_of,
             finding.sku_id,
             finding.country,
+            finding.parts,
         )
         if tracked != row.tracked():
             fresh = Refresh(row.pk, *tracked)
@@ -428,6 +441,7 @@ NEW_CONFLICT_FIELDS = (
     "country",
     "state",
     "message",
+    "message_parts",
     "evidence",
     "data_as_of",
     "first_seen_at",
@@ -450,6 +464,7 @@ def _new_row(new: NewConflict) -> dict:
         "country": new.country,
         "state": ConflictState.OPEN,
         "message": new.message,
+        "message_parts": new.message_parts,
         "evidence": new.evidence,
         "data_as_of": new.data_as_of,
         "first_seen_at": new.first_seen_at,

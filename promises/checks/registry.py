@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext
+
 from promises.checks.facts import CampaignFacts, CheckContext
+from promises.checks.messages import Say
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +20,14 @@ class Finding:
     rule_code: str
     campaign_id: int
     scope: str  # "" (the campaign), "sku:<id>", "country:<CC>", "code:<CODE>", "reply:<id>"
-    message: str
+    message: str  # in English, as stored and as API clients read it
     evidence: dict[str, Any]
     sku_id: int | None = None
     country: str = ""
     data_as_of: datetime | None = None
+    # The message as template and params (`Say.as_json()`), to say it in each reader's
+    # language; None for a message given as plain text.
+    parts: dict[str, Any] | None = None
 
 
 RuleBody = Callable[[CampaignFacts, CheckContext, "Emit"], Iterable[Finding]]
@@ -40,8 +46,10 @@ class Rule:
 
     @property
     def statement(self) -> str:
-        """The rule's business statement, as the UI shows it (its docstring)."""
-        return " ".join((self.body.__doc__ or "").split())
+        """The rule's business statement, as the UI shows it: its docstring, in the active
+        language (promises/checks/statements.py marks each for the catalog)."""
+        english = " ".join((self.body.__doc__ or "").split())
+        return gettext(english) if english else ""
 
 
 # Filled when `promises.checks.rules` is imported, which PromisesConfig.ready() does.
@@ -66,45 +74,66 @@ def rule(code: str, severity: str) -> Callable[[RuleBody], RuleBody]:
 
 
 class Emit:
-    """Builds a rule's findings for one campaign with the scope filled in consistently."""
+    """Builds a rule's findings for one campaign with the scope filled in consistently.
+
+    A message is a `say(...)` (see promises/checks/messages.py): the finding keeps its
+    English text and its parts. Plain text is still taken, and is stored as it is.
+    """
 
     def __init__(self, code: str, campaign: CampaignFacts) -> None:
         self.code = code
         self.campaign = campaign
 
-    def campaign_wide(self, message: str, evidence: dict, as_of: datetime | None = None) -> Finding:
-        return Finding(self.code, self.campaign.id, "", message, evidence, data_as_of=as_of)
+    def campaign_wide(
+        self, message: Say | str, evidence: dict, as_of: datetime | None = None
+    ) -> Finding:
+        return self._finding("", message, evidence, as_of)
 
     def sku(
-        self, sku_id: int, message: str, evidence: dict, as_of: datetime | None = None
+        self, sku_id: int, message: Say | str, evidence: dict, as_of: datetime | None = None
     ) -> Finding:
-        return Finding(
-            self.code,
-            self.campaign.id,
-            f"sku:{sku_id}",
-            message,
-            evidence,
-            sku_id=sku_id,
-            data_as_of=as_of,
-        )
+        return self._finding(f"sku:{sku_id}", message, evidence, as_of, sku_id=sku_id)
 
     def country(
         self,
         country: str,
-        message: str,
+        message: Say | str,
         evidence: dict,
         as_of: datetime | None = None,
         suffix: str = "",
     ) -> Finding:
         scope = f"country:{country}" + (f":{suffix}" if suffix else "")
-        return Finding(
-            self.code, self.campaign.id, scope, message, evidence, country=country, data_as_of=as_of
-        )
+        return self._finding(scope, message, evidence, as_of, country=country)
 
     def keyed(
-        self, key: str, message: str, evidence: dict, as_of: datetime | None = None
+        self, key: str, message: Say | str, evidence: dict, as_of: datetime | None = None
     ) -> Finding:
-        return Finding(self.code, self.campaign.id, key, message, evidence, data_as_of=as_of)
+        return self._finding(key, message, evidence, as_of)
+
+    def _finding(
+        self,
+        scope: str,
+        message: Say | str,
+        evidence: dict,
+        as_of: datetime | None,
+        sku_id: int | None = None,
+        country: str = "",
+    ) -> Finding:
+        if isinstance(message, Say):
+            text, parts = message.english(), message.as_json()
+        else:
+            text, parts = message, None
+        return Finding(
+            self.code,
+            self.campaign.id,
+            scope,
+            text,
+            evidence,
+            sku_id=sku_id,
+            country=country,
+            data_as_of=as_of,
+            parts=parts,
+        )
 
 
 def all_rules() -> Iterator[Rule]:

@@ -24,6 +24,7 @@ from django.views.generic import DetailView
 from common.listing import Column, ListPage, Sort, attr
 from promises.checks.registry import RULES
 from promises.choices import ConflictEventKind
+from promises.evidence import evidence_rows, value_text
 from promises.filters import ConflictFilter, waiver_requests
 from promises.fixes import fix_groups
 from promises.forms import ConflictActionForm, WaiverRequestForm
@@ -288,27 +289,17 @@ COMPARISONS = [
 ]
 
 
-def evidence_rows(evidence: dict) -> list[tuple[str, Any]]:
-    """The evidence as (label, value) rows for people: keys in words, lists joined."""
-    rows = []
-    for key, value in (evidence or {}).items():
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value) or "—"
-        elif isinstance(value, bool):
-            value = "yes" if value else "no"
-        elif value is None or value == "":
-            value = "—"
-        rows.append((key.replace("_", " ").capitalize(), value))
-    return rows
-
-
 def evidence_comparisons(evidence: dict) -> list[dict]:
     """The promised and deliverable figures the evidence holds, side by side."""
     found = []
     for promised, deliverable, label in COMPARISONS:
         if promised in (evidence or {}) and deliverable in evidence:
             found.append(
-                {"label": label, "promised": evidence[promised], "can": evidence[deliverable]}
+                {
+                    "label": label,
+                    "promised": value_text(promised, evidence),
+                    "can": value_text(deliverable, evidence),
+                }
             )
     return found
 
@@ -427,7 +418,7 @@ class ConflictDetail(PermissionRequiredMixin, DetailView):
             rule=rule,
             now=timezone.now(),
             standing=conflict.state in STANDING,
-            evidence=evidence_rows(conflict.evidence),
+            evidence=evidence_rows(conflict.evidence, conflict.message_parts),
             comparisons=evidence_comparisons(conflict.evidence),
             links=fix_links(conflict),
             events=events,

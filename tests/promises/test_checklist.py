@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import translation
 
-from promises.checklist import evidence_rows
+from promises.evidence import evidence_rows
 
 
 def test_evidence_shows_moments_and_codes_in_words(settings):

@@ -7,19 +7,48 @@ from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
 from promises.checks.facts import CampaignFacts, CheckContext
+from promises.checks.messages import COMMA, SEMICOLON, Figure, Money, counted, listing, say
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
 
 # Below this spend (store currency) a ROAS or CPA says more about luck than about the
 # campaign: a stop rule is not judged on the first euros.
 MIN_SPEND_TO_JUDGE = Decimal("50")
+CENT = Decimal("0.01")
 
 # Words that disclose a paid partnership when written in the copy itself.
 DISCLOSURE_IN_COPY = re.compile(
     r"#(?:ad|advert|sponsored|sponsorisé|partenariat|collab|pub|paidpartnership)\b"
     r"|paid partnership|partenariat rémunéré|collaboration commerciale|sponsored by",
     re.I,
+)
+
+
+# What the campaign rules say (see promises/checks/messages.py).
+HOURS = counted(ngettext_lazy("%(count)s hour", "%(count)s hours", "count"))
+# campaigns.models.governance_gaps names the four gaps in English (the API's words too).
+GAPS = {
+    "calendar owner": gettext_noop("calendar owner"),
+    "creative budget": gettext_noop("creative budget"),
+    "catalog sync": gettext_noop("catalog sync"),
+    "response-time commitment": gettext_noop("response-time commitment"),
+}
+DELIVERY_LONGER = counted(
+    ngettext_lazy(
+        "delivery in %(count)s day against %(claimed)s claimed",
+        "delivery in %(count)s days against %(claimed)s claimed",
+        "count",
+    )
+)
+RETURNS_SHORTER = counted(
+    ngettext_lazy(
+        "returns within %(count)s day against %(claimed)s claimed",
+        "returns within %(count)s days against %(claimed)s claimed",
+        "count",
+    )
 )
 
 
@@ -32,7 +61,11 @@ def channel_governance_incomplete(
     gaps = campaign.channel.governance_gaps
     if gaps:
         yield emit.campaign_wide(
-            f"{campaign.channel.name} has no {', '.join(gaps)} written down.",
+            say(
+                gettext_noop("%(channel)s has no %(missing)s written down."),
+                channel=campaign.channel.name,
+                missing=listing((say(GAPS[g]) if g in GAPS else str(g) for g in gaps), COMMA),
+            ),
             {"channel": campaign.channel.name, "missing": list(gaps)},
             campaign.channel.updated_at,
         )
@@ -48,10 +81,24 @@ def catalog_sync_stale(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -
     last = channel.last_catalog_sync_at
     if last is None or ctx.now - last > allowed:
         age_hours = None if last is None else int((ctx.now - last).total_seconds() // 3600)
+        allowed_hours = say(HOURS, count=channel.catalog_sync_max_age_hours)
+        if last is None:
+            said = say(
+                gettext_noop("%(channel)s's catalog was never synced; allowed: %(allowed)s."),
+                channel=channel.name,
+                allowed=allowed_hours,
+            )
+        else:
+            said = say(
+                gettext_noop(
+                    "%(channel)s's catalog was last synced %(age)s ago; allowed: %(allowed)s."
+                ),
+                channel=channel.name,
+                age=say(HOURS, count=age_hours),
+                allowed=allowed_hours,
+            )
         yield emit.campaign_wide(
-            f"{channel.name}'s catalog was last synced "
-            + ("never" if last is None else f"{age_hours} hours ago")
-            + f"; allowed: {channel.catalog_sync_max_age_hours} hours.",
+            said,
             {
                 "channel": channel.name,
                 "last_sync": last.isoformat() if last else None,
@@ -69,7 +116,7 @@ def no_downstream_function(
     """The campaign cites none of stock, customer service or margin."""
     if not (campaign.cites_stock or campaign.cites_customer_service or campaign.cites_margin):
         yield emit.campaign_wide(
-            "The brief cites none of stock, customer service or margin.",
+            say(gettext_noop("The brief cites none of stock, customer service or margin.")),
             {"cites_stock": False, "cites_customer_service": False, "cites_margin": False},
             campaign.updated_at,
         )
@@ -84,13 +131,15 @@ def performance_without_stop_rule(
         return
     missing = []
     if campaign.stop_min_roas is None and campaign.stop_max_cpa is None:
-        missing.append("stop rule (minimum ROAS or maximum CPA)")
+        missing.append(say(gettext_noop("stop rule (minimum ROAS or maximum CPA)")))
     if campaign.qualified_basket_threshold is None:
-        missing.append("qualified basket threshold")
+        missing.append(say(gettext_noop("qualified basket threshold")))
     if missing:
         yield emit.campaign_wide(
-            f"Performance campaign without {' and '.join(missing)}.",
-            {"missing": missing},
+            say(
+                gettext_noop("Performance campaign without %(missing)s."), missing=listing(missing)
+            ),
+            {"missing": [gap.english() for gap in missing]},
             campaign.updated_at,
         )
 
@@ -105,9 +154,21 @@ def disclosure_missing(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -
         return
     if DISCLOSURE_IN_COPY.search(campaign.caption) or DISCLOSURE_IN_COPY.search(campaign.script):
         return
-    who = f"@{campaign.creator_handle}" if campaign.has_creator else "a paid partner"
+    if campaign.has_creator:
+        said = say(
+            gettext_noop(
+                "Post by @%(creator)s without a disclosure (#ad, paid-partnership label)."
+            ),
+            creator=campaign.creator_handle,
+        )
+    else:
+        said = say(
+            gettext_noop(
+                "Post by a paid partner without a disclosure (#ad, paid-partnership label)."
+            )
+        )
     yield emit.campaign_wide(
-        f"Post by {who} without a disclosure (#ad, paid-partnership label).",
+        said,
         {
             "creator": campaign.creator_handle or None,
             "paid_partnership": campaign.is_paid_partnership,
@@ -134,7 +195,7 @@ def support_reply_contradicts(
             and reply.stated_delivery_days > claimed_delivery
         ):
             said.append(
-                f"delivery in {reply.stated_delivery_days} days against {claimed_delivery} claimed"
+                say(DELIVERY_LONGER, count=reply.stated_delivery_days, claimed=claimed_delivery)
             )
         if (
             claimed_returns is not None
@@ -142,12 +203,16 @@ def support_reply_contradicts(
             and reply.stated_return_days < claimed_returns
         ):
             said.append(
-                f"returns within {reply.stated_return_days} days against {claimed_returns} claimed"
+                say(RETURNS_SHORTER, count=reply.stated_return_days, claimed=claimed_returns)
             )
         if said:
             yield emit.keyed(
                 f"reply:{reply.id}",
-                f'Support reply "{reply.title}" says {"; ".join(said)}.',
+                say(
+                    gettext_noop('Support reply "%(reply)s" says %(said)s.'),
+                    reply=reply.title,
+                    said=listing(said, SEMICOLON),
+                ),
                 {
                     "reply": reply.title,
                     "stated_delivery_days": reply.stated_delivery_days,
@@ -175,15 +240,34 @@ def stop_rule_tripped(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) ->
     cpa = measured.spend / measured.orders if measured.orders else None
     crossed = []
     if campaign.stop_min_roas is not None and roas < campaign.stop_min_roas:
-        crossed.append(f"ROAS {roas:.2f} below {campaign.stop_min_roas}")
+        crossed.append(
+            say(
+                gettext_noop("ROAS %(roas)s below %(floor)s"),
+                roas=Figure(f"{roas:.2f}"),
+                floor=Figure(str(campaign.stop_min_roas)),
+            )
+        )
     # With no order yet, the CPA is crossed only once the spend alone exceeds it.
     max_cpa = campaign.stop_max_cpa
     if max_cpa is not None and (cpa > max_cpa if cpa is not None else measured.spend > max_cpa):
-        shown = "no order" if cpa is None else f"CPA {cpa:.2f}"
-        crossed.append(f"{shown} above {campaign.stop_max_cpa}")
+        ceiling = Money(max_cpa, campaign.currency)
+        if cpa is None:
+            crossed.append(
+                say(gettext_noop("no order yet, spend above %(ceiling)s"), ceiling=ceiling)
+            )
+        else:
+            crossed.append(
+                say(
+                    gettext_noop("CPA %(cpa)s above %(ceiling)s"),
+                    cpa=Money(cpa.quantize(CENT), campaign.currency),
+                    ceiling=ceiling,
+                )
+            )
     if crossed:
         yield emit.campaign_wide(
-            f"Stop rule crossed: {'; '.join(crossed)}.",
+            say(
+                gettext_noop("Stop rule crossed: %(crossed)s."), crossed=listing(crossed, SEMICOLON)
+            ),
             {
                 "roas": f"{roas:.2f}",
                 "cpa": f"{cpa:.2f}" if cpa is not None else None,

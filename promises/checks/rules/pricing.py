@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
 from common import formatting
 from promises.checks.facts import CampaignFacts, CheckContext, PromoCodeFacts, SkuFacts
+from promises.checks.messages import ENGLISH, SEMICOLON, Moment, Money, Say, counted, listing, say
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import AppliesTo, DiscountKind, Severity
 
@@ -59,9 +62,14 @@ def price_mismatch(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
         if item.announced_price != sku.price or item.currency != sku.currency:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} is announced at "
-                f"{formatting.money(item.announced_price, item.currency)}; "
-                f"the store sells it at {formatting.money(sku.price, sku.currency)}.",
+                say(
+                    gettext_noop(
+                        "%(sku)s is announced at %(announced)s; the store sells it at %(store)s."
+                    ),
+                    sku=sku.code,
+                    announced=Money(item.announced_price, item.currency),
+                    store=Money(sku.price, sku.currency),
+                ),
                 {
                     "sku": sku.code,
                     "announced": money(item.announced_price),
@@ -85,11 +93,18 @@ def price_mismatch(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
             continue
         yield emit.keyed(
             f"price:{money(claim.amount)}:{claim.currency}",
-            f'The copy says "{claim.text}", which is no promoted SKU\'s price.',
+            say(
+                gettext_noop('The copy says "%(claim)s", which is no promoted SKU\'s price.'),
+                claim=claim.text,
+            ),
             {
                 "claimed": money(claim.amount),
                 "claimed_currency": claim.currency,
-                "store_prices": sorted({formatting.money(s.price, s.currency) for s in skus}),
+                # In English whoever runs the checks, so the evidence does not change with
+                # the language of the person whose edit triggered them.
+                "store_prices": sorted(
+                    {formatting.money(s.price, s.currency, locale=ENGLISH) for s in skus}
+                ),
             },
             campaign.updated_at,
         )
@@ -110,10 +125,14 @@ def promo_code_invalid(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -
         if problems:
             yield emit.keyed(
                 f"code:{announced}",
-                f"Code {announced}: {'; '.join(problems)}.",
+                say(
+                    gettext_noop("Code %(code)s: %(problems)s."),
+                    code=announced,
+                    problems=listing(problems, SEMICOLON),
+                ),
                 {
                     "code": announced,
-                    "problems": problems,
+                    "problems": [problem.english() for problem in problems],
                     "code_starts": code.starts_at.isoformat() if code else None,
                     "code_ends": code.ends_at.isoformat() if code and code.ends_at else None,
                     "campaign_starts": _iso(campaign.starts_at),
@@ -127,28 +146,57 @@ def _iso(moment) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
+# What PROMO_CODE_INVALID says when it counts (see promises/checks/messages.py).
+UNCOVERED_SKUS = counted(
+    ngettext_lazy(
+        "it does not apply to %(count)s promoted SKU",
+        "it does not apply to %(count)s promoted SKUs",
+        "count",
+    )
+)
+USES_LEFT = counted(
+    ngettext_lazy(
+        "%(count)s use left for %(expected)s expected",
+        "%(count)s uses left for %(expected)s expected",
+        "count",
+    )
+)
+
+
 def promo_code_problems(
     code: PromoCodeFacts | None, campaign: CampaignFacts, skus: dict[int, SkuFacts]
-) -> list[str]:
+) -> list[Say]:
     if code is None:
-        return ["checkout does not know it"]
+        return [say(gettext_noop("checkout does not know it"))]
     problems = []
     if not code.active:
-        problems.append("it is inactive")
+        problems.append(say(gettext_noop("it is inactive")))
     if campaign.starts_at is not None and code.starts_at > campaign.starts_at:
-        problems.append(f"it starts {code.starts_at:%Y-%m-%d %H:%M}, after the campaign starts")
+        problems.append(
+            say(
+                gettext_noop("it starts %(starts)s, after the campaign starts"),
+                starts=Moment(code.starts_at),
+            )
+        )
     if code.ends_at is not None and (campaign.ends_at is None or code.ends_at < campaign.ends_at):
-        problems.append(f"it expires {code.ends_at:%Y-%m-%d %H:%M}, before the campaign ends")
+        problems.append(
+            say(
+                gettext_noop("it expires %(ends)s, before the campaign ends"),
+                ends=Moment(code.ends_at),
+            )
+        )
     if code.channel_ids and campaign.channel.id not in code.channel_ids:
-        problems.append(f"it is not valid on {campaign.channel.name}")
+        problems.append(
+            say(gettext_noop("it is not valid on %(channel)s"), channel=campaign.channel.name)
+        )
     uncovered = _uncovered_skus(code, campaign, skus)
     if uncovered:
-        problems.append(f"it does not apply to {len(uncovered)} promoted SKU(s)")
+        problems.append(say(UNCOVERED_SKUS, count=len(uncovered)))
     expected = sum(item.expected_units for item in campaign.items)
     if code.usage_limit is not None:
         left = code.usage_limit - code.usage_count
         if left < expected:
-            problems.append(f"{left} uses left for {expected} expected")
+            problems.append(say(USES_LEFT, count=left, expected=expected))
     return problems
 
 
@@ -182,6 +230,7 @@ def negative_margin(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> I
         if sku.unit_cost is None:
             continue
         price = item.announced_price if item.announced_price is not None else sku.price
+        currency = item.currency if item.announced_price is not None else sku.currency
         estimate = (price * percent_kept - fixed_off) * kept_after_fees - sku.unit_cost
         if estimate >= clearly_fine:
             continue
@@ -191,8 +240,17 @@ def negative_margin(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> I
         if margin < ctx.margin_floor:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} sells at {net_price} after discount, for a margin of {margin} "
-                f"after {sku.unit_cost} cost and {fees} fees.",
+                say(
+                    gettext_noop(
+                        "%(sku)s sells at %(price)s after discount, for a margin of %(margin)s "
+                        "after %(cost)s cost and %(fees)s fees."
+                    ),
+                    sku=sku.code,
+                    price=Money(net_price, currency),
+                    margin=Money(margin, currency),
+                    cost=Money(sku.unit_cost, sku.currency),
+                    fees=Money(fees, currency),
+                ),
                 {
                     "sku": sku.code,
                     "price": money(price),

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.utils.translation import gettext_noop, ngettext_lazy
+
 from promises.checks.facts import CampaignFacts, CheckContext, ReturnPolicyFacts
+from promises.checks.messages import SEMICOLON, counted, listing, say
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
+
+# What RETURN_CLAIM_EXCEEDS_POLICY says when it counts (see promises/checks/messages.py).
+LONGER_THAN_POLICY = counted(
+    ngettext_lazy(
+        "%(count)s day claimed, the policy gives %(policy_days)s",
+        "%(count)s days claimed, the policy gives %(policy_days)s",
+        "count",
+    )
+)
 
 
 def policy_for(ctx: CheckContext, country: str) -> ReturnPolicyFacts | None:
@@ -34,18 +46,25 @@ def return_claim_exceeds_policy(
         policy = policy_for(ctx, country)
         problems = []
         if policy is None:
-            problems.append("no return policy covers it")
+            problems.append(say(gettext_noop("no return policy covers it")))
         else:
             if claimed_days is not None and claimed_days > policy.window_days:
                 problems.append(
-                    f"{claimed_days} days claimed, the policy gives {policy.window_days}"
+                    say(LONGER_THAN_POLICY, count=claimed_days, policy_days=policy.window_days)
                 )
             if claimed_free and not policy.is_free:
-                problems.append("free returns claimed, the policy's returns are paid")
+                problems.append(
+                    say(gettext_noop("free returns claimed, the policy's returns are paid"))
+                )
         if problems:
             yield emit.country(
                 country,
-                f'"{text or "Returns claim"}" for {country}: {"; ".join(problems)}.',
+                say(
+                    gettext_noop('"%(claim)s" for %(country)s: %(problems)s.'),
+                    claim=text or say(gettext_noop("Returns claim")),
+                    country=country,
+                    problems=listing(problems, SEMICOLON),
+                ),
                 {
                     "country": country,
                     "claimed_days": claimed_days,
@@ -53,7 +72,7 @@ def return_claim_exceeds_policy(
                     "policy": policy.name if policy else None,
                     "policy_days": policy.window_days if policy else None,
                     "policy_free": policy.is_free if policy else None,
-                    "problems": problems,
+                    "problems": [problem.english() for problem in problems],
                 },
                 oldest(policy.updated_at if policy else None, campaign.updated_at),
             )
@@ -73,12 +92,23 @@ def final_sale_return_claim(
         sku = ctx.skus[item.sku_id]
         category_excluded = bool(sku.category) and sku.category.lower() in excluded
         if sku.final_sale or category_excluded:
-            reason = (
-                "is final sale" if sku.final_sale else f"is in excluded category {sku.category}"
-            )
+            if sku.final_sale:
+                said = say(
+                    gettext_noop("%(sku)s is final sale, but the campaign promises returns."),
+                    sku=sku.code,
+                )
+            else:
+                said = say(
+                    gettext_noop(
+                        "%(sku)s is in excluded category %(category)s, but the campaign "
+                        "promises returns."
+                    ),
+                    sku=sku.code,
+                    category=sku.category,
+                )
             yield emit.sku(
                 sku.id,
-                f"{sku.code} {reason}, but the campaign promises returns.",
+                said,
                 {
                     "sku": sku.code,
                     "final_sale": sku.final_sale,

@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from promises.checks.facts import CampaignFacts, CheckContext, ClaimFacts, ShippingMethodFacts
+from promises.checks.messages import COMMA, Money, counted, listing, say
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
 
@@ -59,6 +61,22 @@ def _tightest(claims: list[ClaimFacts]) -> dict[str, ClaimFacts]:
     return tightest
 
 
+# What the shipping rules say (see promises/checks/messages.py).
+DAYS = counted(ngettext_lazy("%(count)s day", "%(count)s days", "count"))
+# A claimed option by its name in a sentence ("The copy promises express delivery"): every
+# option but "standard" (campaigns.choices.ShippingOption).
+OPTION_DELIVERY = {
+    "express": gettext_noop("express delivery"),
+    "next_day": gettext_noop("next-day delivery"),
+    "same_day": gettext_noop("same-day delivery"),
+}
+
+
+def _claimed(claim: ClaimFacts):
+    """The claim as the copy words it, or its days when it has no words of its own."""
+    return claim.text or say(DAYS, count=claim.days)
+
+
 @rule("DELIVERY_CLAIM_UNSUPPORTED", Severity.BLOCKER)
 def delivery_claim_unsupported(
     campaign: CampaignFacts, ctx: CheckContext, emit: Emit
@@ -79,11 +97,27 @@ def delivery_claim_unsupported(
                     slowest_days = method.max_days + method_extra
                     extra, label = method_extra, method_label
             if claim.days < slowest_days:
-                during = f" during {label}" if label else ""
+                said = {
+                    "claim": _claimed(claim),
+                    "days": say(DAYS, count=claim.days),
+                    "country": country,
+                    "method": slowest.name,
+                    "max_days": say(DAYS, count=slowest_days),
+                }
+                if label:
+                    said["season"] = label
+                    template = gettext_noop(
+                        '"%(claim)s" promises %(days)s to %(country)s; %(method)s takes up to '
+                        "%(max_days)s during %(season)s."
+                    )
+                else:
+                    template = gettext_noop(
+                        '"%(claim)s" promises %(days)s to %(country)s; %(method)s takes up to '
+                        "%(max_days)s."
+                    )
                 yield emit.country(
                     country,
-                    f'"{claim.text or f"{claim.days} days"}" promises {claim.days} day(s) to '
-                    f"{country}; {slowest.name} takes up to {slowest_days}{during}.",
+                    say(template, **said),
                     {
                         "claimed_days": claim.days,
                         "claim": claim.text,
@@ -118,9 +152,17 @@ def dispatch_claim_unsupported(
         if claim.days < slowest.handling_days:
             yield emit.country(
                 country,
-                f'"{claim.text or f"{claim.days} days"}" promises dispatch in {claim.days} '
-                f"day(s) to {country}; {slowest.name} takes {slowest.handling_days} day(s) "
-                "to leave the warehouse.",
+                say(
+                    gettext_noop(
+                        '"%(claim)s" promises dispatch in %(days)s to %(country)s; %(method)s '
+                        "takes %(handling_days)s to leave the warehouse."
+                    ),
+                    claim=_claimed(claim),
+                    days=say(DAYS, count=claim.days),
+                    country=country,
+                    method=slowest.name,
+                    handling_days=say(DAYS, count=slowest.handling_days),
+                ),
                 {
                     "claimed_days": claim.days,
                     "claim": claim.text,
@@ -141,14 +183,18 @@ def shipping_country_uncovered(
     for country in campaign.target_countries:
         problems = []
         if not methods_for(ctx, country):
-            problems.append("no enabled shipping method")
+            problems.append(say(gettext_noop("no enabled shipping method")))
         if site_checkout and country not in ctx.operations.checkout_countries:
-            problems.append("the site checkout does not sell there")
+            problems.append(say(gettext_noop("the site checkout does not sell there")))
         if problems:
             yield emit.country(
                 country,
-                f"{country}: {' and '.join(problems)}.",
-                {"country": country, "problems": problems},
+                say(
+                    gettext_noop("%(country)s: %(problems)s."),
+                    country=country,
+                    problems=listing(problems),
+                ),
+                {"country": country, "problems": [problem.english() for problem in problems]},
                 oldest(ctx.operations.checkout_as_of, campaign.updated_at),
             )
 
@@ -168,8 +214,13 @@ def shipping_option_not_in_checkout(
             if not methods_for(ctx, country, option):
                 yield emit.country(
                     country,
-                    f"The copy promises {option.replace('_', '-')} delivery; checkout offers none "
-                    f"to {country}.",
+                    say(
+                        gettext_noop(
+                            "The copy promises %(delivery)s; checkout offers none to %(country)s."
+                        ),
+                        delivery=say(OPTION_DELIVERY[option]),
+                        country=country,
+                    ),
                     {"country": country, "option": option},
                     campaign.updated_at,
                     suffix=option,
@@ -177,17 +228,25 @@ def shipping_option_not_in_checkout(
         for claim in _strictest_free(free_claims):
             methods = methods_for(ctx, country)
             if not any(_free_for(m, claim) for m in methods):
-                thresholds = sorted(
-                    str(m.free_shipping_threshold)
-                    for m in methods
-                    if m.free_shipping_threshold is not None
+                # Lowest first, as amounts (as text, "100.00" would sort before "50.00").
+                offering = sorted(
+                    (m for m in methods if m.free_shipping_threshold is not None),
+                    key=lambda m: m.free_shipping_threshold,
                 )
+                thresholds = [str(m.free_shipping_threshold) for m in offering]
+                said = {
+                    "claim": claim.text or say(gettext_noop("Free shipping")),
+                    "country": country,
+                }
+                if claim.amount is not None:
+                    said["amount"] = Money(claim.amount, claim.currency or campaign.currency)
+                if offering:
+                    said["threshold"] = Money(
+                        offering[0].free_shipping_threshold, offering[0].currency
+                    )
                 yield emit.country(
                     country,
-                    f'"{claim.text}" but no method ships free to {country}'
-                    + (f" under {claim.amount}" if claim.amount is not None else "")
-                    + (f" (free only from {thresholds[0]})" if thresholds else "")
-                    + ".",
+                    say(NOT_FREE[("amount" in said, "threshold" in said)], **said),
                     {
                         "country": country,
                         "option": "free_shipping",
@@ -199,6 +258,22 @@ def shipping_option_not_in_checkout(
                     campaign.updated_at,
                     suffix="free_shipping",
                 )
+
+
+# (a threshold is claimed, some method ships free from a threshold) -> what the rule says.
+NOT_FREE = {
+    (False, False): gettext_noop('"%(claim)s" but no method ships free to %(country)s.'),
+    (True, False): gettext_noop(
+        '"%(claim)s" but no method ships free to %(country)s under %(amount)s.'
+    ),
+    (False, True): gettext_noop(
+        '"%(claim)s" but no method ships free to %(country)s (free only from %(threshold)s).'
+    ),
+    (True, True): gettext_noop(
+        '"%(claim)s" but no method ships free to %(country)s under %(amount)s (free only '
+        "from %(threshold)s)."
+    ),
+}
 
 
 def _strictest_free(claims: list[ClaimFacts]) -> list[ClaimFacts]:
@@ -229,7 +304,11 @@ def native_checkout_unavailable(
         if country not in channel.native_checkout_countries:
             yield emit.country(
                 country,
-                f"{channel.name} has no in-app checkout in {country}.",
+                say(
+                    gettext_noop("%(channel)s has no in-app checkout in %(country)s."),
+                    channel=channel.name,
+                    country=country,
+                ),
                 {
                     "country": country,
                     "channel": channel.name,
@@ -251,7 +330,13 @@ def sku_country_restricted(
         if blocked:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} may not ship to {', '.join(blocked)}, which the campaign targets.",
+                say(
+                    gettext_noop(
+                        "%(sku)s may not ship to %(countries)s, which the campaign targets."
+                    ),
+                    sku=sku.code,
+                    countries=listing(blocked, COMMA),
+                ),
                 {"sku": sku.code, "restricted_countries": blocked},
                 oldest(sku.price_as_of, campaign.updated_at),
             )

@@ -6,10 +6,50 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 from promises.checks.facts import CampaignFacts, CheckContext, DemandWindow, ItemFacts, SkuFacts
+from promises.checks.messages import Day, counted, say
 from promises.checks.registry import Emit, Finding, oldest, rule
 from promises.choices import Severity
+
+# What the stock rules say when they count (see promises/checks/messages.py).
+UNITS = counted(ngettext_lazy("%(count)s unit", "%(count)s units", "count"))
+NOTHING_TO_PROMISE = counted(
+    ngettext_lazy(
+        "%(sku)s has nothing available to promise (%(count)s unit) and is not marked preorder.",
+        "%(sku)s has nothing available to promise (%(count)s units) and is not marked preorder.",
+        "count",
+    )
+)
+EXPECTS_MORE = gettext_noop("%(sku)s: the campaign expects %(expected)s, %(available)s.")
+AVAILABLE = counted(
+    ngettext_lazy(
+        "%(count)s is available to promise", "%(count)s are available to promise", "count"
+    )
+)
+AVAILABLE_TO_IT = counted(
+    ngettext_lazy(
+        "%(count)s is available to it (%(reserved)s reserved for it, %(atp)s available to promise)",
+        "%(count)s are available to it (%(reserved)s reserved for it, %(atp)s available to "
+        "promise)",
+        "count",
+    )
+)
+OVERLAPPING = counted(
+    ngettext_lazy(
+        "%(sku)s: %(campaigns)s overlapping campaigns count on %(units)s, %(count)s exists.",
+        "%(sku)s: %(campaigns)s overlapping campaigns count on %(units)s, %(count)s exist.",
+        "count",
+    )
+)
+ALONE = counted(
+    ngettext_lazy(
+        "%(sku)s: %(campaign)s alone reserves %(units)s, %(count)s exists.",
+        "%(sku)s: %(campaign)s alone reserves %(units)s, %(count)s exist.",
+        "count",
+    )
+)
 
 
 def free_for(item: ItemFacts, sku: SkuFacts) -> int:
@@ -38,8 +78,7 @@ def stock_out(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterato
         if free <= 0 and not is_preorder(item):
             yield emit.sku(
                 sku.id,
-                f"{sku.code} has nothing available to promise ({max(free, 0)} units) and is "
-                "not marked preorder.",
+                say(NOTHING_TO_PROMISE, sku=sku.code, count=max(free, 0)),
                 {
                     "sku": sku.code,
                     "available": sku.available,
@@ -69,20 +108,22 @@ def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Itera
                 "available": sku.available,
                 "shortfall": item.expected_units - free,
             }
-            counted_on = f"{free} are available to promise."
+            counted_on = say(AVAILABLE, count=free)
             if item.reserved_units:
                 # What it reserved is held for it, but no longer available to promise on the
                 # SKU's page: say both, so the two figures do not seem to contradict.
                 atp = available_to_promise(sku)
-                counted_on = (
-                    f"{free} are available to it ({item.reserved_units} reserved for it, "
-                    f"{atp} available to promise)."
-                )
+                counted_on = say(AVAILABLE_TO_IT, count=free, reserved=item.reserved_units, atp=atp)
                 evidence["reserved_for_this_campaign"] = item.reserved_units
                 evidence["sku_available_to_promise"] = atp
             yield emit.sku(
                 sku.id,
-                f"{sku.code}: the campaign expects {item.expected_units} units, {counted_on}",
+                say(
+                    EXPECTS_MORE,
+                    sku=sku.code,
+                    expected=say(UNITS, count=item.expected_units),
+                    available=counted_on,
+                ),
                 evidence,
                 oldest(sku.stock_as_of, campaign.updated_at),
             )
@@ -104,14 +145,25 @@ def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> 
         # holding more than exists is not a reservation at all.
         alone = 0 < supply < item.reserved_units
         if peak > supply and (len(involved) > 1 or alone):
-            said = (
-                f"{len(involved)} overlapping campaigns count on {peak} units"
-                if len(involved) > 1
-                else f"{campaign.name} alone reserves {item.reserved_units} units"
-            )
+            if len(involved) > 1:
+                said = say(
+                    OVERLAPPING,
+                    sku=sku.code,
+                    campaigns=len(involved),
+                    units=say(UNITS, count=peak),
+                    count=max(supply, 0),
+                )
+            else:
+                said = say(
+                    ALONE,
+                    sku=sku.code,
+                    campaign=campaign.name,
+                    units=say(UNITS, count=item.reserved_units),
+                    count=max(supply, 0),
+                )
             yield emit.sku(
                 sku.id,
-                f"{sku.code}: {said}, {max(supply, 0)} exist.",
+                said,
                 {
                     "sku": sku.code,
                     "units_counted_on": peak,
@@ -166,7 +218,12 @@ def no_reservation(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
             sku = ctx.skus[item.sku_id]
             yield emit.sku(
                 sku.id,
-                f"{sku.code} is promoted with no units reserved and no preorder message.",
+                say(
+                    gettext_noop(
+                        "%(sku)s is promoted with no units reserved and no preorder message."
+                    ),
+                    sku=sku.code,
+                ),
                 {"sku": sku.code, "reserved": 0, "expected": item.expected_units},
                 campaign.updated_at,
             )
@@ -190,7 +247,10 @@ def preorder_without_date(
         if sku.available_on is None:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} is sold as a preorder but has no availability date.",
+                say(
+                    gettext_noop("%(sku)s is sold as a preorder but has no availability date."),
+                    sku=sku.code,
+                ),
                 {
                     "sku": sku.code,
                     "availability_date": None,
@@ -201,8 +261,15 @@ def preorder_without_date(
         elif promised_by is not None and sku.available_on > promised_by:
             yield emit.sku(
                 sku.id,
-                f"{sku.code} is available on {sku.available_on:%Y-%m-%d}, after the promised "
-                f"{promised_by:%Y-%m-%d}.",
+                say(
+                    gettext_noop(
+                        "%(sku)s is available on %(available_on)s, after the promised "
+                        "%(promised_by)s."
+                    ),
+                    sku=sku.code,
+                    available_on=Day(sku.available_on),
+                    promised_by=Day(promised_by),
+                ),
                 {
                     "sku": sku.code,
                     "availability_date": sku.available_on.isoformat(),
@@ -223,6 +290,19 @@ def _promised_delivery_date(campaign: CampaignFacts) -> date | None:
     return None
 
 
+# One sentence per state, so each reads naturally in French (a draft, archived...).
+NOT_SELLABLE = {
+    "draft": gettext_noop("%(sku)s's product is draft: the campaign's link leads nowhere."),
+    "archived": gettext_noop("%(sku)s's product is archived: the campaign's link leads nowhere."),
+    "unpublished": gettext_noop(
+        "%(sku)s's product is unpublished: the campaign's link leads nowhere."
+    ),
+}
+NOT_SELLABLE_OTHER = gettext_noop(
+    "%(sku)s's product is %(state)s: the campaign's link leads nowhere."
+)
+
+
 @rule("SKU_NOT_SELLABLE", Severity.BLOCKER)
 def sku_not_sellable(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The promoted product is draft, archived or unpublished: the link leads nowhere."""
@@ -232,7 +312,9 @@ def sku_not_sellable(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> 
             state = sku.sellable_status if sku.sellable_status != "active" else "unpublished"
             yield emit.sku(
                 sku.id,
-                f"{sku.code}'s product is {state}: the campaign's link leads nowhere.",
+                say(NOT_SELLABLE[state], sku=sku.code)
+                if state in NOT_SELLABLE
+                else say(NOT_SELLABLE_OTHER, sku=sku.code, state=state),
                 {
                     "sku": sku.code,
                     "product_status": sku.sellable_status,
