@@ -183,8 +183,9 @@ def test_the_page_query_count_does_not_grow_with_items(
         SKUFactory(product=product, code=f"MORE-{n:02d}", option1=str(n))
     client = login(exec_user)
     url = f"/feeds/channels/{catalog.channel.pk}/"
-    # session, user, permissions and roles of the shell, channel, fingerprint (5), items (1)
-    with django_assert_num_queries(12):
+    # session, user, the user's language (common.UserPreference), permissions and roles of
+    # the shell, channel, fingerprint (5), items (1)
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 
@@ -197,7 +198,9 @@ def test_the_feeds_index_lists_channels_in_fixed_queries(
     for _ in range(extra):
         ChannelFactory()
     client = login(ops_user)
-    with django_assert_num_queries(6):
+    # Session, user, the user's language (common.UserPreference), perms x2, nav roles, the
+    # channels.
+    with django_assert_num_queries(7):
         response = client.get("/feeds/")
     assert response.status_code == 200
     assert f'href="/feeds/channels/{catalog.channel.pk}/"' in response.content.decode()
