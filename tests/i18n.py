@@ -97,6 +97,9 @@ _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+# Attributes a block writes into a tag of its parent ({% block main_class %} class="wide"):
+# outside their tag they read as text, but no one sees them.
+_ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"{}]*")+\s*$')
 
 
 def _words_needing_translation(text: str) -> list[str]:
@@ -105,15 +108,19 @@ def _words_needing_translation(text: str) -> list[str]:
 
 
 class _Visible(HTMLParser):
-    """Collects the text a person sees, and the visible attributes, skipping scripts/styles."""
+    """Collects the text a person sees, and the visible attributes, skipping scripts/styles
+    (and, with `codes=False`, the <code> elements: rule codes, feed fields, settings)."""
 
-    def __init__(self) -> None:
+    def __init__(self, codes: bool = True) -> None:
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
         self._skip = 0
+        self._skipped = (
+            ("script", "style", "template") if codes else ("script", "style", "template", "code")
+        )
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in self._skipped:
             self._skip += 1
         attributes = dict(attrs)
         for name, value in attrs:
@@ -127,7 +134,7 @@ class _Visible(HTMLParser):
             self.texts.append(attributes["value"])
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
+        if tag in self._skipped and self._skip:
             self._skip -= 1
 
     def handle_data(self, data):
@@ -135,8 +142,8 @@ class _Visible(HTMLParser):
             self.texts.append(data)
 
 
-def visible_texts(html: str) -> list[str]:
-    parser = _Visible()
+def visible_texts(html: str, *, codes: bool = True) -> list[str]:
+    parser = _Visible(codes)
     parser.feed(html)
     parser.close()
     return parser.texts
@@ -149,6 +156,8 @@ def template_literals(source: str) -> list[str]:
     source = _VERBATIM_CODE.sub(" ", source)
     found: list[str] = []
     for text in visible_texts(source):
+        if _ATTRIBUTES_ONLY.match(text):
+            continue
         words = _words_needing_translation(text)
         if words:
             found.append(" ".join(text.split()))
@@ -271,7 +280,8 @@ def english_leftovers(html: str) -> list[str]:
     """The texts of a French page that still read as English."""
     vocabulary = english_vocabulary()
     leftovers = []
-    for text in visible_texts(html):
+    # A code reads the same in every language (STOCK_OUT, image_link, STORE_URL).
+    for text in visible_texts(html, codes=False):
         words = {w.lower() for w in _words_needing_translation(text)}
         if words & vocabulary:
             leftovers.append(" ".join(text.split()))
