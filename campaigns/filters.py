@@ -9,6 +9,7 @@ from __future__ import annotations
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.choices import CampaignFormat, CampaignStatus, Network
 from campaigns.models import Campaign, Channel
@@ -19,28 +20,30 @@ from promises.querysets import filter_readiness
 
 
 class CampaignFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
     status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices)
     readiness = django_filters.ChoiceFilter(
-        choices=Readiness.choices, method="filter_readiness", label="Readiness"
+        choices=Readiness.choices, method="filter_readiness", label=_("Readiness")
     )
     channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.order_by("name"))
-    network = django_filters.ChoiceFilter(field_name="channel__network", choices=Network.choices)
+    network = django_filters.ChoiceFilter(
+        field_name="channel__network", choices=Network.choices, label=_("Channel network")
+    )
     format = django_filters.ChoiceFilter(choices=CampaignFormat.choices)
     owner = django_filters.ModelChoiceFilter(
         queryset=get_user_model().objects.filter(is_active=True).order_by("username")
     )
     sku = django_filters.ModelChoiceFilter(
-        queryset=SKU.objects.all(), field_name="items__sku", distinct=True, label="SKU"
+        queryset=SKU.objects.all(), field_name="items__sku", distinct=True, label=_("SKU")
     )
     starts_after = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__gte", label="Starts from", widget=DATE
+        field_name="starts_at", lookup_expr="date__gte", label=_("Starts from"), widget=DATE
     )
     starts_before = django_filters.DateFilter(
-        field_name="starts_at", lookup_expr="date__lte", label="Starts until", widget=DATE
+        field_name="starts_at", lookup_expr="date__lte", label=_("Starts until"), widget=DATE
     )
     active_on = django_filters.DateFilter(
-        method="filter_active_on", label="Running on", widget=DATE
+        method="filter_active_on", label=_("Running on"), widget=DATE
     )
 
     class Meta:

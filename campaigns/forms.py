@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.choices import CampaignStatus, ClaimSource
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
@@ -73,8 +74,8 @@ class CampaignForm(VersionedForm):
             "target_countries": forms.SelectMultiple(attrs={"size": 6}),
         }
         help_texts = {
-            "caption": "The words shoppers read. Promises found in it are checked as you type.",
-            "target_countries": "Type a country's name to add it; remove one with its cross.",
+            "caption": _("The words shoppers read. Promises found in it are checked as you type."),
+            "target_countries": _("Type a country's name to add it; remove one with its cross."),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -88,10 +89,10 @@ class CampaignForm(VersionedForm):
         data = super().clean()
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
-            self.add_error("ends_at", "The campaign must end after it starts.")
+            self.add_error("ends_at", _("The campaign must end after it starts."))
         if data.get("is_paid_partnership") and not (data.get("disclosure") or "").strip():
             # The engine would block it anyway (DISCLOSURE_MISSING); say so where it is typed.
-            self.add_error("disclosure", "A paid partnership must say how it is disclosed.")
+            self.add_error("disclosure", _("A paid partnership must say how it is disclosed."))
         return data
 
 
@@ -99,7 +100,7 @@ def sku_label(sku: SKU) -> str:
     """How a SKU reads in a picker: its code and its product, "TEE-BLK-M · Tee (Black / M)"."""
     options = " / ".join(o for o in (sku.option1, sku.option2, sku.option3) if o)
     title = sku.product.title if sku.product_id else ""
-    return " · ".join(p for p in (sku.code or "(no SKU)", title) if p) + (
+    return " · ".join(p for p in (sku.code or str(_("(no SKU)")), title) if p) + (
         f" ({options})" if options else ""
     )
 
@@ -120,7 +121,7 @@ class ItemForm(forms.ModelForm):
             "reserved_units",
             "preorder_message",
         ]
-        labels = {"sku": "SKU", "announced_price": "Announced price"}
+        labels = {"sku": _("SKU"), "announced_price": _("Announced price")}
         field_classes = {"sku": SKUChoiceField}
         # data-search: the picker searches the "code · product" labels (static/js/forms.js).
         widgets = {"sku": forms.Select(attrs={"data-search": ""})}
@@ -146,7 +147,7 @@ class ClaimForm(forms.ModelForm):
             "code",
         ]
         widgets = {"is_free": forms.NullBooleanSelect()}
-        labels = {"is_free": "Free?", "text": "Words used"}
+        labels = {"is_free": _("Free?"), "text": _("Words used")}
 
     def save(self, commit: bool = True) -> CampaignClaim:
         self.instance.source = ClaimSource.ENTERED
@@ -170,7 +171,7 @@ ClaimFormSet = inlineformset_factory(
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=CampaignStatus.choices)
+    status = forms.ChoiceField(label=_("Status"), choices=CampaignStatus.choices)
 
 
 # The formsets' prefixes; a "more rows" submit names one of them.

@@ -9,6 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop, ngettext
 from django_countries.fields import CountryField
 
 from campaigns.choices import (
@@ -39,14 +42,22 @@ DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS = 24
 
 
 def governance_gaps(calendar_owner_id, creative_budget, catalog_sync, response_hours) -> list[str]:
-    """The four things every network needs written down, named when missing."""
+    """The four things every network needs written down, named when missing.
+
+    The names stay English (the API and the engine's messages carry them); they are in the
+    catalog, so a page shows one in the reader's language with `{% translate gap %}`.
+    """
     checks = (
-        ("calendar owner", calendar_owner_id is None),
-        ("creative budget", creative_budget is None),
-        ("catalog sync", not catalog_sync),
-        ("response-time commitment", response_hours is None),
+        (gettext_noop("calendar owner"), calendar_owner_id is None),
+        (gettext_noop("creative budget"), creative_budget is None),
+        (gettext_noop("catalog sync"), not catalog_sync),
+        (gettext_noop("response-time commitment"), response_hours is None),
     )
     return [gap for gap, missing in checks if missing]
+
+
+def _surfaces_help() -> str:
+    return _("Any of: %(surfaces)s") % {"surfaces": ", ".join(Surface.values)}
 
 
 def new_feed_token() -> str:
@@ -56,64 +67,90 @@ def new_feed_token() -> str:
 class Channel(models.Model):
     """A social network or program the brand sells through, with its governance."""
 
-    name = models.CharField(max_length=120, unique=True)
-    network = models.CharField(max_length=16, choices=Network.choices)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     surfaces = models.JSONField(
-        default=list, blank=True, help_text="Any of: " + ", ".join(Surface.values)
+        _("surfaces"),
+        default=list,
+        blank=True,
+        help_text=lazy(_surfaces_help, str)(),
     )
     native_checkout_countries = CountryField(
-        multiple=True, blank=True, help_text="Countries where in-app checkout is enabled."
+        _("native checkout countries"),
+        multiple=True,
+        blank=True,
+        help_text=_("Countries where in-app checkout is enabled."),
     )
     native_checkout_fee_rate = models.DecimalField(
+        _("native checkout fee rate"),
         max_digits=5,
         decimal_places=4,
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
-        help_text="Share of the order the network keeps on native checkout (0.05 = 5%).",
+        help_text=_("Share of the order the network keeps on native checkout (0.05 = 5%)."),
     )
     # Governance: the four things that must be written down for every network.
     calendar_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("calendar owner"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="owned_channel_calendars",
     )
-    creative_budget_monthly = MoneyField(null=True, blank=True)
-    currency = CurrencyField()
+    creative_budget_monthly = MoneyField(_("creative budget monthly"), null=True, blank=True)
+    currency = CurrencyField(_("currency"))
     catalog_sync = models.CharField(
-        max_length=16, choices=CatalogSync.choices, default=CatalogSync.NONE, blank=True
+        _("catalog sync"),
+        max_length=16,
+        choices=CatalogSync.choices,
+        default=CatalogSync.NONE,
+        blank=True,
     )
-    catalog_feed_url = models.URLField(blank=True)
-    last_catalog_sync_at = models.DateTimeField(null=True, blank=True)
+    catalog_feed_url = models.URLField(_("catalog feed URL"), blank=True)
+    last_catalog_sync_at = models.DateTimeField(_("last catalog sync at"), null=True, blank=True)
     catalog_sync_max_age_hours = models.PositiveIntegerField(
-        default=DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS
+        _("catalog sync max age hours"), default=DEFAULT_CATALOG_SYNC_MAX_AGE_HOURS
     )
     response_time_commitment_hours = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Public response-time commitment for urgent comments."
+        _("response time commitment hours"),
+        null=True,
+        blank=True,
+        help_text=_("Public response-time commitment for urgent comments."),
     )
-    conversion_definition = models.CharField(max_length=255, blank=True)
-    attribution_window_days = models.PositiveIntegerField(null=True, blank=True)
-    pixel_configured = models.BooleanField(default=False)
-    consent_configured = models.BooleanField(default=False)
+    conversion_definition = models.CharField(_("conversion definition"), max_length=255, blank=True)
+    attribution_window_days = models.PositiveIntegerField(
+        _("attribution window days"), null=True, blank=True
+    )
+    pixel_configured = models.BooleanField(_("pixel configured"), default=False)
+    consent_configured = models.BooleanField(_("consent configured"), default=False)
     feed_token = models.CharField(
+        _("feed token"),
         max_length=64,
         unique=True,
         default=new_feed_token,
         editable=False,
-        help_text="Secret part of this channel's catalog feed URL.",
+        help_text=_("Secret part of this channel's catalog feed URL."),
     )
     # What the channel's feed publishes: the products it sells. Empty lists mean no limit;
     # both set means a product must match both.
     feed_product_types = models.JSONField(
-        default=list, blank=True, help_text="Product types the feed publishes (empty: all)."
+        _("feed product types"),
+        default=list,
+        blank=True,
+        help_text=_("Product types the feed publishes (empty: all)."),
     )
     feed_tags = models.JSONField(
-        default=list, blank=True, help_text="Product tags the feed publishes (empty: any)."
+        _("feed tags"),
+        default=list,
+        blank=True,
+        help_text=_("Product tags the feed publishes (empty: any)."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
         ordering = ["name"]
         # The feed URLs carry the token: whoever holds one reads the catalog and marks the
         # channel's catalog as synced. Ops and admins set feeds up; others need not see them.
@@ -137,7 +174,12 @@ class Channel(models.Model):
     def clean(self) -> None:
         unknown = set(self.surfaces or []) - set(Surface.values)
         if not isinstance(self.surfaces, list) or unknown:
-            raise ValidationError({"surfaces": f"Use a list of: {', '.join(Surface.values)}."})
+            raise ValidationError(
+                {
+                    "surfaces": _("Use a list of: %(surfaces)s.")
+                    % {"surfaces": ", ".join(Surface.values)}
+                }
+            )
 
     @property
     def is_baseline(self) -> bool:
@@ -161,18 +203,21 @@ class Channel(models.Model):
 class Creator(models.Model):
     """A creator or affiliate who promotes the brand, usually with a personal code."""
 
-    handle = models.CharField(max_length=120)
-    network = models.CharField(max_length=16, choices=Network.choices)
+    handle = models.CharField(_("handle"), max_length=120)
+    network = models.CharField(_("network"), max_length=16, choices=Network.choices)
     commission_rate = models.DecimalField(
+        _("commission rate"),
         max_digits=5,
         decimal_places=4,
         default=0,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
     )
-    promo_code = models.CharField(max_length=64, blank=True)
-    disclosure_required = models.BooleanField(default=True)
+    promo_code = models.CharField(_("promo code"), max_length=64, blank=True)
+    disclosure_required = models.BooleanField(_("disclosure required"), default=True)
 
     class Meta:
+        verbose_name = _("creator")
+        verbose_name_plural = _("creators")
         ordering = ["handle"]
         constraints = [
             models.UniqueConstraint(
@@ -191,66 +236,87 @@ class Creator(models.Model):
 class Campaign(models.Model):
     """A promotion on one channel: dates, countries, SKUs, prices, codes and copy."""
 
-    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="campaigns")
-    name = models.CharField(max_length=200)
+    channel = models.ForeignKey(
+        Channel, verbose_name=_("channel"), on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField(_("name"), max_length=200)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="campaigns",
     )
     objective = models.CharField(
-        max_length=16, choices=Objective.choices, default=Objective.PERFORMANCE
+        _("objective"), max_length=16, choices=Objective.choices, default=Objective.PERFORMANCE
     )
-    format = models.CharField(max_length=32, choices=CampaignFormat.choices)
+    format = models.CharField(_("format"), max_length=32, choices=CampaignFormat.choices)
     status = models.CharField(
-        max_length=16, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT, db_index=True
+        _("status"),
+        max_length=16,
+        choices=CampaignStatus.choices,
+        default=CampaignStatus.DRAFT,
+        db_index=True,
     )
-    starts_at = models.DateTimeField(null=True, blank=True)
-    ends_at = models.DateTimeField(null=True, blank=True)
-    target_countries = CountryField(multiple=True, blank=True)
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    target_countries = CountryField(_("target countries"), multiple=True, blank=True)
     checkout_path = models.CharField(
-        max_length=16, choices=CheckoutPath.choices, default=CheckoutPath.SITE
+        _("checkout path"), max_length=16, choices=CheckoutPath.choices, default=CheckoutPath.SITE
     )
-    budget = MoneyField(null=True, blank=True)
-    currency = CurrencyField()
+    budget = MoneyField(_("budget"), null=True, blank=True)
+    currency = CurrencyField(_("currency"))
     # The downstream functions the brief cites: a campaign that names none was planned blind.
-    cites_stock = models.BooleanField(default=False)
-    cites_customer_service = models.BooleanField(default=False)
-    cites_margin = models.BooleanField(default=False)
+    cites_stock = models.BooleanField(_("cites stock"), default=False)
+    cites_customer_service = models.BooleanField(_("cites customer service"), default=False)
+    cites_margin = models.BooleanField(_("cites margin"), default=False)
     stop_min_roas = models.DecimalField(
-        "stop below ROAS", max_digits=8, decimal_places=2, null=True, blank=True
+        _("stop below ROAS"), max_digits=8, decimal_places=2, null=True, blank=True
     )
-    stop_max_cpa = MoneyField("stop above CPA", null=True, blank=True)
-    qualified_basket_threshold = MoneyField(null=True, blank=True)
+    stop_max_cpa = MoneyField(_("stop above CPA"), null=True, blank=True)
+    qualified_basket_threshold = MoneyField(_("qualified basket threshold"), null=True, blank=True)
     creator = models.ForeignKey(
-        Creator, on_delete=models.SET_NULL, null=True, blank=True, related_name="campaigns"
+        Creator,
+        verbose_name=_("creator"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="campaigns",
     )
-    is_paid_partnership = models.BooleanField(default=False)
+    is_paid_partnership = models.BooleanField(_("is paid partnership"), default=False)
     disclosure = models.CharField(
-        max_length=120, blank=True, help_text='How the partnership is disclosed ("#ad", label...).'
+        _("disclosure"),
+        max_length=120,
+        blank=True,
+        help_text=_('How the partnership is disclosed ("#ad", label...).'),
     )
-    promo_code = models.CharField("announced promo code", max_length=64, blank=True)
-    caption = models.TextField(blank=True)
-    script = models.TextField(blank=True)
+    promo_code = models.CharField(_("announced promo code"), max_length=64, blank=True)
+    caption = models.TextField(_("caption"), blank=True)
+    script = models.TextField(_("script"), blank=True)
     went_live_ready = models.BooleanField(
+        _("went live ready"),
         null=True,
         blank=True,
         editable=False,
-        help_text="Whether the campaign had no open conflict when it went live.",
+        help_text=_("Whether the campaign had no open conflict when it went live."),
     )
     # Blank: planned in SocialOps. Otherwise the ad platform it is read from ("Meta"...),
     # which owns the fields named in campaigns/synced.py: they are read-only here.
-    synced_from = models.CharField(max_length=32, blank=True, default="", editable=False)
+    synced_from = models.CharField(
+        _("synced from"), max_length=32, blank=True, default="", editable=False
+    )
     # What SocialOps last did to the synced ad on its platform ("Paused on Meta by SocialOps
     # at 14:02 because STOCK_OUT SERUM-30"), written by the integrations app's enforcement.
-    enforcement_note = models.CharField(max_length=500, blank=True, default="", editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    enforcement_note = models.CharField(
+        _("enforcement note"), max_length=500, blank=True, default="", editable=False
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Who saved it last: named to the next editor whose form is out of date.
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -261,6 +327,8 @@ class Campaign(models.Model):
     objects = CampaignQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
         ordering = ["-starts_at", "name"]
         indexes = [
             models.Index(fields=["status", "starts_at", "ends_at"]),
@@ -300,29 +368,45 @@ class Campaign(models.Model):
 class CampaignClaim(models.Model):
     """A promise a campaign makes: delivery time, returns, free shipping, price, code, preorder."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="claims")
-    kind = models.CharField(max_length=16, choices=ClaimKind.choices)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="claims"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=ClaimKind.choices)
     source = models.CharField(
-        max_length=16, choices=ClaimSource.choices, default=ClaimSource.ENTERED
+        _("source"), max_length=16, choices=ClaimSource.choices, default=ClaimSource.ENTERED
     )
-    text = models.CharField(max_length=500, blank=True, help_text="The words of the claim.")
+    text = models.CharField(
+        _("text"), max_length=500, blank=True, help_text=_("The words of the claim.")
+    )
     days = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Delivery or return window, in days."
+        _("days"), null=True, blank=True, help_text=_("Delivery or return window, in days.")
     )
-    is_free = models.BooleanField(null=True, blank=True, help_text="Free shipping or free returns.")
+    is_free = models.BooleanField(
+        _("is free"), null=True, blank=True, help_text=_("Free shipping or free returns.")
+    )
     shipping_option = models.CharField(
-        max_length=16, choices=ShippingOption.choices, default=ShippingOption.ANY, blank=True
+        _("shipping option"),
+        max_length=16,
+        choices=ShippingOption.choices,
+        default=ShippingOption.ANY,
+        blank=True,
     )
-    amount = MoneyField(null=True, blank=True)
-    currency = CurrencyField()
-    code = models.CharField(max_length=64, blank=True)
-    date = models.DateField(null=True, blank=True, help_text="Preorder shipping date.")
+    amount = MoneyField(_("amount"), null=True, blank=True)
+    currency = CurrencyField(_("currency"))
+    code = models.CharField(_("code"), max_length=64, blank=True)
+    date = models.DateField(
+        _("date"), null=True, blank=True, help_text=_("Preorder shipping date.")
+    )
     # Where a claim read from the copy stands in it, so the page can highlight its words.
-    copy_field = models.CharField(max_length=8, choices=CopyField.choices, blank=True)
-    copy_start = models.PositiveIntegerField(null=True, blank=True)
-    copy_end = models.PositiveIntegerField(null=True, blank=True)
+    copy_field = models.CharField(
+        _("copy field"), max_length=8, choices=CopyField.choices, blank=True
+    )
+    copy_start = models.PositiveIntegerField(_("copy start"), null=True, blank=True)
+    copy_end = models.PositiveIntegerField(_("copy end"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("campaign claim")
+        verbose_name_plural = _("campaign claims")
         ordering = ["campaign", "kind", "source"]
         constraints = [
             models.CheckConstraint(condition=Q(kind__in=ClaimKind.values), name="claim_kind_valid"),
@@ -334,7 +418,12 @@ class CampaignClaim(models.Model):
         ]
 
     def __str__(self) -> str:
-        detail = self.text or self.code or (f"{self.days} days" if self.days is not None else "")
+        days = (
+            ngettext("%(count)s day", "%(count)s days", self.days) % {"count": self.days}
+            if self.days is not None
+            else ""
+        )
+        detail = self.text or self.code or days
         return f"{self.get_kind_display()}: {detail}".rstrip(": ")
 
     # Characters of copy shown on each side of a claim's words on the campaign page.
@@ -355,15 +444,21 @@ class CampaignClaim(models.Model):
 class CampaignItem(models.Model):
     """A SKU a campaign promotes: its announced price, expected and reserved units."""
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="items")
-    sku = models.ForeignKey(SKU, on_delete=models.PROTECT, related_name="campaign_items")
-    announced_price = MoneyField(null=True, blank=True)
-    currency = CurrencyField()
-    expected_units = models.PositiveIntegerField(default=0)
-    reserved_units = models.PositiveIntegerField(default=0)
-    preorder_message = models.CharField(max_length=255, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="items"
+    )
+    sku = models.ForeignKey(
+        SKU, verbose_name=_("SKU"), on_delete=models.PROTECT, related_name="campaign_items"
+    )
+    announced_price = MoneyField(_("announced price"), null=True, blank=True)
+    currency = CurrencyField(_("currency"))
+    expected_units = models.PositiveIntegerField(_("expected units"), default=0)
+    reserved_units = models.PositiveIntegerField(_("reserved units"), default=0)
+    preorder_message = models.CharField(_("preorder message"), max_length=255, blank=True)
 
     class Meta:
+        verbose_name = _("campaign item")
+        verbose_name_plural = _("campaign items")
         ordering = ["campaign", "sku"]
         indexes = [
             # The checks engine sums every campaign's demand on a SKU: on PostgreSQL this is
@@ -383,4 +478,4 @@ class CampaignItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sku} in {self.campaign.name}"
+        return _("%(sku)s in %(campaign)s") % {"sku": self.sku, "campaign": self.campaign.name}

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.choices import CampaignStatus, ClaimSource, CopyField
 from campaigns.claims import extract_claims, mentions_money
@@ -67,16 +68,13 @@ SAVING_FLAG = "_saving_through_service"
 def check_transition(current: str, status: str) -> None:
     """Refuse a status that does not exist or cannot follow `current`."""
     if status not in TRANSITIONS:
-        raise ValidationError({"status": f"Unknown status {status!r}."})
+        raise ValidationError({"status": _("Unknown status %(status)r.") % {"status": status}})
     if status not in TRANSITIONS[current]:
-        raise ValidationError(
-            {
-                "status": (
-                    f"A campaign cannot go from {CampaignStatus(current).label.lower()} to "
-                    f"{CampaignStatus(status).label.lower()}."
-                )
-            }
-        )
+        message = _("A campaign cannot go from %(current)s to %(status)s.") % {
+            "current": CampaignStatus(current).label.lower(),
+            "status": CampaignStatus(status).label.lower(),
+        }
+        raise ValidationError({"status": message})
 
 
 @transaction.atomic

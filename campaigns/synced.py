@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from campaigns.models import Campaign, CampaignItem
 
@@ -25,7 +26,14 @@ PLATFORM_OWNED_ITEM_FIELDS = ("sku", "announced_price", "currency")
 
 def synced_note(campaign: Campaign) -> str:
     """What a read-only field says, in plain words."""
-    return f"Synced from {campaign.synced_from}; edit it there."
+    return _("Synced from %(platform)s; edit it there.") % {"platform": campaign.synced_from}
+
+
+def products_synced_note(campaign: Campaign) -> str:
+    """Why a synced campaign's promoted products cannot be added, removed or re-priced here."""
+    return _("Its promoted products are synced from %(platform)s; edit them there.") % {
+        "platform": campaign.synced_from
+    }
 
 
 def _stored(field: str, instance):
@@ -57,7 +65,7 @@ def check_platform_owned(
     refused = changed_fields(stored, campaign, PLATFORM_OWNED_FIELDS)
     errors: dict[str, str] = dict.fromkeys(refused, note)
     items = list(items)
-    products_note = f"Its promoted products are synced from {stored.synced_from}; edit them there."
+    products_note = products_synced_note(stored)
     if any(item.pk is None for item in items) or any(i.pk is not None for i in removed_items):
         errors["items"] = products_note
     existing = CampaignItem.objects.in_bulk([item.pk for item in items if item.pk is not None])

@@ -18,6 +18,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns import timeline as calendar
@@ -41,13 +43,35 @@ from promises.services import CampaignBlocked, change_campaign_status
 
 # What the button moving a campaign to each status says, the way forward first.
 STATUS_ACTIONS = {
-    CampaignStatus.IN_REVIEW: "Submit for review",
-    CampaignStatus.SCHEDULED: "Schedule",
-    CampaignStatus.LIVE: "Go live",
-    CampaignStatus.PAUSED: "Pause",
-    CampaignStatus.DRAFT: "Back to draft",
-    CampaignStatus.ENDED: "End",
+    CampaignStatus.IN_REVIEW: gettext_lazy("Submit for review"),
+    CampaignStatus.SCHEDULED: pgettext_lazy("campaign action", "Schedule"),
+    CampaignStatus.LIVE: gettext_lazy("Go live"),
+    CampaignStatus.PAUSED: pgettext_lazy("campaign action", "Pause"),
+    CampaignStatus.DRAFT: gettext_lazy("Back to draft"),
+    CampaignStatus.ENDED: pgettext_lazy("campaign action", "End"),
 }
+
+
+def blocked_message(campaign: Campaign, status: str, count: int) -> str:
+    """Why the move to `status` (scheduled or live: the gated ones) was refused, in a sentence."""
+    values = {"campaign": campaign.name, "count": count}
+    if status == CampaignStatus.LIVE:
+        return (
+            ngettext(
+                "%(campaign)s cannot go live: %(count)s blocker must be fixed or waived first.",
+                "%(campaign)s cannot go live: %(count)s blockers must be fixed or waived first.",
+                count,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Cannot schedule %(campaign)s: %(count)s blocker must be fixed or waived first.",
+            "Cannot schedule %(campaign)s: %(count)s blockers must be fixed or waived first.",
+            count,
+        )
+        % values
+    )
 
 
 def _countries(campaign: Campaign) -> str:
@@ -67,11 +91,11 @@ class CampaignList(ListPage):
     template_name = "campaigns/campaign_list.html"
     results_template_name = "campaigns/_campaign_results.html"
     sorts = {
-        "name": Sort("Name", ("name",)),
-        "starts": Sort("Starts", ("starts_at",)),
-        "status": Sort("Status", ("status",)),
-        "blockers": Sort("Blockers", ("open_blockers", "open_warnings")),
-        "warnings": Sort("Warnings", ("open_warnings",)),
+        "name": Sort(gettext_lazy("Name"), ("name",)),
+        "starts": Sort(gettext_lazy("Starts"), ("starts_at",)),
+        "status": Sort(gettext_lazy("Status"), ("status",)),
+        "blockers": Sort(gettext_lazy("Blockers"), ("open_blockers", "open_warnings")),
+        "warnings": Sort(gettext_lazy("Warnings"), ("open_warnings",)),
     }
     default_sort = "-starts"
     csv_name = "campaigns"
@@ -101,6 +125,7 @@ class CampaignList(ListPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_create"] = self.request.user.has_perm("campaigns.add_campaign")
+        context["sort_label"] = self.sorts[context["sort"].lstrip("-")].label
         form = self.filterset.form
         chosen = form.cleaned_data.get("sku") if hasattr(form, "cleaned_data") else None
         if chosen is None:
@@ -201,7 +226,7 @@ def _edit(request: HttpRequest, campaign: Campaign | None) -> HttpResponse:
                 campaign.refresh_from_db()
             else:
                 # The triggers re-check it on commit; the campaign page shows their verdict.
-                messages.success(request, f"Saved {saved.name}.")
+                messages.success(request, _("Saved %(campaign)s.") % {"campaign": saved.name})
                 return redirect("campaigns:detail", pk=saved.pk)
         status = 400
     else:
@@ -321,24 +346,19 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     form = StatusForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a status to move the campaign to.")
+        messages.error(request, _("Choose a status to move the campaign to."))
         return redirect("campaigns:detail", pk=pk)
     status = form.cleaned_data["status"]
     try:
         change_campaign_status(campaign, status, actor=request.user)
     except CampaignBlocked as blocked:
-        label = STATUS_ACTIONS[status].lower()
-        count = len(blocked.blockers)
+        refusal = blocked_message(campaign, status, len(blocked.blockers))
         # One banner that lists the blockers, not a banner per blocker.
         messages.error(
             request,
             format_html(
-                "Cannot {} {}: {} blocker{} must be fixed or waived first."
-                '<ul class="message-list">{}</ul>',
-                label,
-                campaign.name,
-                count,
-                "s" if count != 1 else "",
+                '{}<ul class="message-list">{}</ul>',
+                refusal,
                 format_html_join(
                     "",
                     "<li><code>{}</code>: {}</li>",
@@ -351,7 +371,11 @@ def campaign_status(request: HttpRequest, pk: int) -> HttpResponse:
         for message in error.message_dict.get("status", error.messages):
             messages.error(request, message)
     else:
-        messages.success(request, f"{campaign.name} is now {CampaignStatus(status).label.lower()}.")
+        messages.success(
+            request,
+            _("%(campaign)s is now %(status)s.")
+            % {"campaign": campaign.name, "status": CampaignStatus(status).label.lower()},
+        )
     return redirect("campaigns:detail", pk=pk)
 
 
@@ -362,10 +386,11 @@ def campaign_recheck(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(Campaign, pk=pk)
     run = run_checks([campaign.pk], trigger=CheckTrigger.MANUAL).run
     if not run.campaigns_checked:
-        messages.warning(request, "Drafts and ended campaigns are not checked.")
+        messages.warning(request, _("Drafts and ended campaigns are not checked."))
     else:
         messages.success(
             request,
-            f"Checked: {run.opened} new, {run.reopened} reopened, {run.resolved} resolved.",
+            _("Checked: %(opened)s new, %(reopened)s reopened, %(resolved)s resolved.")
+            % {"opened": run.opened, "reopened": run.reopened, "resolved": run.resolved},
         )
     return redirect("campaigns:detail", pk=pk)

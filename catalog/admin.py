@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from catalog.models import SKU, Location, Product, StockLevel, WebhookDelivery
 from catalog.webhooks.services import enqueue_inbox_processing, requeue_deliveries
@@ -58,7 +60,7 @@ class SKUAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate_available()
 
-    @admin.display(description="available", ordering="available")
+    @admin.display(description=_("available"), ordering="available")
     def total_available(self, obj: SKU) -> int:
         return obj.available
 
@@ -100,20 +102,28 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     exclude = ["body"]
     actions = ["reprocess"]
 
-    @admin.display(description="Body")
+    @admin.display(description=_("Body"))
     def payload(self, obj: WebhookDelivery) -> str:
         return bytes(obj.body).decode("utf-8", "replace")
 
-    @admin.display(description="Reason")
+    @admin.display(description=_("Reason"))
     def reason(self, obj: WebhookDelivery) -> str:
         """Why it failed or was ignored, cut for the list (the whole text on its page)."""
         return obj.last_error if len(obj.last_error) <= 200 else obj.last_error[:200] + "…"
 
-    @admin.action(description="Retry: put back in the inbox")
+    @admin.action(description=_("Retry: put back in the inbox"))
     def reprocess(self, request, queryset) -> None:
         count = requeue_deliveries(list(queryset.values_list("pk", flat=True)))
         transaction.on_commit(enqueue_inbox_processing)
-        self.message_user(request, f"{count} deliveries put back in the inbox.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)s delivery put back in the inbox.",
+                "%(count)s deliveries put back in the inbox.",
+                count,
+            )
+            % {"count": count},
+        )
 
     def has_add_permission(self, request) -> bool:
         return False

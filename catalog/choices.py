@@ -1,26 +1,28 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ProductStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    DRAFT = "draft", "Draft"
-    ARCHIVED = "archived", "Archived"
+    ACTIVE = "active", pgettext_lazy("product status", "Active")
+    DRAFT = "draft", pgettext_lazy("product status", "Draft")
+    ARCHIVED = "archived", pgettext_lazy("product status", "Archived")
 
 
 class InventoryPolicy(models.TextChoices):
-    DENY = "deny", "Stop selling when out of stock"
-    CONTINUE = "continue", "Continue selling (backorder)"
+    DENY = "deny", _("Stop selling when out of stock")
+    CONTINUE = "continue", _("Continue selling (backorder)")
 
 
 class StockSource(models.TextChoices):
-    MANUAL = "manual", "Entered by hand"
-    CSV = "csv", "Shopify CSV import"
-    WEBHOOK = "webhook", "Shopify webhook"
-    DEMO = "demo", "Demo data"
+    MANUAL = "manual", _("Entered by hand")
+    CSV = "csv", _("Shopify CSV import")
+    WEBHOOK = "webhook", _("Shopify webhook")
+    DEMO = "demo", _("Demo data")
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    PROCESSED = "processed", "Processed"
-    FAILED = "failed", "Failed"
-    IGNORED = "ignored", "Ignored"
+    PENDING = "pending", pgettext_lazy("webhook delivery", "Pending")
+    PROCESSED = "processed", pgettext_lazy("webhook delivery", "Processed")
+    FAILED = "failed", pgettext_lazy("webhook delivery", "Failed")
+    IGNORED = "ignored", pgettext_lazy("webhook delivery", "Ignored")

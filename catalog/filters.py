@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import ProductStatus
 from common.filters import SEARCH, YES_NO, search_any
@@ -11,24 +13,33 @@ from common.filters import SEARCH, YES_NO, search_any
 # At or below this many units available to promise (and above zero), a SKU is low on stock.
 LOW_STOCK_UNITS = 10
 
-STOCK_CHOICES = [("out", "Out of stock"), ("low", f"Low (≤ {LOW_STOCK_UNITS})"), ("ok", "In stock")]
+
+def _low_stock_label() -> str:
+    return _("Low (≤ %(units)s)") % {"units": LOW_STOCK_UNITS}
+
+
+STOCK_CHOICES = [
+    ("out", _("Out of stock")),
+    ("low", lazy(_low_stock_label, str)()),
+    ("ok", _("In stock")),
+]
 
 
 class SKUFilter(django_filters.FilterSet):
     """Filters over SKUs annotated with available to promise and `campaign_count`."""
 
-    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
     status = django_filters.MultipleChoiceFilter(
         field_name="product__status",
         choices=ProductStatus.choices,
-        label="Product status",
+        label=_("Product status"),
         distinct=False,
     )
     stock = django_filters.ChoiceFilter(
-        method="filter_stock", choices=STOCK_CHOICES, label="Available to promise"
+        method="filter_stock", choices=STOCK_CHOICES, label=_("Available to promise")
     )
     promoted = django_filters.BooleanFilter(
-        method="filter_promoted", label="Promoted", widget=YES_NO
+        method="filter_promoted", label=_("Promoted"), widget=YES_NO
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

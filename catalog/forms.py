@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from catalog.choices import StockSource
 from catalog.models import Location, StockLevel
@@ -29,10 +30,10 @@ class StockLevelForm(VersionedForm):
         for name in ("on_hand", "committed", "available", "incoming"):
             value = data.get(name)
             if value is not None and value < 0:
-                self.add_error(name, "Cannot be negative.")
+                self.add_error(name, _("Cannot be negative."))
         on_hand, available = data.get("on_hand"), data.get("available")
         if on_hand is not None and available is not None and available > on_hand:
-            self.add_error("available", "Cannot exceed the units on hand.")
+            self.add_error("available", _("Cannot exceed the units on hand."))
         return data
 
     def save(self, commit: bool = True) -> StockLevel:
@@ -52,7 +53,7 @@ class BaseStockFormSet(forms.BaseInlineFormSet):
                 continue
             location = form.cleaned_data.get("location")
             if location in seen:
-                form.add_error("location", "This location already has a row.")
+                form.add_error("location", _("This location already has a row."))
             seen.add(location)
 
 

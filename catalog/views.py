@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import DetailView
 
 from campaigns.models import Campaign, CampaignItem
@@ -32,12 +33,12 @@ class SKUList(ListPage):
     template_name = "catalog/sku_list.html"
     results_template_name = "catalog/_sku_results.html"
     sorts = {
-        "code": Sort("SKU", ("code",)),
-        "product": Sort("Product", ("product__title", "code")),
-        "available": Sort("Available", ("available",)),
-        "reserved": Sort("Reserved", ("reserved",)),
-        "atp": Sort("Available to promise", ("available_to_promise",)),
-        "campaigns": Sort("Campaigns", ("campaign_count",)),
+        "code": Sort(gettext_lazy("SKU"), ("code",)),
+        "product": Sort(gettext_lazy("Product"), ("product__title", "code")),
+        "available": Sort(gettext_lazy("Available"), ("available",)),
+        "reserved": Sort(gettext_lazy("Reserved"), ("reserved",)),
+        "atp": Sort(gettext_lazy("Available to promise"), ("available_to_promise",)),
+        "campaigns": Sort(gettext_lazy("Campaigns"), ("campaign_count",)),
     }
     default_sort = "code"
     csv_name = "skus"
@@ -62,6 +63,7 @@ class SKUList(ListPage):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["low_stock"] = LOW_STOCK_UNITS
+        context["sort_label"] = self.sorts[context["sort"].lstrip("-")].label
         return context
 
 
@@ -105,8 +107,14 @@ class SKUDetail(PermissionRequiredMixin, DetailView):
         if saved:
             messages.success(
                 request,
-                f"Saved stock at {len(saved)} location{'s' if len(saved) != 1 else ''}. "
-                "Campaigns promoting this SKU are being re-checked.",
+                ngettext(
+                    "Saved stock at %(count)s location. "
+                    "Campaigns promoting this SKU are being re-checked.",
+                    "Saved stock at %(count)s locations. "
+                    "Campaigns promoting this SKU are being re-checked.",
+                    len(saved),
+                )
+                % {"count": len(saved)},
             )
         return redirect("catalog:sku-detail", pk=self.object.pk)
 

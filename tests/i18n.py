@@ -97,6 +97,9 @@ _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+# Attributes a block writes into a tag of its parent ({% block main_class %} class="wide"):
+# outside their tag they read as text, but no one sees them.
+_ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"{}]*")+\s*$')
 
 
 def _words_needing_translation(text: str) -> list[str]:
@@ -151,6 +154,8 @@ def template_literals(source: str) -> list[str]:
     source = _VERBATIM_CODE.sub(" ", source)
     found: list[str] = []
     for text in visible_texts(source):
+        if _ATTRIBUTES_ONLY.match(text):
+            continue
         words = _words_needing_translation(text)
         if words:
             found.append(" ".join(text.split()))

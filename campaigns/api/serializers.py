@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from campaigns.choices import CampaignStatus, ClaimSource, Surface
@@ -18,6 +19,11 @@ from campaigns.synced import (
 from common.api.serializers import DomainSerializer
 from promises.api.serializers import CheckRunSerializer, ConflictSerializer
 from promises.choices import Readiness
+
+# Refused on a claim the engine read from the copy: the copy is what to change.
+EXTRACTED_CLAIM_REFUSED = _(
+    "This claim was read from the campaign's copy; edit the caption or script."
+)
 
 
 class ChannelSerializer(DomainSerializer):
@@ -154,9 +160,7 @@ class CampaignClaimSerializer(DomainSerializer):
 
     def validate(self, attrs: dict) -> dict:
         if self.instance is not None and self.instance.source == ClaimSource.EXTRACTED:
-            raise serializers.ValidationError(
-                "This claim was read from the campaign's copy; edit the caption or script."
-            )
+            raise serializers.ValidationError(EXTRACTED_CLAIM_REFUSED)
         return super().validate(attrs)
 
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from campaigns.api.serializers import (
+    EXTRACTED_CLAIM_REFUSED,
     CampaignClaimSerializer,
     CampaignDetailSerializer,
     CampaignItemSerializer,
@@ -29,6 +30,7 @@ from campaigns.api.serializers import (
 from campaigns.choices import ClaimSource
 from campaigns.filters import CampaignFilter
 from campaigns.models import Campaign, CampaignClaim, CampaignItem, Channel, Creator
+from campaigns.synced import products_synced_note
 from common.api.errors import ApiError, BlockedSerializer, ErrorSerializer
 from common.api.viewsets import DomainViewSet
 from promises import services
@@ -64,10 +66,7 @@ class CampaignItemViewSet(DomainViewSet):
 
     def perform_destroy(self, instance: CampaignItem) -> None:
         if instance.campaign.synced_from:
-            raise serializers.ValidationError(
-                f"Its promoted products are synced from {instance.campaign.synced_from}; "
-                "edit them there."
-            )
+            raise serializers.ValidationError(products_synced_note(instance.campaign))
         super().perform_destroy(instance)
 
 
@@ -80,9 +79,7 @@ class CampaignClaimViewSet(DomainViewSet):
 
     def perform_destroy(self, instance: CampaignClaim) -> None:
         if instance.source == ClaimSource.EXTRACTED:
-            raise serializers.ValidationError(
-                "This claim was read from the campaign's copy; edit the caption or script."
-            )
+            raise serializers.ValidationError(EXTRACTED_CLAIM_REFUSED)
         super().perform_destroy(instance)
 
 

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from campaigns.feeds.formats import FORMATS, FeedFormat, format_for_network
 from campaigns.feeds.items import feed_items
@@ -98,7 +99,9 @@ def feed_report(channel: Channel, fmt_key: str | None = None) -> FeedReport:
         report.items += 1
         report.problems.extend(validate_row(fmt.spec, render_row(fmt.spec, item)))
         if item.id in seen:
-            report.problems.append(Problem(item.id, fmt.spec.id_field, "The same id twice."))
+            report.problems.append(
+                Problem(item.id, fmt.spec.id_field, gettext_noop("The same id twice."))
+            )
         seen.add(item.id)
     report.checked_at = timezone.now()
     cache.set(key, report, REPORT_CACHE_SECONDS)

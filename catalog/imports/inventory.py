@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from catalog.choices import StockSource
 from catalog.imports.aliases import SHOPIFY_INVENTORY_COLUMNS
@@ -79,16 +80,19 @@ class InventoryImporter(Importer):
     @classmethod
     def check_header(cls, columns: ColumnMap) -> None:
         if "code" not in columns and "handle" not in columns:
-            raise ImportAborted('Required column missing: "SKU" or "Handle".', line=1)
+            raise ImportAborted(gettext('Required column missing: "SKU" or "Handle".'), line=1)
         if "location" in columns:
             if not any(q in columns for q in QUANTITIES):
                 raise ImportAborted(
-                    'Required column missing: a quantity ("Available" or "On hand").', line=1
+                    gettext('Required column missing: a quantity ("Available" or "On hand").'),
+                    line=1,
                 )
         elif not wide_locations(columns):
             raise ImportAborted(
-                'Required column missing: "Location" (one row per location), or one column '
-                "per location after COO (wide layout).",
+                gettext(
+                    'Required column missing: "Location" (one row per location), or one column '
+                    "per location after COO (wide layout)."
+                ),
                 line=1,
             )
 
@@ -104,13 +108,15 @@ class InventoryImporter(Importer):
         options = tuple(self.cell(cells, f) for f in ("option1", "option2", "option3"))
         row = InventoryRow(line, self.cell(cells, "code"), self.cell(cells, "handle"), options, [])  # type: ignore[arg-type]
         if not row.code and not row.handle:
-            self.result.refuse(line, self.columns.column("code"), "Both SKU and Handle are blank.")
+            self.result.refuse(
+                line, self.columns.column("code"), gettext("Both SKU and Handle are blank.")
+            )
             return None
         try:
             if self.long:
                 location = self.cell(cells, "location")
                 if not location:
-                    raise CellError("Location is blank.")
+                    raise CellError(gettext("Location is blank."))
                 row.stock.append(self._long_quantities(line, cells, location))
             else:
                 for position, name in self.locations:
@@ -143,8 +149,12 @@ class InventoryImporter(Importer):
             column = self.columns.column("available")
             raise _CellRefused(
                 column,
-                f"{column} ({quantities['available']}) is more than on hand "
-                f"({quantities['on_hand']}).",
+                gettext("%(column)s (%(available)s) is more than on hand (%(on_hand)s).")
+                % {
+                    "column": column,
+                    "available": quantities["available"],
+                    "on_hand": quantities["on_hand"],
+                },
             )
         return StockRow(line, self.columns.column("available"), location, quantities)
 
@@ -172,14 +182,23 @@ class InventoryImporter(Importer):
             sku_id = self._find(row, skus)
             if sku_id is None:
                 if row.code:
-                    message = f"No SKU {row.code!r} in the catalog; import the products first."
+                    message = gettext(
+                        "No SKU %(code)s in the catalog; import the products first."
+                    ) % {"code": repr(row.code)}
                     column = self.columns.column("code")
                 else:
+                    options = " / ".join(o for o in row.options if o)
                     message = (
-                        f"No variant of {row.handle!r} with options "
-                        f"{' / '.join(o for o in row.options if o) or '(none)'} in the catalog; "
-                        "import the products first."
-                    )
+                        gettext(
+                            "No variant of %(handle)s with options %(options)s in the catalog; "
+                            "import the products first."
+                        )
+                        if options
+                        else gettext(
+                            "No variant of %(handle)s with options (none) in the catalog; "
+                            "import the products first."
+                        )
+                    ) % {"handle": repr(row.handle), "options": options}
                     column = self.columns.column("handle")
                 self.result.refuse(row.line, column, message)
                 continue
@@ -252,7 +271,8 @@ class InventoryImporter(Importer):
                     self.result.refuse(
                         stock.line,
                         stock.column,
-                        f"{row.label()} at {stock.location} is already on line {seen[key]}.",
+                        gettext("%(row)s at %(location)s is already on line %(line)s.")
+                        % {"row": row.label(), "location": stock.location, "line": seen[key]},
                     )
                     continue
                 seen[key] = stock.line

@@ -26,6 +26,7 @@ from typing import Any, Literal
 from django.conf import settings
 from django.db import IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from catalog.choices import InventoryPolicy, ProductStatus
 from catalog.imports.aliases import SHOPIFY_PRODUCT_COLUMNS
@@ -151,8 +152,13 @@ class ProductImporter(Importer):
         for line, cells in self.rows():
             handle = self.cell(cells, "handle")
             if not handle or len(handle) > HANDLE_LIMIT:
-                problem = "is blank" if not handle else f"is longer than {HANDLE_LIMIT} characters"
-                self.result.refuse(line, self.columns.column("handle"), f"The handle {problem}.")
+                problem = (
+                    _("The handle is blank.")
+                    if not handle
+                    else _("The handle is longer than %(limit)s characters.")
+                    % {"limit": HANDLE_LIMIT}
+                )
+                self.result.refuse(line, self.columns.column("handle"), problem)
                 continue
             if group is None or handle != group.handle or group.rows >= MAX_GROUP_ROWS:
                 if group is not None:
@@ -188,8 +194,13 @@ class ProductImporter(Importer):
                 self.result.refuse(
                     line,
                     refused.column,
-                    f"{refused.message} The product {group.handle!r} and its other rows "
-                    "are refused with it.",
+                    " ".join(
+                        (
+                            refused.message,
+                            _("The product %(handle)s and its other rows are refused with it.")
+                            % {"handle": repr(group.handle)},
+                        )
+                    ),
                 )
                 group.refused = True
                 group.refused_rows = group.rows
@@ -221,8 +232,13 @@ class ProductImporter(Importer):
                 values[name] = parser(value)
             except CellError as exc:
                 column = self.columns.column(name)
-                kept = " The stored value is kept." if name == "barcode" else ""
-                self.result.warn(line, column, f"{column}: {exc} Imported without it.{kept}")
+                message = _("%(column)s: %(problem)s Imported without it.") % {
+                    "column": column,
+                    "problem": exc,
+                }
+                if name == "barcode":
+                    message = " ".join((message, _("The stored value is kept.")))
+                self.result.warn(line, column, message)
         return values
 
     def _parsed(self, cells: list[str], name: str, parser, *args) -> Any:
@@ -261,7 +277,9 @@ class ProductImporter(Importer):
                 values[name] = self._parsed(cells, name, parse.text, 255)
         if not self.cell(cells, "price"):
             column = self.columns.column("price")
-            raise _Refused(column, f"{column} is blank; every variant needs a price.")
+            raise _Refused(
+                column, _("%(column)s is blank; every variant needs a price.") % {"column": column}
+            )
         values["price"] = self._parsed(cells, "price", parse.money)
         if "compare_at_price" in self.columns:
             values["compare_at_price"] = self._parsed(
@@ -291,8 +309,11 @@ class ProductImporter(Importer):
                 self._refuse_rest(
                     group,
                     self.columns.column("title"),
-                    f"The first row of {group.handle!r} has no Title, and no product with "
-                    "that handle exists: the product row is missing.",
+                    _(
+                        "The first row of %(handle)s has no Title, and no product with that "
+                        "handle exists: the product row is missing."
+                    )
+                    % {"handle": repr(group.handle)},
                 )
         groups = [g for g in groups if not g.refused]
         self._match_variants(groups, stored)
@@ -308,8 +329,11 @@ class ProductImporter(Importer):
                 self._refuse_rest(
                     group,
                     self.columns.column("title"),
-                    f"The product {group.handle!r} is not created: none of its variant rows "
-                    "could be imported.",
+                    _(
+                        "The product %(handle)s is not created: none of its variant rows "
+                        "could be imported."
+                    )
+                    % {"handle": repr(group.handle)},
                 )
         groups = [g for g in groups if not g.refused]
         writer = CopyWriter(now) if self.use_copy else OrmWriter(now)
@@ -474,7 +498,8 @@ class ProductImporter(Importer):
             self.result.refuse(
                 variant.line,
                 code_column,
-                f"SKU {code!r} is already used on line {seen_codes[code]} of this file.",
+                _("SKU %(code)s is already used on line %(line)s of this file.")
+                % {"code": repr(code), "line": seen_codes[code]},
             )
             return False
         key = (product_id or ("new", handle), options)
@@ -482,8 +507,12 @@ class ProductImporter(Importer):
             self.result.refuse(
                 variant.line,
                 option_column,
-                f"{handle!r} already has a variant {' / '.join(options)!r} "
-                f"on line {seen_options[key]}.",
+                _("%(handle)s already has a variant %(options)s on line %(line)s.")
+                % {
+                    "handle": repr(handle),
+                    "options": repr(" / ".join(options)),
+                    "line": seen_options[key],
+                },
             )
             return False
         known = by_options.get(product_id, {}) if product_id else {}
@@ -492,7 +521,8 @@ class ProductImporter(Importer):
             self.result.refuse(
                 variant.line,
                 code_column,
-                f"SKU {code!r} belongs to another product ({sku['product__handle']!r}).",
+                _("SKU %(code)s belongs to another product (%(product)s).")
+                % {"code": repr(code), "product": repr(sku["product__handle"])},
             )
             return False
         if sku is not None:
@@ -501,8 +531,16 @@ class ProductImporter(Importer):
                 self.result.refuse(
                     variant.line,
                     option_column,
-                    f"{handle!r} already has a variant {' / '.join(options)!r} "
-                    f"(SKU {other['code'] or 'without code'}).",
+                    (
+                        _("%(handle)s already has a variant %(options)s (SKU %(code)s).")
+                        if other["code"]
+                        else _("%(handle)s already has a variant %(options)s (SKU without code).")
+                    )
+                    % {
+                        "handle": repr(handle),
+                        "options": repr(" / ".join(options)),
+                        "code": other["code"],
+                    },
                 )
                 return False
         else:

@@ -255,10 +255,10 @@ def test_list_query_count_does_not_grow_with_rows(
     for campaign in CampaignFactory.create_batch(rows, owner=marketing_user):
         ConflictFactory(campaign=campaign)
     client = login(marketing_user)
-    # Session, user, user and group permissions, nav roles, the filter bar's channel and
-    # owner choices, the count, the page (one query: readiness subqueries, channel and owner
-    # joined).
-    with django_assert_num_queries(9):
+    # Session, user, the user's language (common.UserPreference), user and group permissions,
+    # nav roles, the filter bar's channel and owner choices, the count, the page (one query:
+    # readiness subqueries, channel and owner joined).
+    with django_assert_num_queries(10):
         assert client.get(LIST).status_code == 200
 
 
@@ -771,7 +771,8 @@ def test_blockers_sort_query_count_does_not_grow(
     for campaign in CampaignFactory.create_batch(rows):
         ConflictFactory(campaign=campaign)
     client = login(marketing_user)
-    with django_assert_num_queries(9):
+    # As the list above (the user's language included).
+    with django_assert_num_queries(10):
         assert client.get(LIST, {"sort": "-blockers"}).status_code == 200
 
 

@@ -98,8 +98,9 @@ def test_the_sku_list_query_count_does_not_grow(login, ops_user, django_assert_n
         StockLevelFactory(sku=sku)
         CampaignItemFactory(sku=sku)
     client = login(ops_user)
-    # Session, user, perms x2, nav roles, count, page.
-    with django_assert_num_queries(7):
+    # Session, user, the user's language (common.UserPreference), perms x2, nav roles,
+    # count, page.
+    with django_assert_num_queries(8):
         assert client.get(LIST).status_code == 200
 
 

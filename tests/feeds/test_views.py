@@ -143,7 +143,7 @@ def test_every_role_reads_the_channels_feed_page(catalog, role, request, login):
     page = response.content.decode()
     # The feed URLs carry the channel's secret token: ops and admins only see them.
     assert (catalog.channel.feed_token in page) == (role in ("ops_user", "admin_user"))
-    assert "Meta requires image_link." in page
+    assert "Meta requires <code>image_link</code>." in page
     assert "GLOW-30" in page
 
 
@@ -159,7 +159,7 @@ def test_the_page_shows_another_format_on_request(catalog, exec_user, login):
     catalog.in_stock.product.save()
     client = login(exec_user)
     url = f"/feeds/channels/{catalog.channel.pk}/"
-    assert "Meta requires brand." in client.get(url).content.decode()
+    assert "Meta requires <code>brand</code>." in client.get(url).content.decode()
     # Google takes a GTIN or an MPN instead of a brand.
     assert "requires" not in client.get(url, {"format": "google-xml"}).content.decode()
 
@@ -183,8 +183,9 @@ def test_the_page_query_count_does_not_grow_with_items(
         SKUFactory(product=product, code=f"MORE-{n:02d}", option1=str(n))
     client = login(exec_user)
     url = f"/feeds/channels/{catalog.channel.pk}/"
-    # session, user, permissions and roles of the shell, channel, fingerprint (5), items (1)
-    with django_assert_num_queries(12):
+    # session, user, the user's language (common.UserPreference), permissions and roles of
+    # the shell, channel, fingerprint (5), items (1)
+    with django_assert_num_queries(13):
         assert client.get(url).status_code == 200
 
 
@@ -197,7 +198,9 @@ def test_the_feeds_index_lists_channels_in_fixed_queries(
     for _ in range(extra):
         ChannelFactory()
     client = login(ops_user)
-    with django_assert_num_queries(6):
+    # Session, user, the user's language (common.UserPreference), perms x2, nav roles, the
+    # channels.
+    with django_assert_num_queries(7):
         response = client.get("/feeds/")
     assert response.status_code == 200
     assert f'href="/feeds/channels/{catalog.channel.pk}/"' in response.content.decode()
@@ -257,7 +260,7 @@ def test_a_channel_publishes_only_the_product_types_and_tags_it_sells(catalog, l
     assert {r[fmt.spec.id_field] for r in read_rows(fmt, _body(response))} == {"LINEN-S"}
     page = login(ops_user).get(f"/feeds/channels/{catalog.channel.pk}/").content.decode()
     assert "Publishes product types apparel" in page
-    assert "<strong>1</strong> items in the feed" in page
+    assert "<strong>1</strong> item in the feed" in page
 
 
 def test_changing_what_a_channel_publishes_changes_its_etag(catalog):
