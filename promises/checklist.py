@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import pgettext
+
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
 from common import formatting
 from promises.checks.preview import preview_checks
@@ -38,7 +40,12 @@ class RuleVerdict:
 
     @property
     def label(self) -> str:
-        return {PASS: "Pass", OFF: "Off", WAIVED: "Waived"}.get(
+        labels = {
+            PASS: pgettext("rule outcome", "Pass"),
+            OFF: pgettext("rule outcome", "Off"),
+            WAIVED: pgettext("rule outcome", "Waived"),
+        }
+        return labels.get(
             self.outcome, Severity(self.outcome).label if self.outcome in Severity else ""
         )
 
