@@ -3,11 +3,12 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.admin import CampaignAdmin
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
+from promises.forms import WAIVER_EXPIRY_HELP
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -21,7 +22,6 @@ from promises.models import (
     SupportReply,
 )
 from promises.services import (
-    MAX_WAIVER,
     CampaignBlocked,
     acknowledge_conflicts,
     assign_conflicts,
@@ -197,10 +197,7 @@ class WaiverForm(forms.Form):
     )
     until = forms.DateTimeField(
         label=gettext_lazy("Waived until"),
-        help_text=ngettext_lazy(
-            "At most %(days)s day ahead.", "At most %(days)s days ahead.", "days"
-        )
-        % {"days": MAX_WAIVER.days},
+        help_text=WAIVER_EXPIRY_HELP,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )

@@ -14,8 +14,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from common.concurrency import VersionedForm
 from promises.models import (
@@ -44,6 +45,17 @@ DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Waivers are short by design; the expiry the forms suggest is a week away.
 SUGGESTED_WAIVER = timedelta(days=7)
+
+
+def _waiver_expiry_help() -> str:
+    days = MAX_WAIVER.days
+    return ngettext("At most %(days)s day ahead.", "At most %(days)s days ahead.", days) % {
+        "days": days
+    }
+
+
+# Translated when shown (a lazy ngettext would be interpolated, so fixed, at import).
+WAIVER_EXPIRY_HELP = lazy(_waiver_expiry_help, str)()
 
 
 @dataclass(frozen=True)
@@ -135,10 +147,7 @@ class ConflictActionForm(forms.Form):
     until = forms.DateTimeField(
         required=False,
         label=gettext_lazy("Waived until"),
-        help_text=ngettext_lazy(
-            "At most %(days)s day ahead.", "At most %(days)s days ahead.", "days"
-        )
-        % {"days": MAX_WAIVER.days},
+        help_text=WAIVER_EXPIRY_HELP,
         widget=DATETIME_LOCAL,
         input_formats=DATETIME_FORMATS,
     )

@@ -561,6 +561,33 @@ def test_check_runs_in_french(login, french_ops, french_marketing, store):
         assert "il y a 3 h" in page
 
 
+# --- The admin and the forms' help -----------------------------------------------------------
+
+
+def test_the_admin_actions_and_names_in_french(login, admin_user, store):
+    admin_user.is_staff = True
+    admin_user.save(update_fields=["is_staff"])
+    set_preferred_language(admin_user, "fr")
+    answer = login(admin_user).get(reverse("admin:promises_conflict_changelist"))
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Prendre en charge les conflits sélectionnés" in page
+    assert "Exempter les conflits sélectionnés (motif et échéance)…" in page
+    assert "Code de la règle" in page  # a column: the field's verbose name
+
+
+def test_a_help_text_made_at_import_is_translated_when_shown():
+    from promises.admin import WaiverForm
+    from promises.forms import ConflictActionForm
+
+    with translation.override("fr"):
+        assert str(ConflictActionForm.base_fields["until"].help_text) == (
+            "Au plus 30 jours à l’avance."
+        )
+        assert str(WaiverForm.base_fields["until"].help_text) == "Au plus 30 jours à l’avance."
+    assert str(WaiverForm.base_fields["until"].help_text) == "At most 30 days ahead."
+
+
 # --- The checker itself ----------------------------------------------------------------------
 
 
