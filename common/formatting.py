@@ -22,6 +22,7 @@ from babel.dates import format_skeleton, format_timedelta
 from babel.numbers import (
     format_currency,
     format_decimal,
+    format_percent,
     get_currency_name,
     get_territory_currencies,
 )
@@ -108,6 +109,22 @@ def ago(moment: datetime | None, now: datetime | None = None, *, locale=None) ->
         return translation.gettext("just now")
     return format_timedelta(
         delta, add_direction=True, format="short", threshold=1, locale=locale or locale_name()
+    )
+
+
+def duration(delta: timedelta, *, locale=None) -> str:
+    """A length of time in its largest unit, without a direction: 3 hr, 2 days (3 h, 2 j).
+
+    For sentences that say the direction themselves: "overdue by 2 days"."""
+    return format_timedelta(abs(delta), format="short", threshold=1, locale=locale or locale_name())
+
+
+def percent(value: Number | None, *, locale=None) -> str:
+    """A percentage given in percent (20 for 20%): 20%, 12.5% (20 %, 12,5 % in French)."""
+    if value is None or value == "":
+        return BLANK
+    return format_percent(
+        Decimal(value) / 100, locale=locale or locale_name(), decimal_quantization=False
     )
 
 

@@ -2,10 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.admin import CampaignAdmin
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
+from promises.forms import WAIVER_EXPIRY_HELP
 from promises.models import (
     CheckoutCountry,
     CheckRun,
@@ -135,7 +138,8 @@ class ConflictAdmin(admin.ModelAdmin):
         return False
 
     @admin.action(
-        description="Waive selected conflicts (reason and expiry)…", permissions=["change"]
+        description=gettext_lazy("Waive selected conflicts (reason and expiry)…"),
+        permissions=["change"],
     )
     def waive(self, request, queryset):
         conflicts = list(queryset.select_related("campaign"))
@@ -152,7 +156,8 @@ class ConflictAdmin(admin.ModelAdmin):
                 for field, messages_ in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, messages_)
             else:
-                self.message_user(request, f"{count} conflict(s) waived.", messages.SUCCESS)
+                text = ngettext("%(count)s conflict waived.", "%(count)s conflicts waived.", count)
+                self.message_user(request, text % {"count": count}, messages.SUCCESS)
                 return None
         return render(
             request,
@@ -161,25 +166,38 @@ class ConflictAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "conflicts": conflicts,
                 "form": form,
-                "title": "Waive conflicts",
+                "title": _("Waive conflicts"),
             },
         )
 
-    @admin.action(description="Acknowledge selected conflicts", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Acknowledge selected conflicts"), permissions=["change"]
+    )
     def acknowledge(self, request, queryset):
         count = acknowledge_conflicts(queryset.values_list("pk", flat=True), request.user)
-        self.message_user(request, f"{count} conflict(s) acknowledged.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)s conflict acknowledged.", "%(count)s conflicts acknowledged.", count
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
-    @admin.action(description="Assign selected conflicts to me", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Assign selected conflicts to me"), permissions=["change"]
+    )
     def assign_to_me(self, request, queryset):
         count = assign_conflicts(queryset.values_list("pk", flat=True), request.user, request.user)
-        self.message_user(request, f"{count} conflict(s) assigned to you.", messages.SUCCESS)
+        text = ngettext(
+            "%(count)s conflict assigned to you.", "%(count)s conflicts assigned to you.", count
+        )
+        self.message_user(request, text % {"count": count}, messages.SUCCESS)
 
 
 class WaiverForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
     until = forms.DateTimeField(
-        help_text="At most 30 days ahead.",
+        label=gettext_lazy("Waived until"),
+        help_text=WAIVER_EXPIRY_HELP,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
     )
@@ -190,7 +208,7 @@ class WaiverForm(forms.Form):
 admin.site.unregister(Campaign)
 
 
-def _status_action(status: str, label: str):
+def _status_action(status: str, label, description):
     def action(modeladmin, request, queryset):
         moved, refused = [], []
         for campaign in queryset:
@@ -199,27 +217,48 @@ def _status_action(status: str, label: str):
                 moved.append(campaign.name)
             except CampaignBlocked as blocked:
                 reasons = "; ".join(f"{b.rule_code}: {b.message}" for b in blocked.blockers)
-                refused.append(f"{campaign.name} is blocked ({reasons})")
+                refused.append(
+                    _("%(campaign)s is blocked (%(reasons)s)")
+                    % {"campaign": campaign.name, "reasons": reasons}
+                )
             except ValidationError as error:
                 refused.append(f"{campaign.name}: {' '.join(error.messages)}")
         if moved:
-            modeladmin.message_user(request, f"{label}: {', '.join(moved)}.", messages.SUCCESS)
+            text = _("%(action)s: %(campaigns)s.") % {
+                "action": label,
+                "campaigns": ", ".join(moved),
+            }
+            modeladmin.message_user(request, text, messages.SUCCESS)
         for reason in refused:
             modeladmin.message_user(request, reason, messages.ERROR)
 
     action.__name__ = f"move_to_{status}"
-    return admin.action(description=f"{label} selected campaigns", permissions=["change"])(action)
+    return admin.action(description=description, permissions=["change"])(action)
 
 
 @admin.register(Campaign)
 class CampaignStatusAdmin(CampaignAdmin):
     readonly_fields = ["status"]
     actions = [
-        _status_action(CampaignStatus.IN_REVIEW, "Submit for review"),
-        _status_action(CampaignStatus.SCHEDULED, "Schedule"),
-        _status_action(CampaignStatus.LIVE, "Go live"),
-        _status_action(CampaignStatus.PAUSED, "Pause"),
-        _status_action(CampaignStatus.ENDED, "End"),
+        _status_action(
+            CampaignStatus.IN_REVIEW,
+            gettext_lazy("Submitted for review"),
+            gettext_lazy("Submit selected campaigns for review"),
+        ),
+        _status_action(
+            CampaignStatus.SCHEDULED,
+            gettext_lazy("Scheduled"),
+            gettext_lazy("Schedule selected campaigns"),
+        ),
+        _status_action(
+            CampaignStatus.LIVE, gettext_lazy("Live"), gettext_lazy("Put selected campaigns live")
+        ),
+        _status_action(
+            CampaignStatus.PAUSED, gettext_lazy("Paused"), gettext_lazy("Pause selected campaigns")
+        ),
+        _status_action(
+            CampaignStatus.ENDED, gettext_lazy("Ended"), gettext_lazy("End selected campaigns")
+        ),
     ]
 
 

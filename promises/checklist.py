@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import pgettext
+
 from campaigns.models import Campaign, CampaignClaim, CampaignItem
 from promises.checks.preview import preview_checks
 from promises.checks.registry import all_rules
@@ -34,7 +36,12 @@ class RuleVerdict:
 
     @property
     def label(self) -> str:
-        return {PASS: "Pass", OFF: "Off", WAIVED: "Waived"}.get(
+        labels = {
+            PASS: pgettext("rule outcome", "Pass"),
+            OFF: pgettext("rule outcome", "Off"),
+            WAIVED: pgettext("rule outcome", "Waived"),
+        }
+        return labels.get(
             self.outcome, Severity(self.outcome).label if self.outcome in Severity else ""
         )
 

@@ -1,39 +1,41 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ShippingKind(models.TextChoices):
-    ECONOMY = "economy", "Economy"
-    STANDARD = "standard", "Standard"
-    EXPRESS = "express", "Express"
-    NEXT_DAY = "next_day", "Next day"
-    SAME_DAY = "same_day", "Same day"
-    PICKUP = "pickup", "Pickup point"
+    ECONOMY = "economy", _("Economy")
+    STANDARD = "standard", _("Standard")
+    EXPRESS = "express", _("Express")
+    NEXT_DAY = "next_day", _("Next day")
+    SAME_DAY = "same_day", _("Same day")
+    PICKUP = "pickup", _("Pickup point")
 
 
 class DiscountKind(models.TextChoices):
-    PERCENTAGE = "percentage", "Percentage"
-    FIXED = "fixed", "Fixed amount"
+    PERCENTAGE = "percentage", _("Percentage")
+    FIXED = "fixed", _("Fixed amount")
 
 
 class AppliesTo(models.TextChoices):
-    ALL = "all", "Whole catalog"
-    PRODUCTS = "products", "Some products"
-    SKUS = "skus", "Some SKUs"
+    ALL = "all", _("Whole catalog")
+    PRODUCTS = "products", _("Some products")
+    SKUS = "skus", _("Some SKUs")
 
 
 class SupportTopic(models.TextChoices):
-    STOCK = "stock", "Stock"
-    ALLERGENS = "allergens", "Allergens"
-    COMPATIBILITY = "compatibility", "Compatibility"
-    RETURNS = "returns", "Returns"
-    TRACKING = "tracking", "Tracking"
-    DELIVERY = "delivery", "Delivery"
+    STOCK = "stock", _("Stock")
+    ALLERGENS = "allergens", _("Allergens")
+    COMPATIBILITY = "compatibility", _("Compatibility")
+    RETURNS = "returns", _("Returns")
+    TRACKING = "tracking", _("Tracking")
+    DELIVERY = "delivery", _("Delivery")
 
 
 class Severity(models.TextChoices):
-    BLOCKER = "blocker", "Blocker"
-    WARNING = "warning", "Warning"
-    INFO = "info", "Info"
+    BLOCKER = "blocker", pgettext_lazy("severity", "Blocker")
+    WARNING = "warning", pgettext_lazy("severity", "Warning")
+    INFO = "info", pgettext_lazy("severity", "Info")
 
 
 # The order every page, API list and the queue show severities in: blockers first. The SQL
@@ -50,40 +52,40 @@ def severity_rank(severity: str) -> int:
 
 
 class ConflictState(models.TextChoices):
-    OPEN = "open", "Open"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESOLVED = "resolved", "Resolved"
-    WAIVED = "waived", "Waived"
+    OPEN = "open", pgettext_lazy("conflict state", "Open")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("conflict state", "Acknowledged")
+    RESOLVED = "resolved", pgettext_lazy("conflict state", "Resolved")
+    WAIVED = "waived", pgettext_lazy("conflict state", "Waived")
 
 
 class ConflictEventKind(models.TextChoices):
-    OPENED = "opened", "Opened"
-    RESOLVED = "resolved", "Resolved by the checks"
-    REOPENED = "reopened", "Reopened"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    WAIVED = "waived", "Waived"
-    WAIVER_LAPSED = "waiver_lapsed", "Waiver lapsed"
-    ASSIGNED = "assigned", "Assigned"
-    NOTE = "note", "Fix note"
-    EVIDENCE_CHANGED = "evidence_changed", "Evidence changed"
-    WAIVER_REQUESTED = "waiver_requested", "Waiver requested"
-    ENFORCEMENT = "enforcement", "Ad paused or turned back on"
+    OPENED = "opened", pgettext_lazy("conflict event", "Opened")
+    RESOLVED = "resolved", pgettext_lazy("conflict event", "Resolved by the checks")
+    REOPENED = "reopened", pgettext_lazy("conflict event", "Reopened")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("conflict event", "Acknowledged")
+    WAIVED = "waived", pgettext_lazy("conflict event", "Waived")
+    WAIVER_LAPSED = "waiver_lapsed", pgettext_lazy("conflict event", "Waiver lapsed")
+    ASSIGNED = "assigned", pgettext_lazy("conflict event", "Assigned")
+    NOTE = "note", pgettext_lazy("conflict event", "Fix note")
+    EVIDENCE_CHANGED = "evidence_changed", pgettext_lazy("conflict event", "Evidence changed")
+    WAIVER_REQUESTED = "waiver_requested", pgettext_lazy("conflict event", "Waiver requested")
+    ENFORCEMENT = "enforcement", pgettext_lazy("conflict event", "Ad paused or turned back on")
 
 
 class CheckTrigger(models.TextChoices):
-    SWEEP = "sweep", "Periodic sweep"
-    CHANGE = "change", "After a change"
-    MANUAL = "manual", "Run by hand"
-    BENCHMARK = "benchmark", "Benchmark"
+    SWEEP = "sweep", _("Periodic sweep")
+    CHANGE = "change", _("After a change")
+    MANUAL = "manual", _("Run by hand")
+    BENCHMARK = "benchmark", _("Benchmark")
 
 
 class CheckRunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", pgettext_lazy("check run", "Running")
+    SUCCEEDED = "succeeded", pgettext_lazy("check run", "Succeeded")
+    FAILED = "failed", pgettext_lazy("check run", "Failed")
 
 
 class Readiness(models.TextChoices):
-    READY = "ready", "Ready"
-    AT_RISK = "at_risk", "At risk"
-    BLOCKED = "blocked", "Blocked"
+    READY = "ready", pgettext_lazy("readiness", "Ready")
+    AT_RISK = "at_risk", pgettext_lazy("readiness", "At risk")
+    BLOCKED = "blocked", pgettext_lazy("readiness", "Blocked")

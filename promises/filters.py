@@ -8,6 +8,8 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from campaigns.models import Campaign, Channel
 from common.filters import DATE, SEARCH, YES_NO, search_any
@@ -41,24 +43,36 @@ def _rule_choices() -> list[tuple[str, str]]:
 
 
 class ConflictFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
     # No DISTINCT: these are columns of the conflict itself, and a DISTINCT would turn the
     # queue's count into a count over a sorted subquery (slow at 100,000 conflicts).
-    state = django_filters.MultipleChoiceFilter(choices=ConflictState.choices, distinct=False)
-    severity = django_filters.MultipleChoiceFilter(choices=Severity.choices, distinct=False)
-    rule = django_filters.ChoiceFilter(field_name="rule_code", choices=_rule_choices, label="Rule")
-    channel = django_filters.ModelChoiceFilter(
-        field_name="campaign__channel", queryset=Channel.objects.order_by("name")
+    state = django_filters.MultipleChoiceFilter(
+        choices=ConflictState.choices, distinct=False, label=_("State")
     )
-    campaign = django_filters.ModelChoiceFilter(queryset=Campaign.objects.all())
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, distinct=False, label=_("Severity")
+    )
+    rule = django_filters.ChoiceFilter(
+        field_name="rule_code", choices=_rule_choices, label=_("Rule")
+    )
+    channel = django_filters.ModelChoiceFilter(
+        field_name="campaign__channel",
+        queryset=Channel.objects.order_by("name"),
+        label=_("Channel"),
+    )
+    campaign = django_filters.ModelChoiceFilter(
+        queryset=Campaign.objects.all(), label=_("Campaign")
+    )
     assignee = django_filters.CharFilter(
         method="filter_assignee",
-        label="Assignee",
-        help_text='A user id, "me", or "none" for unassigned.',
+        label=_("Assignee"),
+        help_text=_('A user id, "me", or "none" for unassigned.'),
     )
-    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Overdue", widget=YES_NO)
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=pgettext_lazy("conflicts", "Overdue"), widget=YES_NO
+    )
     waiver_requested = django_filters.BooleanFilter(
-        method="filter_waiver_requested", label="Waiver requested", widget=YES_NO
+        method="filter_waiver_requested", label=_("Waiver requested"), widget=YES_NO
     )
 
     class Meta:
@@ -117,16 +131,22 @@ def waiver_requests() -> QuerySet:
 
 
 class CheckRunFilter(django_filters.FilterSet):
-    trigger = django_filters.MultipleChoiceFilter(choices=CheckTrigger.choices)
-    status = django_filters.MultipleChoiceFilter(choices=CheckRunStatus.choices)
+    trigger = django_filters.MultipleChoiceFilter(choices=CheckTrigger.choices, label=_("Trigger"))
+    status = django_filters.MultipleChoiceFilter(choices=CheckRunStatus.choices, label=_("Status"))
     started_after = django_filters.DateFilter(
-        field_name="started_at", lookup_expr="date__gte", label="From", widget=DATE
+        field_name="started_at",
+        lookup_expr="date__gte",
+        label=pgettext_lazy("date", "From"),
+        widget=DATE,
     )
     started_before = django_filters.DateFilter(
-        field_name="started_at", lookup_expr="date__lte", label="To", widget=DATE
+        field_name="started_at",
+        lookup_expr="date__lte",
+        label=pgettext_lazy("date", "To"),
+        widget=DATE,
     )
     with_errors = django_filters.BooleanFilter(
-        method="filter_with_errors", label="With errors", widget=YES_NO
+        method="filter_with_errors", label=_("With errors"), widget=YES_NO
     )
 
     class Meta:
@@ -143,12 +163,14 @@ class CheckRunFilter(django_filters.FilterSet):
 
 
 class ShippingMethodFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
-    kind = django_filters.MultipleChoiceFilter(choices=ShippingKind.choices, distinct=False)
-    country = django_filters.CharFilter(
-        method="filter_country", label="Country", help_text="An ISO code, e.g. FR."
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
+    kind = django_filters.MultipleChoiceFilter(
+        choices=ShippingKind.choices, distinct=False, label=pgettext_lazy("shipping method", "Kind")
     )
-    enabled_in_checkout = django_filters.BooleanFilter(label="In checkout", widget=YES_NO)
+    country = django_filters.CharFilter(
+        method="filter_country", label=_("Country"), help_text=_("An ISO code, e.g. FR.")
+    )
+    enabled_in_checkout = django_filters.BooleanFilter(label=_("In checkout"), widget=YES_NO)
 
     class Meta:
         model = ShippingMethod
@@ -170,10 +192,10 @@ class ShippingMethodFilter(django_filters.FilterSet):
 
 class ReturnPolicyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", label="Search", widget=SEARCH
+        field_name="name", lookup_expr="icontains", label=_("Search"), widget=SEARCH
     )
-    is_free = django_filters.BooleanFilter(label="Free returns", widget=YES_NO)
-    active = django_filters.BooleanFilter(widget=YES_NO)
+    is_free = django_filters.BooleanFilter(label=_("Free returns"), widget=YES_NO)
+    active = django_filters.BooleanFilter(label=_("Active"), widget=YES_NO)
 
     class Meta:
         model = ReturnPolicy
@@ -182,9 +204,9 @@ class ReturnPolicyFilter(django_filters.FilterSet):
 
 class CheckoutCountryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="country", lookup_expr="iexact", label="Country code", widget=SEARCH
+        field_name="country", lookup_expr="iexact", label=_("Country code"), widget=SEARCH
     )
-    enabled = django_filters.BooleanFilter(widget=YES_NO)
+    enabled = django_filters.BooleanFilter(label=_("Enabled"), widget=YES_NO)
 
     class Meta:
         model = CheckoutCountry
@@ -193,13 +215,15 @@ class CheckoutCountryFilter(django_filters.FilterSet):
 
 class PromoCodeFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        field_name="code", lookup_expr="icontains", label="Search", widget=SEARCH
+        field_name="code", lookup_expr="icontains", label=_("Search"), widget=SEARCH
     )
-    kind = django_filters.ChoiceFilter(choices=DiscountKind.choices)
-    applies_to = django_filters.ChoiceFilter(choices=AppliesTo.choices)
-    active = django_filters.BooleanFilter(widget=YES_NO)
+    kind = django_filters.ChoiceFilter(
+        choices=DiscountKind.choices, label=pgettext_lazy("promo code", "Kind")
+    )
+    applies_to = django_filters.ChoiceFilter(choices=AppliesTo.choices, label=_("Applies to"))
+    active = django_filters.BooleanFilter(label=_("Active"), widget=YES_NO)
     channel = django_filters.ModelChoiceFilter(
-        field_name="channels", queryset=Channel.objects.order_by("name")
+        field_name="channels", queryset=Channel.objects.order_by("name"), label=_("Channel")
     )
 
     class Meta:
@@ -208,9 +232,11 @@ class PromoCodeFilter(django_filters.FilterSet):
 
 
 class SupportReplyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search", widget=SEARCH)
-    topic = django_filters.MultipleChoiceFilter(choices=SupportTopic.choices, distinct=False)
-    active = django_filters.BooleanFilter(widget=YES_NO)
+    q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
+    topic = django_filters.MultipleChoiceFilter(
+        choices=SupportTopic.choices, distinct=False, label=_("Topic")
+    )
+    active = django_filters.BooleanFilter(label=_("Active"), widget=YES_NO)
 
     class Meta:
         model = SupportReply

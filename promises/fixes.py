@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 # What kind of fact a group is about, in the words of the page.
 SKU_STOCK = "sku_stock"
@@ -61,44 +62,72 @@ def fix_target(
     evidence = evidence or {}
     sku = str(evidence.get("sku") or (f"#{sku_id}" if sku_id else ""))
     if rule_code in STOCK_RULES and sku_id:
-        return FixTarget(SKU_STOCK, str(sku_id), f"Stock of {sku}")
+        return FixTarget(SKU_STOCK, str(sku_id), _("Stock of %(sku)s") % {"sku": sku})
     if rule_code == "SKU_NOT_SELLABLE" and sku_id:
-        return FixTarget(SKU_LISTING, str(sku_id), f"Product status of {sku}")
+        return FixTarget(SKU_LISTING, str(sku_id), _("Product status of %(sku)s") % {"sku": sku})
     if rule_code == "PRICE_MISMATCH" and sku_id:
-        return FixTarget(SKU_PRICE, str(sku_id), f"Store price of {sku}")
+        return FixTarget(SKU_PRICE, str(sku_id), _("Store price of %(sku)s") % {"sku": sku})
     if rule_code == "SKU_COUNTRY_RESTRICTED" and sku_id:
-        return FixTarget(SKU_RESTRICTIONS, str(sku_id), f"Shipping restrictions of {sku}")
+        return FixTarget(
+            SKU_RESTRICTIONS, str(sku_id), _("Shipping restrictions of %(sku)s") % {"sku": sku}
+        )
     if rule_code in DELIVERY_RULES and evidence.get("method"):
         method = str(evidence["method"])
-        return FixTarget(SHIPPING_METHOD, method, f"Shipping method {method}")
+        return FixTarget(
+            SHIPPING_METHOD, method, _("Shipping method %(method)s") % {"method": method}
+        )
     if rule_code in DELIVERY_RULES or rule_code == "SHIPPING_COUNTRY_UNCOVERED":
         where = str(country or evidence.get("country") or "")
         if where:
-            return FixTarget(SHIPPING_COUNTRY, where, f"Shipping to {where}")
+            return FixTarget(
+                SHIPPING_COUNTRY, where, _("Shipping to %(country)s") % {"country": where}
+            )
     if rule_code == "SHIPPING_OPTION_NOT_IN_CHECKOUT" and evidence.get("option"):
         option = str(evidence["option"])
-        return FixTarget(SHIPPING_OPTION, option, f"Checkout option {option.replace('_', ' ')}")
+        return FixTarget(
+            SHIPPING_OPTION,
+            option,
+            _("Checkout option %(option)s") % {"option": option.replace("_", " ")},
+        )
     if rule_code == "PROMO_CODE_INVALID" and evidence.get("code"):
         code = str(evidence["code"]).upper()  # checkout matches codes case-insensitively
-        return FixTarget(PROMO_CODE, code, f"Promo code {code}")
+        return FixTarget(PROMO_CODE, code, _("Promo code %(code)s") % {"code": code})
     if rule_code == "RETURN_CLAIM_EXCEEDS_POLICY":
         policy = evidence.get("policy")
         if policy:
-            return FixTarget(RETURN_POLICY, str(policy), f"Return policy {policy}")
+            return FixTarget(
+                RETURN_POLICY, str(policy), _("Return policy %(policy)s") % {"policy": policy}
+            )
         where = str(country or evidence.get("country") or "")
-        return FixTarget(RETURN_POLICY, f"country {where}", f"Return policy for {where}")
+        return FixTarget(
+            RETURN_POLICY,
+            f"country {where}",
+            _("Return policy for %(country)s") % {"country": where},
+        )
     if rule_code == "SUPPORT_REPLY_CONTRADICTS" and evidence.get("reply"):
         reply = str(evidence["reply"])
-        return FixTarget(SUPPORT_REPLY, reply, f"Support reply {reply}")
+        return FixTarget(SUPPORT_REPLY, reply, _("Support reply %(reply)s") % {"reply": reply})
     channel = str(evidence.get("channel") or f"#{channel_id}")
     if rule_code == "CHANNEL_GOVERNANCE_INCOMPLETE":
-        return FixTarget(CHANNEL_GOVERNANCE, str(channel_id), f"Governance of {channel}")
+        return FixTarget(
+            CHANNEL_GOVERNANCE,
+            str(channel_id),
+            _("Governance of %(channel)s") % {"channel": channel},
+        )
     if rule_code == "CATALOG_SYNC_STALE":
-        return FixTarget(CHANNEL_CATALOG, str(channel_id), f"Catalog sync of {channel}")
+        return FixTarget(
+            CHANNEL_CATALOG,
+            str(channel_id),
+            _("Catalog sync of %(channel)s") % {"channel": channel},
+        )
     if rule_code == "NATIVE_CHECKOUT_UNAVAILABLE":
-        return FixTarget(CHANNEL_CHECKOUT, str(channel_id), f"Native checkout of {channel}")
+        return FixTarget(
+            CHANNEL_CHECKOUT,
+            str(channel_id),
+            _("Native checkout of %(channel)s") % {"channel": channel},
+        )
     # Copy, claims, stop rules, disclosure, reservations: the campaign itself.
-    return FixTarget(CAMPAIGN, str(campaign_id), f"Campaign #{campaign_id}")
+    return FixTarget(CAMPAIGN, str(campaign_id), _("Campaign #%(id)s") % {"id": campaign_id})
 
 
 def fix_url(target: FixTarget) -> str:

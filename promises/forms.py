@@ -14,6 +14,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 
 from common.concurrency import VersionedForm
 from promises.models import (
@@ -44,14 +47,70 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 SUGGESTED_WAIVER = timedelta(days=7)
 
 
+def _waiver_expiry_help() -> str:
+    days = MAX_WAIVER.days
+    return ngettext("At most %(days)s day ahead.", "At most %(days)s days ahead.", days) % {
+        "days": days
+    }
+
+
+# Translated when shown (a lazy ngettext would be interpolated, so fixed, at import).
+WAIVER_EXPIRY_HELP = lazy(_waiver_expiry_help, str)()
+
+
 @dataclass(frozen=True)
 class ActionOutcome:
-    """What an action did: its past tense, how many conflicts changed, and for a fix note
-    what the re-check found."""
+    """What an action did: which action, how many conflicts changed (of how many asked),
+    to whom they went for an assignment, and for a fix note what the re-check found."""
 
-    done: str
+    action: str
     changed: int
+    asked: int = 0
+    assignee: str | None = None
     resolution: Resolution | None = None
+
+    def summary(self) -> str:
+        """What the queue tells after a bulk action: "2 conflicts acknowledged." and the rest
+        left as they were."""
+        count = self.changed
+        values = {"count": count, "who": self.assignee}
+        if self.action == ConflictActionForm.ASSIGN and self.assignee:
+            text = ngettext(
+                "%(count)s conflict assigned to %(who)s.",
+                "%(count)s conflicts assigned to %(who)s.",
+                count,
+            )
+        elif self.action == ConflictActionForm.ASSIGN:
+            text = ngettext(
+                "%(count)s conflict assigned to nobody.",
+                "%(count)s conflicts assigned to nobody.",
+                count,
+            )
+        elif self.action == ConflictActionForm.ACKNOWLEDGE:
+            text = ngettext(
+                "%(count)s conflict acknowledged.", "%(count)s conflicts acknowledged.", count
+            )
+        else:  # a fix note tells what its re-check found instead (see `resolution`)
+            text = ngettext("%(count)s conflict waived.", "%(count)s conflicts waived.", count)
+        text %= values
+        unchanged = self.asked - count
+        if unchanged > 0:
+            text += " " + ngettext(
+                "%(count)s left as it was (already so, or no longer standing).",
+                "%(count)s left as they were (already so, or no longer standing).",
+                unchanged,
+            ) % {"count": unchanged}
+        return text
+
+    def single(self) -> str:
+        """What the conflict's page tells after an action on it."""
+        if self.action == ConflictActionForm.ASSIGN and self.assignee:
+            return _("Conflict assigned to %(who)s.") % {"who": self.assignee}
+        if self.action == ConflictActionForm.ASSIGN:
+            return _("Conflict assigned to nobody.")
+        if self.action == ConflictActionForm.ACKNOWLEDGE:
+            return _("Conflict acknowledged.")
+        return _("Conflict waived.")
 
 
 class ConflictActionForm(forms.Form):
@@ -59,44 +118,51 @@ class ConflictActionForm(forms.Form):
 
     ASSIGN, ACKNOWLEDGE, WAIVE, NOTE = "assign", "acknowledge", "waive", "note"
     ACTIONS = [
-        (ASSIGN, "Assign"),
-        (ACKNOWLEDGE, "Acknowledge"),
-        (WAIVE, "Waive"),
-        (NOTE, "Add a fix note"),
+        (ASSIGN, gettext_lazy("Assign")),
+        (ACKNOWLEDGE, gettext_lazy("Acknowledge")),
+        (WAIVE, gettext_lazy("Waive")),
+        (NOTE, gettext_lazy("Add a fix note")),
     ]
+    # The pages say how long a waiver may last.
+    max_waiver_days = MAX_WAIVER.days
 
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.ModelMultipleChoiceField(
         queryset=Conflict.objects.all(),
-        label="Conflicts",
-        error_messages={"required": "Select at least one conflict."},
+        label=gettext_lazy("Conflicts"),
+        error_messages={"required": gettext_lazy("Select at least one conflict.")},
     )
     assignee = forms.CharField(
         required=False,
-        label="Assign to",
+        label=gettext_lazy("Assign to"),
         initial="me",
-        help_text='"me", a user, or blank to unassign.',
+        help_text=gettext_lazy('"me", a user, or blank to unassign.'),
         widget=forms.Select(),
     )
     reason = forms.CharField(
-        required=False, label="Waiver reason", widget=forms.Textarea(attrs={"rows": 2})
+        required=False,
+        label=gettext_lazy("Waiver reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     until = forms.DateTimeField(
         required=False,
-        label="Waived until",
-        help_text=f"At most {MAX_WAIVER.days} days ahead.",
+        label=gettext_lazy("Waived until"),
+        help_text=WAIVER_EXPIRY_HELP,
         widget=DATETIME_LOCAL,
         input_formats=DATETIME_FORMATS,
     )
     note = forms.CharField(
-        required=False, label="Fix note", widget=forms.Textarea(attrs={"rows": 2})
+        required=False, label=gettext_lazy("Fix note"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.assignable = list(ops_users())
-        choices = [("me", "Me"), ("", "Nobody (unassign)")]
+        choices = [
+            ("me", pgettext_lazy("assign to", "Me")),
+            ("", pgettext_lazy("assign to", "Nobody (unassign)")),
+        ]
         choices += [(str(u.pk), u.get_username()) for u in self.assignable if u != user]
         self.fields["assignee"].widget.choices = choices
         self.fields["until"].initial = timezone.localtime() + SUGGESTED_WAIVER
@@ -113,7 +179,7 @@ class ConflictActionForm(forms.Form):
         for user in self.assignable:
             if str(user.pk) == value:
                 return user
-        raise ValidationError("Choose someone who works conflicts.")
+        raise ValidationError(_("Choose someone who works conflicts."))
 
     def clean(self) -> dict:
         data = super().clean()
@@ -135,18 +201,19 @@ class ConflictActionForm(forms.Form):
         data = self.cleaned_data
         ids = [c.pk for c in data["ids"]]
         action = data["action"]
+        asked = len(ids)
         try:
             if action == self.ASSIGN:
                 who = data["assignee"]
-                done = f"assigned to {who.get_username() if who else 'nobody'}"
-                return ActionOutcome(done, assign_conflicts(ids, who, actor))
+                name = who.get_username() if who else None
+                return ActionOutcome(action, assign_conflicts(ids, who, actor), asked, name)
             if action == self.ACKNOWLEDGE:
-                return ActionOutcome("acknowledged", acknowledge_conflicts(ids, actor))
+                return ActionOutcome(action, acknowledge_conflicts(ids, actor), asked)
             if action == self.WAIVE:
                 count = waive_conflicts(ids, actor, reason=data["reason"], until=data["until"])
-                return ActionOutcome("waived", count)
+                return ActionOutcome(action, count, asked)
             resolution = resolve_conflicts(ids, actor, data["note"])
-            return ActionOutcome("noted", len(ids), resolution)
+            return ActionOutcome(action, asked, asked, resolution=resolution)
         except ValidationError as error:
             self._add_service_errors(error)
             raise
@@ -163,9 +230,9 @@ class WaiverRequestForm(forms.Form):
     """Marketing asks ops to waive a conflict, saying why."""
 
     reason = forms.CharField(
-        label="Why should ops waive it?",
+        label=gettext_lazy("Why should ops waive it?"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Say why the conflict should be waived."},
+        error_messages={"required": gettext_lazy("Say why the conflict should be waived.")},
     )
 
     def save(self, conflict: Conflict, actor) -> None:
@@ -191,7 +258,7 @@ class PromiseForm(VersionedForm):
         for name in names:
             value = self.cleaned_data.get(name)
             if value is not None and value < 0:
-                self.add_error(name, "Cannot be negative.")
+                self.add_error(name, _("Cannot be negative."))
 
 
 class ShippingMethodForm(PromiseForm):
@@ -215,7 +282,7 @@ class ShippingMethodForm(PromiseForm):
         data = super().clean()
         low, high = data.get("min_days"), data.get("max_days")
         if low is not None and high is not None and low > high:
-            self.add_error("max_days", "The slowest delivery cannot be faster than the fastest.")
+            self.add_error("max_days", _("The slowest delivery cannot be faster than the fastest."))
         return data
 
 
@@ -229,14 +296,17 @@ class ShippingOverrideForm(PromiseForm):
         data = super().clean()
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
-            self.add_error("ends_on", "The override cannot end before it starts.")
+            self.add_error("ends_on", _("The override cannot end before it starts."))
         return data
 
 
 class ReturnPolicyForm(PromiseForm):
     excluded_categories = forms.CharField(
         required=False,
-        help_text="Product categories not returnable under this policy, comma-separated.",
+        label=gettext_lazy("Excluded categories"),
+        help_text=gettext_lazy(
+            "Product categories not returnable under this policy, comma-separated."
+        ),
     )
 
     class Meta:
@@ -297,19 +367,21 @@ class PromoCodeForm(PromiseForm):
         # Checkout matches codes case-insensitively (the unique constraint is on UPPER(code)).
         clash = PromoCode.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
         if code and clash.exists():
-            raise ValidationError(f"A code {clash.first().code} already exists.")
+            raise ValidationError(
+                _("A code %(code)s already exists.") % {"code": clash.first().code}
+            )
         return code
 
     def clean(self) -> dict:
         data = super().clean()
         value, kind = data.get("value"), data.get("kind")
         if value is not None and value <= 0:
-            self.add_error("value", "A discount must be more than zero.")
+            self.add_error("value", _("A discount must be more than zero."))
         elif value is not None and kind == "percentage" and value > 100:
-            self.add_error("value", "A percentage cannot exceed 100.")
+            self.add_error("value", _("A percentage cannot exceed 100."))
         start, end = data.get("starts_at"), data.get("ends_at")
         if start and end and end < start:
-            self.add_error("ends_at", "The code cannot end before it starts.")
+            self.add_error("ends_at", _("The code cannot end before it starts."))
         self.non_negative("usage_limit", "usage_count")
         return data
 

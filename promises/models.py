@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Upper
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaigns.models import Campaign, Channel
@@ -38,28 +40,35 @@ from promises.querysets import QUEUE_INDEX, STANDING, ConflictQuerySet
 class ShippingMethod(models.Model):
     """A way to deliver, with its delivery days to the countries it serves."""
 
-    name = models.CharField(max_length=120)
+    name = models.CharField(_("name"), max_length=120)
     kind = models.CharField(
-        max_length=16, choices=ShippingKind.choices, default=ShippingKind.STANDARD
+        _("kind"), max_length=16, choices=ShippingKind.choices, default=ShippingKind.STANDARD
     )
-    countries = CountryField(multiple=True)
-    min_days = models.PositiveIntegerField(help_text="Fastest delivery, in days.")
-    max_days = models.PositiveIntegerField(help_text="Slowest delivery, in days.")
-    price = MoneyField()
-    currency = CurrencyField()
+    countries = CountryField(_("countries"), multiple=True)
+    min_days = models.PositiveIntegerField(_("min days"), help_text=_("Fastest delivery, in days."))
+    max_days = models.PositiveIntegerField(_("max days"), help_text=_("Slowest delivery, in days."))
+    price = MoneyField(_("price"))
+    currency = CurrencyField(_("currency"))
     free_shipping_threshold = MoneyField(
-        null=True, blank=True, help_text="Order total from which this method is free."
-    )
-    handling_days = models.PositiveIntegerField(
+        _("free shipping threshold"),
         null=True,
         blank=True,
-        help_text="Days before a parcel leaves the warehouse (0: the same day). "
-        "Blank: not written down.",
+        help_text=_("Order total from which this method is free."),
     )
-    enabled_in_checkout = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    handling_days = models.PositiveIntegerField(
+        _("handling days"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Days before a parcel leaves the warehouse (0: the same day). Blank: not written down."
+        ),
+    )
+    enabled_in_checkout = models.BooleanField(_("enabled in checkout"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("shipping method")
+        verbose_name_plural = _("shipping methods")
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(fields=["name"], name="shipping_method_name_unique"),
@@ -74,19 +83,30 @@ class ShippingMethod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.min_days}-{self.max_days} days)"
+        return gettext("%(name)s (%(min)s-%(max)s days)") % {
+            "name": self.name,
+            "min": self.min_days,
+            "max": self.max_days,
+        }
 
 
 class ShippingOverride(models.Model):
     """Extra delivery days for a method over a date range (peak season, strikes, holidays)."""
 
-    method = models.ForeignKey(ShippingMethod, on_delete=models.CASCADE, related_name="overrides")
-    label = models.CharField(max_length=120)
-    starts_on = models.DateField()
-    ends_on = models.DateField()
-    extra_days = models.PositiveIntegerField()
+    method = models.ForeignKey(
+        ShippingMethod,
+        on_delete=models.CASCADE,
+        related_name="overrides",
+        verbose_name=_("shipping method"),
+    )
+    label = models.CharField(_("label"), max_length=120)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    extra_days = models.PositiveIntegerField(_("extra days"))
 
     class Meta:
+        verbose_name = _("shipping override")
+        verbose_name_plural = _("shipping overrides")
         ordering = ["method", "starts_on"]
         constraints = [
             models.CheckConstraint(
@@ -96,22 +116,30 @@ class ShippingOverride(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label}: +{self.extra_days} days ({self.starts_on} to {self.ends_on})"
+        return gettext("%(label)s: +%(days)s days (%(starts)s to %(ends)s)") % {
+            "label": self.label,
+            "days": self.extra_days,
+            "starts": formatting.day(self.starts_on),
+            "ends": formatting.day(self.ends_on),
+        }
 
 
 class ReturnPolicy(models.Model):
     """The return window and cost for a set of countries (blank: everywhere)."""
 
-    name = models.CharField(max_length=120, unique=True)
-    window_days = models.PositiveIntegerField()
-    is_free = models.BooleanField(default=False)
-    countries = CountryField(multiple=True, blank=True, help_text="Blank means every country.")
-    excluded_categories = models.JSONField(default=list, blank=True)
-    active = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    window_days = models.PositiveIntegerField(_("window days"))
+    is_free = models.BooleanField(_("is free"), default=False)
+    countries = CountryField(
+        _("countries"), multiple=True, blank=True, help_text=_("Blank means every country.")
+    )
+    excluded_categories = models.JSONField(_("excluded categories"), default=list, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name_plural = "return policies"
+        verbose_name = _("return policy")
+        verbose_name_plural = _("return policies")
         ordering = ["name"]
         constraints = [
             *non_negative_all("return_policy", "window_days"),
@@ -119,47 +147,67 @@ class ReturnPolicy(models.Model):
         ]
 
     def __str__(self) -> str:
-        cost = "free" if self.is_free else "paid"
-        return f"{self.name}: {self.window_days} days, {cost}"
+        template = (
+            gettext("%(name)s: %(days)s days, free")
+            if self.is_free
+            else gettext("%(name)s: %(days)s days, paid")
+        )
+        return template % {"name": self.name, "days": self.window_days}
 
 
 class CheckoutCountry(models.Model):
     """A country the site checkout sells to."""
 
-    country = CountryField(unique=True)
-    enabled = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    country = CountryField(_("country"), unique=True)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name_plural = "checkout countries"
+        verbose_name = _("checkout country")
+        verbose_name_plural = _("checkout countries")
         ordering = ["country"]
         constraints = [country_check("country", "checkout_country_iso")]
 
     def __str__(self) -> str:
-        return f"{self.country.name} ({'on' if self.enabled else 'off'})"
+        template = gettext("%(country)s (on)") if self.enabled else gettext("%(country)s (off)")
+        return template % {"country": self.country.name}
 
 
 class PromoCode(models.Model):
     """A discount code checkout knows, with its dates, limits and scope."""
 
-    code = models.CharField(max_length=64)
-    kind = models.CharField(max_length=16, choices=DiscountKind.choices)
-    value = models.DecimalField(max_digits=12, decimal_places=2)
-    currency = CurrencyField()
-    starts_at = models.DateTimeField()
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="Blank: open-ended.")
-    active = models.BooleanField(default=True)
-    usage_limit = models.PositiveIntegerField(null=True, blank=True)
-    usage_count = models.PositiveIntegerField(default=0)
-    applies_to = models.CharField(max_length=16, choices=AppliesTo.choices, default=AppliesTo.ALL)
-    products = models.ManyToManyField(Product, blank=True, related_name="promo_codes")
-    skus = models.ManyToManyField(SKU, blank=True, related_name="promo_codes")
-    channels = models.ManyToManyField(
-        Channel, blank=True, related_name="promo_codes", help_text="Blank: every channel."
+    code = models.CharField(_("code"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=16, choices=DiscountKind.choices)
+    value = models.DecimalField(_("value"), max_digits=12, decimal_places=2)
+    currency = CurrencyField(_("currency"))
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(
+        _("ends at"), null=True, blank=True, help_text=_("Blank: open-ended.")
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    active = models.BooleanField(_("active"), default=True)
+    usage_limit = models.PositiveIntegerField(_("usage limit"), null=True, blank=True)
+    usage_count = models.PositiveIntegerField(_("usage count"), default=0)
+    applies_to = models.CharField(
+        _("applies to"), max_length=16, choices=AppliesTo.choices, default=AppliesTo.ALL
+    )
+    products = models.ManyToManyField(
+        Product, blank=True, related_name="promo_codes", verbose_name=_("products")
+    )
+    skus = models.ManyToManyField(
+        SKU, blank=True, related_name="promo_codes", verbose_name=_("SKUs")
+    )
+    channels = models.ManyToManyField(
+        Channel,
+        blank=True,
+        related_name="promo_codes",
+        verbose_name=_("channels"),
+        help_text=_("Blank: every channel."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("promo code")
+        verbose_name_plural = _("promo codes")
         ordering = ["code"]
         constraints = [
             # Checkout matches codes case-insensitively, so SUMMER20 and summer20 are one code.
@@ -178,27 +226,32 @@ class PromoCode(models.Model):
         ]
 
     def __str__(self) -> str:
-        value = (
-            f"{self.value:g}%"
-            if self.kind == DiscountKind.PERCENTAGE
-            else formatting.money(self.value, self.currency)
-        )
-        return f"{self.code} (-{value})"
+        return f"{self.code} (-{self.discount_text})"
+
+    @property
+    def discount_text(self) -> str:
+        """20% or €5.00, in the reader's locale."""
+        if self.kind == DiscountKind.PERCENTAGE:
+            return formatting.percent(self.value)
+        return formatting.money(self.value, self.currency)
 
 
 class SupportReply(models.Model):
     """A standard answer support gives to a common question, with what it promises."""
 
-    topic = models.CharField(max_length=16, choices=SupportTopic.choices)
-    title = models.CharField(max_length=200)
-    text = models.TextField()
-    stated_delivery_days = models.PositiveIntegerField(null=True, blank=True)
-    stated_return_days = models.PositiveIntegerField(null=True, blank=True)
-    active = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    topic = models.CharField(_("topic"), max_length=16, choices=SupportTopic.choices)
+    title = models.CharField(_("title"), max_length=200)
+    text = models.TextField(_("text"))
+    stated_delivery_days = models.PositiveIntegerField(
+        _("stated delivery days"), null=True, blank=True
+    )
+    stated_return_days = models.PositiveIntegerField(_("stated return days"), null=True, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name_plural = "support replies"
+        verbose_name = _("support reply")
+        verbose_name_plural = _("support replies")
         ordering = ["topic", "title"]
         constraints = [
             models.UniqueConstraint(fields=["topic", "title"], name="support_reply_unique_title"),
@@ -212,48 +265,62 @@ class SupportReply(models.Model):
 class Conflict(models.Model):
     """A mismatch the checks found between a campaign's promise and what operations can deliver."""
 
-    rule_code = models.CharField(max_length=64)
-    severity = models.CharField(max_length=16, choices=Severity.choices)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="conflicts")
-    sku = models.ForeignKey(
-        SKU, on_delete=models.CASCADE, null=True, blank=True, related_name="conflicts"
+    rule_code = models.CharField(_("rule code"), max_length=64)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="conflicts", verbose_name=_("campaign")
     )
-    country = CountryField(blank=True)
+    sku = models.ForeignKey(
+        SKU,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+        verbose_name=_("SKU"),
+    )
+    country = CountryField(_("country"), blank=True)
     # What the conflict is about within its campaign ("", "sku:42", "country:FR"): one conflict
     # per (rule, campaign, scope), enforced by a unique constraint the engine upserts against.
-    scope = models.CharField(max_length=64, blank=True, default="")
+    scope = models.CharField(_("scope"), max_length=64, blank=True, default="")
     state = models.CharField(
-        max_length=16, choices=ConflictState.choices, default=ConflictState.OPEN
+        _("state"), max_length=16, choices=ConflictState.choices, default=ConflictState.OPEN
     )
-    message = models.TextField()  # in English: API clients, exports and the history read it
+    # In English: API clients, exports and the history read it.
+    message = models.TextField(_("message"))
     # The message as the rule said it, template and params (promises/checks/messages.py), to
     # say it in each reader's language; null for rows written before messages had parts.
     message_parts = models.JSONField(null=True, blank=True, editable=False)
-    evidence = models.JSONField(default=dict, blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
     data_as_of = models.DateTimeField(
-        null=True, blank=True, help_text="When the data the rule used was last updated."
+        _("data as of"),
+        null=True,
+        blank=True,
+        help_text=_("When the data the rule used was last updated."),
     )
-    first_seen_at = models.DateTimeField()
+    first_seen_at = models.DateTimeField(_("first seen at"))
     # When its state, severity, message or evidence last changed (not bumped by every sweep:
     # re-finding the same facts writes nothing).
-    updated_at = models.DateTimeField()
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    reopened_count = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated at"))
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    reopened_count = models.PositiveIntegerField(_("reopened count"), default=0)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="assigned_conflicts",
+        verbose_name=_("assignee"),
     )
-    due_at = models.DateTimeField(null=True, blank=True)
-    waived_until = models.DateTimeField(null=True, blank=True)
-    waiver_reason = models.TextField(blank=True)
-    fix_note = models.TextField(blank=True)
+    due_at = models.DateTimeField(_("due at"), null=True, blank=True)
+    waived_until = models.DateTimeField(_("waived until"), null=True, blank=True)
+    waiver_reason = models.TextField(_("waiver reason"), blank=True)
+    fix_note = models.TextField(_("fix note"), blank=True)
 
     objects = ConflictQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("conflict")
+        verbose_name_plural = _("conflicts")
         ordering = ["-first_seen_at"]
         indexes = [
             models.Index(fields=["state", "severity"]),
@@ -298,7 +365,11 @@ class Conflict(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_code} on {self.campaign.name} [{self.state}]"
+        return gettext("%(rule)s on %(campaign)s [%(state)s]") % {
+            "rule": self.rule_code,
+            "campaign": self.campaign.name,
+            "state": self.get_state_display(),
+        }
 
     def localized_message(self) -> str:
         """What the conflict says, in the active language (pages, notifications, the API's
@@ -309,12 +380,14 @@ class Conflict(models.Model):
 class RuleSetting(models.Model):
     """An admin's override of one check rule: its severity, or switching it off."""
 
-    rule_code = models.CharField(max_length=64, unique=True)
-    severity = models.CharField(max_length=16, choices=Severity.choices)
-    enabled = models.BooleanField(default=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    rule_code = models.CharField(_("rule code"), max_length=64, unique=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    enabled = models.BooleanField(_("enabled"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("rule setting")
+        verbose_name_plural = _("rule settings")
         ordering = ["rule_code"]
         constraints = [
             models.CheckConstraint(
@@ -323,67 +396,95 @@ class RuleSetting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.rule_code}: {self.severity}{'' if self.enabled else ' (off)'}"
+        template = (
+            gettext("%(rule)s: %(severity)s")
+            if self.enabled
+            else gettext("%(rule)s: %(severity)s (off)")
+        )
+        return template % {"rule": self.rule_code, "severity": self.get_severity_display()}
 
 
 class ConflictEvent(models.Model):
     """One change in a conflict's life: who, when, what."""
 
-    conflict = models.ForeignKey(Conflict, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(db_index=True)
+    conflict = models.ForeignKey(
+        Conflict, on_delete=models.CASCADE, related_name="events", verbose_name=_("conflict")
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
-        help_text="Blank: the checks engine.",
+        verbose_name=_("actor"),
+        help_text=_("Blank: the checks engine."),
     )
-    kind = models.CharField(max_length=32, choices=ConflictEventKind.choices)
-    from_state = models.CharField(max_length=16, choices=ConflictState.choices, blank=True)
-    to_state = models.CharField(max_length=16, choices=ConflictState.choices, blank=True)
-    note = models.TextField(blank=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=ConflictEventKind.choices)
+    from_state = models.CharField(
+        _("from state"), max_length=16, choices=ConflictState.choices, blank=True
+    )
+    to_state = models.CharField(
+        _("to state"), max_length=16, choices=ConflictState.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
     check_run = models.ForeignKey(
-        "CheckRun", on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+        "CheckRun",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("check run"),
     )
 
     class Meta:
+        verbose_name = _("conflict event")
+        verbose_name_plural = _("conflict events")
         ordering = ["conflict", "at", "pk"]
 
     def __str__(self) -> str:
-        who = self.actor or "checks"
-        return f"{self.get_kind_display()} by {who} at {self.at:%Y-%m-%d %H:%M}"
+        values = {"kind": self.get_kind_display(), "moment": formatting.when(self.at)}
+        if self.actor is None:
+            return gettext("%(kind)s by the checks at %(moment)s") % values
+        return gettext("%(kind)s by %(actor)s at %(moment)s") % {**values, "actor": self.actor}
 
 
 class CheckRun(models.Model):
     """One run of the checks engine, with what it did."""
 
-    trigger = models.CharField(max_length=16, choices=CheckTrigger.choices)
-    scope = models.JSONField(default=dict, blank=True, help_text="What was checked (all, or ids).")
-    status = models.CharField(
-        max_length=16, choices=CheckRunStatus.choices, default=CheckRunStatus.RUNNING
+    trigger = models.CharField(_("trigger"), max_length=16, choices=CheckTrigger.choices)
+    scope = models.JSONField(
+        _("scope"), default=dict, blank=True, help_text=_("What was checked (all, or ids).")
     )
-    started_at = models.DateTimeField(db_index=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    duration_ms = models.PositiveIntegerField(null=True, blank=True)
-    campaigns_checked = models.PositiveIntegerField(default=0)
-    items_checked = models.PositiveIntegerField(default=0)
-    opened = models.PositiveIntegerField(default=0)
-    resolved = models.PositiveIntegerField(default=0)
-    reopened = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
-    error_details = models.JSONField(default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CheckRunStatus.choices, default=CheckRunStatus.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"), db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration ms"), null=True, blank=True)
+    campaigns_checked = models.PositiveIntegerField(_("campaigns checked"), default=0)
+    items_checked = models.PositiveIntegerField(_("items checked"), default=0)
+    opened = models.PositiveIntegerField(_("opened"), default=0)
+    resolved = models.PositiveIntegerField(_("resolved"), default=0)
+    reopened = models.PositiveIntegerField(_("reopened"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    error_details = models.JSONField(_("error details"), default=list, blank=True)
     # Progress, reported by each batch as it finishes (wherever it ran): a run whose
     # heartbeat stops is marked failed by the next sweep, with how far it got.
-    batches = models.PositiveIntegerField(default=0)
-    batches_done = models.PositiveIntegerField(default=0)
+    batches = models.PositiveIntegerField(_("batches"), default=0)
+    batches_done = models.PositiveIntegerField(_("batches done"), default=0)
     done_batches = models.JSONField(
-        default=list, blank=True, help_text="Numbers of the batches that reported."
+        _("done batches"),
+        default=list,
+        blank=True,
+        help_text=_("Numbers of the batches that reported."),
     )
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("heartbeat at"), null=True, blank=True)
     # Wall-clock creation (started_at is the time of the facts, which a caller may set).
-    created_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("check run")
+        verbose_name_plural = _("check runs")
         ordering = ["-started_at"]
         constraints = [
             models.CheckConstraint(
@@ -393,9 +494,11 @@ class CheckRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return (
-            f"{self.get_trigger_display()} at {self.started_at:%Y-%m-%d %H:%M:%S} ({self.status})"
-        )
+        return gettext("%(trigger)s at %(moment)s (%(status)s)") % {
+            "trigger": self.get_trigger_display(),
+            "moment": formatting.when(self.started_at),
+            "status": self.get_status_display(),
+        }
 
 
 class CampaignCheckState(models.Model):

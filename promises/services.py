@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
@@ -28,6 +30,14 @@ from promises.signals import conflicts_waived
 
 # A waiver is a promise to fix later, not a way to silence a rule for good.
 MAX_WAIVER = timedelta(days=30)
+
+# The history notes the conflict actions store. They stay in English, like every stored
+# note (API clients read them); the conflict page shows them in the reader's language
+# (`promises.views.conflicts.history_note` reads them back with these formats).
+ASSIGNED_NOTE = "Assigned to {assignee}"
+UNASSIGNED_NOTE = "Unassigned"
+WAIVED_NOTE = "Until {until}: {reason}"
+WAIVED_UNTIL_FORMAT = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True)
@@ -150,9 +160,9 @@ def ops_users() -> QuerySet:
 def assign_conflicts(ids: Iterable[int], assignee, actor) -> int:
     """Give the conflicts to someone who works conflicts, or to no one (None)."""
     if assignee is not None and not ops_users().filter(pk=assignee.pk).exists():
-        raise ValidationError({"assignee": "Choose someone who works conflicts."})
+        raise ValidationError({"assignee": _("Choose someone who works conflicts.")})
     conflicts = [c for c in _locked(ids) if c.assignee_id != getattr(assignee, "pk", None)]
-    note = f"Assigned to {assignee}" if assignee else "Unassigned"
+    note = ASSIGNED_NOTE.format(assignee=assignee) if assignee else UNASSIGNED_NOTE
     return _change(conflicts, actor, ConflictEventKind.ASSIGNED, note, assignee=assignee)
 
 
@@ -164,13 +174,18 @@ def validate_waiver(reason: str, until: datetime | None, now: datetime) -> dict[
     """
     errors = {}
     if not (reason or "").strip():
-        errors["reason"] = "A waiver needs a reason."
+        errors["reason"] = _("A waiver needs a reason.")
     if until is None:
-        errors["until"] = "A waiver needs an expiry."
+        errors["until"] = _("A waiver needs an expiry.")
     elif until <= now:
-        errors["until"] = "A waiver needs an expiry in the future."
+        errors["until"] = _("A waiver needs an expiry in the future.")
     elif until - now > MAX_WAIVER:
-        errors["until"] = f"A waiver may last {MAX_WAIVER.days} days at most."
+        days = MAX_WAIVER.days
+        errors["until"] = ngettext(
+            "A waiver may last %(days)s day at most.",
+            "A waiver may last %(days)s days at most.",
+            days,
+        ) % {"days": days}
     return errors
 
 
@@ -186,7 +201,7 @@ def waive_conflicts(ids: Iterable[int], actor, *, reason: str, until: datetime) 
         conflicts,
         actor,
         ConflictEventKind.WAIVED,
-        f"Until {until:%Y-%m-%d %H:%M}: {reason}",
+        WAIVED_NOTE.format(until=until.strftime(WAIVED_UNTIL_FORMAT), reason=reason),
         state=ConflictState.WAIVED,
         waived_until=until,
         waiver_reason=reason,
@@ -222,7 +237,7 @@ def record_enforcement(conflict_ids: Iterable[int], note: str) -> int:
 def note_fix(ids: Iterable[int], actor, note: str) -> int:
     note = (note or "").strip()
     if not note:
-        raise ValidationError({"note": "Say what was fixed."})
+        raise ValidationError({"note": _("Say what was fixed.")})
     return _change(_locked(ids), actor, ConflictEventKind.NOTE, note, fix_note=note)
 
 
@@ -263,13 +278,15 @@ def request_waiver(conflict_id: int, actor, reason: str) -> ConflictEvent:
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the conflict should be waived."})
+        raise ValidationError({"reason": _("Say why the conflict should be waived.")})
     conflict = next(iter(_locked([conflict_id])), None)
     if conflict is None:
-        raise ValidationError("This conflict no longer exists.")
+        raise ValidationError(_("This conflict no longer exists."))
     if conflict.state not in STANDING:
         state = conflict.get_state_display().lower()
-        raise ValidationError({"reason": f"This conflict is {state}: nothing to waive."})
+        raise ValidationError(
+            {"reason": _("This conflict is %(state)s: nothing to waive.") % {"state": state}}
+        )
     return ConflictEvent.objects.create(
         conflict=conflict,
         at=timezone.now(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from socialops.roles import Role
 from tests.factories import UserFactory
@@ -66,6 +67,14 @@ def login():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    """A French page leaves French active in the test's thread (the middleware activates the
+    reader's language and nothing deactivates it): the next test starts in the default."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -94,16 +94,19 @@ _BLOCKS = re.compile(
     re.S,
 )
 _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+# A block that fills in a tag's attributes (base.html's `<main{% block main_class %}>`):
+# ` class="wide"` is markup, not words.
+_ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"]*")+\s*$')
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
-# Attributes a block writes into a tag of its parent ({% block main_class %} class="wide"):
-# outside their tag they read as text, but no one sees them.
-_ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"{}]*")+\s*$')
+# Codes in capitals joined by underscores (rule codes: STOCK_OUT) read the same in every
+# language.
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 
 
 def _words_needing_translation(text: str) -> list[str]:
-    words = _WORD.findall(_PLACEHOLDER.sub(" ", text))
+    words = _WORD.findall(_PLACEHOLDER.sub(" ", _CODE.sub(" ", text)))
     return [w for w in words if w not in UNTRANSLATED_WORDS and _LETTER.search(w)]
 
 
@@ -116,8 +119,13 @@ class _Visible(HTMLParser):
         self.texts: list[str] = []
         self._skip = 0
         self._skipped = ("script", "style", "template", *skip)
+        # A <wbr> (a place a word may wrap) does not end the word: STOCK_<wbr>OUT is one code.
+        self._joined = False
 
     def handle_starttag(self, tag, attrs):
+        if tag == "wbr":
+            self._joined = bool(self.texts)
+            return
         if tag in self._skipped:
             self._skip += 1
         attributes = dict(attrs)
@@ -136,7 +144,10 @@ class _Visible(HTMLParser):
             self._skip -= 1
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if self._joined:
+            self._joined = False
+            self.texts[-1] += data
+        elif not self._skip and data.strip():
             self.texts.append(data)
 
 

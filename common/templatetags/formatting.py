@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import template
+from django.utils import timezone
 from django.utils.html import format_html
 
 from common import formatting
@@ -56,6 +57,14 @@ def ago(moment: datetime | None) -> str:
         formatting.when(moment),
         formatting.ago(moment),
     )
+
+
+@register.filter
+def elapsed(moment: datetime | None) -> str:
+    """How far `moment` is from now, without a direction: 2 days (for "overdue by 2 days")."""
+    if moment is None:
+        return formatting.BLANK
+    return formatting.duration(moment - timezone.now())
 
 
 @register.filter

@@ -6,6 +6,8 @@ Views parse and present; `promises.services` changes conflicts (through the form
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -18,19 +20,30 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views import View
 from django.views.generic import DetailView
 
+from common import formatting
 from common.listing import Column, ListPage, Sort, attr
 from promises.checks.registry import RULES
-from promises.choices import ConflictEventKind
+from promises.choices import ConflictEventKind, ConflictState
 from promises.evidence import evidence_rows, value_text
 from promises.filters import ConflictFilter, waiver_requests
 from promises.fixes import fix_groups
 from promises.forms import ConflictActionForm, WaiverRequestForm
-from promises.models import Conflict, ShippingMethod
+from promises.models import Conflict, ConflictEvent, ShippingMethod
 from promises.querysets import QUEUE_ORDER, SEVERITY_RANK, STANDING, annotate_spend_at_risk
-from promises.services import Resolution
+from promises.services import (
+    ASSIGNED_NOTE,
+    MAX_WAIVER,
+    UNASSIGNED_NOTE,
+    WAIVED_NOTE,
+    WAIVED_UNTIL_FORMAT,
+    Resolution,
+)
+from promises.views.listing import SortCaption
 
 CHANGE_CONFLICT = "promises.change_conflict"
 # Marketing asks for waivers on its campaigns' conflicts; ops grant them.
@@ -60,13 +73,13 @@ def _queue_filter_fields(form: forms.Form) -> None:
     # The shared filter lists every campaign; at 20,000 campaigns the page takes an id.
     campaign = form.fields["campaign"]
     campaign.widget = forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"})
-    campaign.label = "Campaign id"
+    campaign.label = _("Campaign id")
     # What the state filter means when the address names none: the script that puts the
     # fields back from the address after Back reads it (static/js/app.js).
     form.fields["state"].widget.attrs["data-default"] = " ".join(STANDING)
 
 
-class ConflictList(ListPage):
+class ConflictList(SortCaption, ListPage):
     """The ops queue: standing conflicts, the most urgent first, with bulk actions."""
 
     model = Conflict
@@ -75,14 +88,14 @@ class ConflictList(ListPage):
     template_name = "promises/conflict_list.html"
     results_template_name = "promises/_conflict_results.html"
     sorts = {
-        "priority": Sort("Priority", ("severity_rank", "due_at", "first_seen_at")),
-        "severity": Sort("Severity", ("severity_rank",)),
-        "due": Sort("Due", ("due_at",)),
-        "age": Sort("Age", ("-first_seen_at",)),
-        "rule": Sort("Rule", ("rule_code",)),
-        "state": Sort("State", ("state",)),
+        "priority": Sort(gettext_lazy("Priority"), ("severity_rank", "due_at", "first_seen_at")),
+        "severity": Sort(gettext_lazy("Severity"), ("severity_rank",)),
+        "due": Sort(pgettext_lazy("conflict column", "Due"), ("due_at",)),
+        "age": Sort(pgettext_lazy("conflict column", "Age"), ("-first_seen_at",)),
+        "rule": Sort(gettext_lazy("Rule"), ("rule_code",)),
+        "state": Sort(gettext_lazy("State"), ("state",)),
         # Descending first: the conflicts burning the most money on live campaigns on top.
-        "spend": Sort("Spend at risk", ("-spend_at_risk",)),
+        "spend": Sort(gettext_lazy("Spend at risk"), ("-spend_at_risk",)),
     }
     default_sort = "priority"
     csv_name = "conflicts"
@@ -179,12 +192,7 @@ class ConflictBulk(PermissionRequiredMixin, View):
                 if outcome.resolution is not None:
                     _tell_resolution(request, outcome.resolution)
                     return HttpResponseRedirect(back)
-                count = outcome.changed
-                unchanged = len(form.cleaned_data["ids"]) - count
-                text = f"{count} conflict{'s' if count != 1 else ''} {outcome.done}."
-                if unchanged:
-                    text += f" {unchanged} left as they were (already so, or no longer standing)."
-                messages.success(request, text)
+                messages.success(request, outcome.summary())
                 return HttpResponseRedirect(back)
         # Show the form again with its messages and the selection kept.
         ids = [i for i in request.POST.getlist("ids") if i.isdigit()]
@@ -227,7 +235,7 @@ class ConflictGroups(PermissionRequiredMixin, View):
             "groups": groups,
             "truncated": truncated,
             "filter_form": filterset.form,
-            "list_label": "conflict groups",
+            "list_label": _("conflict groups"),
             "can_act": can_act,
             "action_form": ConflictActionForm(user=request.user) if can_act else None,
             "total": sum(g.count for g in groups),
@@ -247,27 +255,37 @@ def _tell_resolution(request: HttpRequest, resolution: Resolution) -> None:
     resolved, still = resolution.resolved, resolution.still_found
     if len(resolved) + len(still) == 1:
         if resolved:
-            messages.success(request, "Fix note recorded. Re-checked: the conflict is resolved.")
+            messages.success(request, _("Fix note recorded. Re-checked: the conflict is resolved."))
         else:
             messages.warning(
                 request,
-                "Fix note recorded. Re-checked: the checks still find this conflict, "
-                "so it stays as it was.",
+                _(
+                    "Fix note recorded. Re-checked: the checks still find this conflict, "
+                    "so it stays as it was."
+                ),
             )
         return
     count = len(resolved) + len(still)
-    parts = [f"Fix note recorded on {count} conflicts and their campaigns re-checked."]
+    parts = [
+        ngettext(
+            "Fix note recorded on %(count)s conflict and its campaign re-checked.",
+            "Fix note recorded on %(count)s conflicts and their campaigns re-checked.",
+            count,
+        )
+        % {"count": count}
+    ]
     if resolved:
-        parts.append(f"Resolved: {_named(resolved)}.")
+        parts.append(_("Resolved: %(conflicts)s.") % {"conflicts": _named(resolved)})
     if still:
-        parts.append(f"Still found by the checks: {_named(still)}.")
+        parts.append(_("Still found by the checks: %(conflicts)s.") % {"conflicts": _named(still)})
     (messages.warning if still else messages.success)(request, " ".join(parts))
 
 
 def _named(conflicts: list[Conflict]) -> str:
     names = [f"#{c.pk} {c.rule_code}" for c in conflicts[:NAMED_IN_MESSAGE]]
-    if len(conflicts) > NAMED_IN_MESSAGE:
-        names.append(f"{len(conflicts) - NAMED_IN_MESSAGE} more")
+    more = len(conflicts) - NAMED_IN_MESSAGE
+    if more > 0:
+        names.append(ngettext("%(count)s more", "%(count)s more", more) % {"count": more})
     return ", ".join(names)
 
 
@@ -275,17 +293,21 @@ def _named(conflicts: list[Conflict]) -> str:
 
 # Evidence pairs worth putting side by side: (what was promised, what operations can do).
 COMPARISONS = [
-    ("claimed_days", "max_days_at_campaign_dates", "Delivery days"),
-    ("claimed_days", "policy_days", "Return window, days"),
-    ("claimed_delivery_days", "stated_delivery_days", "Delivery days (support reply)"),
-    ("claimed_return_days", "stated_return_days", "Return days (support reply)"),
-    ("expected", "available_to_promise", "Units"),
-    ("announced", "store", "Price"),
-    ("claimed", "store_prices", "Price"),
-    ("roas", "stop_min_roas", "ROAS against its floor"),
-    ("cpa", "stop_max_cpa", "CPA against its ceiling"),
-    ("margin", "floor", "Margin against its floor"),
-    ("age_hours", "allowed_hours", "Catalog age, hours"),
+    ("claimed_days", "max_days_at_campaign_dates", gettext_lazy("Delivery days")),
+    ("claimed_days", "policy_days", gettext_lazy("Return window, days")),
+    (
+        "claimed_delivery_days",
+        "stated_delivery_days",
+        gettext_lazy("Delivery days (support reply)"),
+    ),
+    ("claimed_return_days", "stated_return_days", gettext_lazy("Return days (support reply)")),
+    ("expected", "available_to_promise", gettext_lazy("Units")),
+    ("announced", "store", gettext_lazy("Price")),
+    ("claimed", "store_prices", gettext_lazy("Price")),
+    ("roas", "stop_min_roas", gettext_lazy("ROAS against its floor")),
+    ("cpa", "stop_max_cpa", gettext_lazy("CPA against its ceiling")),
+    ("margin", "floor", gettext_lazy("Margin against its floor")),
+    ("age_hours", "allowed_hours", gettext_lazy("Catalog age, hours")),
 ]
 
 
@@ -311,7 +333,7 @@ def fix_links(conflict: Conflict) -> list[tuple[str, str]]:
     if conflict.sku_id:
         links.append(
             (
-                f"Stock of {conflict.sku.code or conflict.sku}",
+                _("Stock of %(sku)s") % {"sku": conflict.sku.code or conflict.sku},
                 _url("catalog:sku-detail", conflict.sku_id),
             )
         )
@@ -321,37 +343,48 @@ def fix_links(conflict: Conflict) -> list[tuple[str, str]]:
         if found:
             links.append(
                 (
-                    f"Shipping method {method} and its overrides",
+                    _("Shipping method %(method)s and its overrides") % {"method": method},
                     _url("promises:shipping-detail", found),
                 )
             )
     if conflict.rule_code.startswith("SHIPPING_") and not method:
         links.append(
-            ("Shipping methods", _list_url("promises:shipping-list", country=conflict.country))
+            (_("Shipping methods"), _list_url("promises:shipping-list", country=conflict.country))
         )
     if evidence.get("policy") or conflict.rule_code.startswith("RETURN"):
         links.append(
-            ("Return policies", _list_url("promises:return-list", q=evidence.get("policy") or ""))
+            (
+                _("Return policies"),
+                _list_url("promises:return-list", q=evidence.get("policy") or ""),
+            )
         )
     if evidence.get("code"):
         links.append(
             (
-                f"Promo code {evidence['code']}",
+                _("Promo code %(code)s") % {"code": evidence["code"]},
                 _list_url("promises:promocode-list", q=evidence["code"]),
             )
         )
     if conflict.scope.startswith("reply:") or evidence.get("reply"):
         links.append(
-            ("Support replies", _list_url("promises:reply-list", q=evidence.get("reply") or ""))
+            (
+                _("Support replies"),
+                _list_url("promises:reply-list", q=evidence.get("reply") or ""),
+            )
         )
     if conflict.country and conflict.rule_code in ("SHIPPING_COUNTRY_UNCOVERED",):
         links.append(
             (
-                f"Checkout country {conflict.country.code}",
+                _("Checkout country %(country)s") % {"country": conflict.country.code},
                 _list_url("promises:checkoutcountry-list", q=conflict.country.code),
             )
         )
-    links.append((f"Campaign {conflict.campaign.name}", f"/campaigns/{conflict.campaign_id}/"))
+    links.append(
+        (
+            _("Campaign %(campaign)s") % {"campaign": conflict.campaign.name},
+            reverse("campaigns:detail", args=[conflict.campaign_id]),
+        )
+    )
     return links
 
 
@@ -364,6 +397,50 @@ def _list_url(name: str, **query: str) -> str:
 
     query = {k: v for k, v in query.items() if v}
     return reverse(name) + (f"?{urlencode(query)}" if query else "")
+
+
+# The stored notes of the conflict actions (promises.services), read back to be shown in the
+# reader's language; any other note (the engine's, a person's) is shown as written.
+_ASSIGNED = re.compile(re.escape(ASSIGNED_NOTE).replace(re.escape("{assignee}"), "(?P<who>.+)"))
+_WAIVED = re.compile(
+    re.escape(WAIVED_NOTE)
+    .replace(re.escape("{until}"), r"(?P<until>\d{4}-\d\d-\d\d \d\d:\d\d)")
+    .replace(re.escape("{reason}"), "(?P<reason>.*)"),
+    re.S,
+)
+
+
+def history_note(event: ConflictEvent) -> str:
+    """An event's note for people: the actions' own notes in the reader's language."""
+    note = event.note
+    if event.kind == ConflictEventKind.ASSIGNED:
+        if note == UNASSIGNED_NOTE:
+            return _("Unassigned")
+        if found := _ASSIGNED.fullmatch(note):
+            return _("Assigned to %(who)s") % {"who": found["who"]}
+    if event.kind == ConflictEventKind.WAIVED and (found := _WAIVED.fullmatch(note)):
+        until = datetime.strptime(found["until"], WAIVED_UNTIL_FORMAT)
+        return _("Until %(moment)s: %(reason)s") % {
+            "moment": formatting.when(until),
+            "reason": found["reason"],
+        }
+    return note
+
+
+def _state_label(state: str) -> str:
+    return str(ConflictState(state).label) if state in ConflictState.values else state
+
+
+def history_row(event: ConflictEvent) -> dict[str, Any]:
+    """One line of a conflict's history, in words."""
+    return {
+        "at": event.at,
+        "kind": event.get_kind_display(),
+        "actor": event.actor.get_username() if event.actor else None,
+        "from_state": _state_label(event.from_state),
+        "to_state": _state_label(event.to_state),
+        "note": history_note(event),
+    }
 
 
 class ConflictDetail(PermissionRequiredMixin, DetailView):
@@ -396,9 +473,9 @@ class ConflictDetail(PermissionRequiredMixin, DetailView):
                 if outcome.resolution is not None:
                     _tell_resolution(request, outcome.resolution)
                 elif outcome.changed:
-                    messages.success(request, f"Conflict {outcome.done}.")
+                    messages.success(request, outcome.single())
                 else:
-                    messages.info(request, "Nothing changed: the conflict was already so.")
+                    messages.info(request, _("Nothing changed: the conflict was already so."))
                 return redirect(self.object_url())
         context = self.get_context_data(action_form=form, failed_action=data.get("action"))
         return self.render_to_response(context, status=400)
@@ -422,7 +499,9 @@ class ConflictDetail(PermissionRequiredMixin, DetailView):
             comparisons=evidence_comparisons(conflict.evidence),
             links=fix_links(conflict),
             events=events,
+            history=[history_row(e) for e in events],
             waiver_requests=[e for e in events if e.kind == ConflictEventKind.WAIVER_REQUESTED],
+            max_waiver_days=MAX_WAIVER.days,
             can_act=can_act,
             can_request=can_request,
         )
@@ -451,7 +530,7 @@ class ConflictRequestWaiver(PermissionRequiredMixin, View):
             except ValidationError:
                 pass
             else:
-                messages.success(request, "Waiver requested: ops will see it in the queue.")
+                messages.success(request, _("Waiver requested: ops will see it in the queue."))
                 return redirect("promises:conflict-detail", pk=pk)
         view = ConflictDetail(request=request, kwargs={"pk": pk}, args=())
         view.object = conflict

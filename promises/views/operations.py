@@ -16,6 +16,8 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 
 from common.listing import Column, ListPage, Sort, attr
@@ -44,15 +46,30 @@ from promises.models import (
     SupportReply,
 )
 from promises.querysets import QUEUE_ORDER
+from promises.views.listing import SortCaption
 
 # The promise pages, in the order of their tabs: (label, list URL name, view permission).
 PROMISE_TABS = [
-    ("Shipping methods", "promises:shipping-list", "promises.view_shippingmethod"),
-    ("Return policies", "promises:return-list", "promises.view_returnpolicy"),
-    ("Checkout countries", "promises:checkoutcountry-list", "promises.view_checkoutcountry"),
-    ("Promo codes", "promises:promocode-list", "promises.view_promocode"),
-    ("Support replies", "promises:reply-list", "promises.view_supportreply"),
+    (gettext_lazy("Shipping methods"), "promises:shipping-list", "promises.view_shippingmethod"),
+    (gettext_lazy("Return policies"), "promises:return-list", "promises.view_returnpolicy"),
+    (
+        gettext_lazy("Checkout countries"),
+        "promises:checkoutcountry-list",
+        "promises.view_checkoutcountry",
+    ),
+    (gettext_lazy("Promo codes"), "promises:promocode-list", "promises.view_promocode"),
+    (gettext_lazy("Support replies"), "promises:reply-list", "promises.view_supportreply"),
 ]
+
+# The heading of a new promise's form, per model ("New return policy": French makes the
+# adjective agree with the noun, so it is one sentence per model, not "New" + a name).
+NEW_TITLES = {
+    "shippingmethod": gettext_lazy("New shipping method"),
+    "returnpolicy": gettext_lazy("New return policy"),
+    "checkoutcountry": gettext_lazy("New checkout country"),
+    "promocode": gettext_lazy("New promo code"),
+    "supportreply": gettext_lazy("New support reply"),
+}
 
 
 class PromiseTabsMixin:
@@ -79,7 +96,7 @@ class PromiseTabsMixin:
         }
 
 
-class PromiseList(PromiseTabsMixin, ListPage):
+class PromiseList(PromiseTabsMixin, SortCaption, ListPage):
     """A list of one kind of promise, with links to edit it for those who may."""
 
     template_name = "promises/promise_list.html"
@@ -103,14 +120,16 @@ class ShippingMethodList(PromiseList):
     permission_required = "promises.view_shippingmethod"
     filterset_class = ShippingMethodFilter
     results_template_name = "promises/_shipping_results.html"
-    title = "Shipping methods"
-    subtitle = "How orders reach each country, and how long it takes; overrides add peak days."
+    title = gettext_lazy("Shipping methods")
+    subtitle = gettext_lazy(
+        "How orders reach each country, and how long it takes; overrides add peak days."
+    )
     add_url_name = "promises:shipping-add"
     sorts = {
-        "name": Sort("Name", ("name",)),
-        "kind": Sort("Kind", ("kind",)),
-        "max_days": Sort("Max days", ("max_days",)),
-        "price": Sort("Price", ("price",)),
+        "name": Sort(gettext_lazy("Name"), ("name",)),
+        "kind": Sort(pgettext_lazy("shipping method", "Kind"), ("kind",)),
+        "max_days": Sort(gettext_lazy("Max days"), ("max_days",)),
+        "price": Sort(gettext_lazy("Price"), ("price",)),
     }
     default_sort = "name"
     csv_name = "shipping-methods"
@@ -136,10 +155,13 @@ class ReturnPolicyList(PromiseList):
     permission_required = "promises.view_returnpolicy"
     filterset_class = ReturnPolicyFilter
     results_template_name = "promises/_return_results.html"
-    title = "Return policies"
-    subtitle = "The return window and cost per set of countries."
+    title = gettext_lazy("Return policies")
+    subtitle = gettext_lazy("The return window and cost per set of countries.")
     add_url_name = "promises:return-add"
-    sorts = {"name": Sort("Name", ("name",)), "window": Sort("Window", ("window_days",))}
+    sorts = {
+        "name": Sort(gettext_lazy("Name"), ("name",)),
+        "window": Sort(pgettext_lazy("return policy", "Window"), ("window_days",)),
+    }
     default_sort = "name"
     csv_name = "return-policies"
     csv_columns = [
@@ -158,10 +180,13 @@ class CheckoutCountryList(PromiseList):
     permission_required = "promises.view_checkoutcountry"
     filterset_class = CheckoutCountryFilter
     results_template_name = "promises/_checkoutcountry_results.html"
-    title = "Checkout countries"
-    subtitle = "The countries the site checkout sells to."
+    title = gettext_lazy("Checkout countries")
+    subtitle = gettext_lazy("The countries the site checkout sells to.")
     add_url_name = "promises:checkoutcountry-add"
-    sorts = {"country": Sort("Country", ("country",)), "enabled": Sort("Enabled", ("enabled",))}
+    sorts = {
+        "country": Sort(gettext_lazy("Country"), ("country",)),
+        "enabled": Sort(gettext_lazy("Enabled"), ("enabled",)),
+    }
     default_sort = "country"
     csv_name = "checkout-countries"
     csv_columns = [
@@ -176,14 +201,16 @@ class PromoCodeList(PromiseList):
     permission_required = "promises.view_promocode"
     filterset_class = PromoCodeFilter
     results_template_name = "promises/_promocode_results.html"
-    title = "Promo codes"
-    subtitle = "The discount codes checkout knows, with their dates, limits and scope."
+    title = gettext_lazy("Promo codes")
+    subtitle = gettext_lazy(
+        "The discount codes checkout knows, with their dates, limits and scope."
+    )
     add_url_name = "promises:promocode-add"
     sorts = {
-        "code": Sort("Code", ("code",)),
-        "starts": Sort("Starts", ("starts_at",)),
-        "ends": Sort("Ends", ("ends_at",)),
-        "used": Sort("Used", ("usage_count",)),
+        "code": Sort(gettext_lazy("Code"), ("code",)),
+        "starts": Sort(gettext_lazy("Starts"), ("starts_at",)),
+        "ends": Sort(gettext_lazy("Ends"), ("ends_at",)),
+        "used": Sort(pgettext_lazy("promo code", "Used"), ("usage_count",)),
     }
     default_sort = "code"
     csv_name = "promo-codes"
@@ -210,10 +237,15 @@ class SupportReplyList(PromiseList):
     permission_required = "promises.view_supportreply"
     filterset_class = SupportReplyFilter
     results_template_name = "promises/_reply_results.html"
-    title = "Support replies"
-    subtitle = "Standard answers support gives, and the delivery and return times they state."
+    title = gettext_lazy("Support replies")
+    subtitle = gettext_lazy(
+        "Standard answers support gives, and the delivery and return times they state."
+    )
     add_url_name = "promises:reply-add"
-    sorts = {"topic": Sort("Topic", ("topic", "title")), "title": Sort("Title", ("title",))}
+    sorts = {
+        "topic": Sort(gettext_lazy("Topic"), ("topic", "title")),
+        "title": Sort(gettext_lazy("Title"), ("title",)),
+    }
     default_sort = "topic"
     csv_name = "support-replies"
     csv_columns = [
@@ -243,7 +275,9 @@ class PromiseEdit(PromiseTabsMixin, PermissionRequiredMixin):
                 return self.form_invalid(form)
             response = super().form_valid(form)
         messages.success(
-            self.request, f"Saved {self.object}. Campaigns it concerns are being re-checked."
+            self.request,
+            _("Saved %(promise)s. Campaigns it concerns are being re-checked.")
+            % {"promise": self.object},
         )
         return response
 
@@ -256,8 +290,19 @@ class PromiseEdit(PromiseTabsMixin, PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(self.promise_context(), list_url=reverse(self.list_url_name))
+        context.update(
+            self.promise_context(),
+            list_url=reverse(self.list_url_name),
+            form_title=form_title(getattr(self, "object", None), self.model),
+        )
         return context
+
+
+def form_title(promise, model) -> str:
+    """The heading of a promise's form: "Edit Colissimo (2-3 days)", "New return policy"."""
+    if promise is not None and promise.pk:
+        return _("Edit %(promise)s") % {"promise": promise}
+    return str(NEW_TITLES.get(model._meta.model_name, model._meta.verbose_name))
 
 
 def _edit_views(model, form_class, list_url_name: str, delete_perm: bool = True):
@@ -308,7 +353,10 @@ def _delete_context(self, **kwargs: Any) -> dict[str, Any]:
 def _delete_valid(self, form):
     name = str(self.object)
     response = DeleteView.form_valid(self, form)
-    messages.success(self.request, f"Deleted {name}. Campaigns it concerned are being re-checked.")
+    messages.success(
+        self.request,
+        _("Deleted %(promise)s. Campaigns it concerned are being re-checked.") % {"promise": name},
+    )
     return response
 
 
@@ -376,7 +424,9 @@ class OverrideEdit(PromiseTabsMixin, PermissionRequiredMixin):
             if not form.check_version():  # saved by someone else since it was opened
                 return self.form_invalid(form)
             response = super().form_valid(form)
-        messages.success(self.request, f"Saved override {self.object.label}.")
+        messages.success(
+            self.request, _("Saved override %(label)s.") % {"label": self.object.label}
+        )
         return response
 
     def get_success_url(self) -> str:
@@ -384,11 +434,14 @@ class OverrideEdit(PromiseTabsMixin, PermissionRequiredMixin):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context.update(
-            self.promise_context(),
-            list_url=self.get_success_url(),
-            heading_context=f"for {self.method().name}",
-        )
+        override = getattr(self, "object", None)
+        values = {"method": self.method().name}
+        if override is not None and override.pk:
+            values["override"] = override.label
+            title = _("Edit %(override)s for %(method)s") % values
+        else:
+            title = _("New override for %(method)s") % values
+        context.update(self.promise_context(), list_url=self.get_success_url(), form_title=title)
         return context
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy, pgettext_lazy
+
 from common.listing import Column, ListPage, Sort, attr
 from promises.filters import CheckRunFilter
 from promises.models import CheckRun
+from promises.views.listing import SortCaption
 
 
-class CheckRunList(ListPage):
+class CheckRunList(SortCaption, ListPage):
     """Every run of the checks engine with its figures: what it checked, found and fixed."""
 
     model = CheckRun
@@ -16,11 +19,11 @@ class CheckRunList(ListPage):
     template_name = "promises/checkrun_list.html"
     results_template_name = "promises/_checkrun_results.html"
     sorts = {
-        "started": Sort("Started", ("started_at",)),
-        "duration": Sort("Duration", ("duration_ms",)),
-        "campaigns": Sort("Campaigns", ("campaigns_checked",)),
-        "opened": Sort("Opened", ("opened",)),
-        "errors": Sort("Errors", ("errors",)),
+        "started": Sort(gettext_lazy("Started"), ("started_at",)),
+        "duration": Sort(gettext_lazy("Duration"), ("duration_ms",)),
+        "campaigns": Sort(gettext_lazy("Campaigns"), ("campaigns_checked",)),
+        "opened": Sort(pgettext_lazy("check run", "Opened"), ("opened",)),
+        "errors": Sort(gettext_lazy("Errors"), ("errors",)),
     }
     default_sort = "-started"
     csv_name = "check-runs"

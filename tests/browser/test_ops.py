@@ -298,7 +298,7 @@ def test_a_resolved_conflict_says_nothing_is_due(browse, screenshot, ops_user):
         page.goto(reverse("promises:conflict-list") + "?state=resolved")
         page.get_by_text("1 result", exact=True).wait_for()
         row = page.locator("table.queue tbody tr").first
-        assert "— resolved" in row.inner_text() and "in 2h" not in row.inner_text()
+        assert "— resolved" in row.inner_text() and "in 3 hr." not in row.inner_text()
         page.goto(reverse("promises:conflict-detail", args=[done.pk]))
         assert page.get_by_text("nothing due: resolved").is_visible()
         screenshot(page, f"ops-conflict-resolved-{name}")
