@@ -33,6 +33,10 @@ class Rule:
     severity: str
     family: str
     body: RuleBody  # the function as written: (campaign, ctx, emit) -> findings
+    # Its outcome depends on stock (available units, other campaigns' reservations and demand):
+    # a stock change re-checks only these rules, for only the SKUs whose stock changed. Such a
+    # rule reads nothing of an item's SKU but that SKU, and finds only `emit.sku` of it.
+    reads_stock: bool = False
 
     def check(self, campaign: CampaignFacts, ctx: CheckContext) -> Iterable[Finding]:
         """The rule's findings for one campaign, each stamped with the rule's code."""
@@ -48,18 +52,21 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str) -> Callable[[RuleBody], RuleBody]:
+def rule(code: str, severity: str, *, reads_stock: bool = False) -> Callable[[RuleBody], RuleBody]:
     """Register a rule function under a stable code with its default severity.
 
     The function takes `(campaign, ctx, emit)`: `emit` builds its findings under this code,
     so the code is written once. Its family is the module it lives in (`stock`, `pricing`...).
+    `reads_stock`: its outcome for an item depends on the stock of the item's SKU (see Rule).
     """
 
     def register(body: RuleBody) -> RuleBody:
         if code in RULES:
             raise ValueError(f"Rule {code} is registered twice")
         family = body.__module__.rsplit(".", 1)[-1]
-        RULES[code] = Rule(code=code, severity=severity, family=family, body=body)
+        RULES[code] = Rule(
+            code=code, severity=severity, family=family, body=body, reads_stock=reads_stock
+        )
         return body
 
     return register
@@ -81,7 +88,7 @@ class Emit:
         return Finding(
             self.code,
             self.campaign.id,
-            f"sku:{sku_id}",
+            sku_scope(sku_id),
             message,
             evidence,
             sku_id=sku_id,
@@ -110,6 +117,16 @@ class Emit:
 def all_rules() -> Iterator[Rule]:
     """Every registered rule, in registration order (family by family)."""
     yield from RULES.values()
+
+
+def stock_rule_codes() -> frozenset[str]:
+    """The codes of the rules whose outcome depends on stock."""
+    return frozenset(code for code, rule in RULES.items() if rule.reads_stock)
+
+
+def sku_scope(sku_id: int) -> str:
+    """The scope of a finding about one SKU of a campaign (what `Emit.sku` writes)."""
+    return f"sku:{sku_id}"
 
 
 def oldest(*moments: datetime | None) -> datetime | None:
