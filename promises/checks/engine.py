@@ -79,6 +79,7 @@ class Totals:
     items: int = 0
     outcome: Outcome = field(default_factory=Outcome)
     errors: list[dict] = field(default_factory=list)
+    run: CheckRun | None = None  # the run's row after the batch reported
 
 
 @dataclass
@@ -218,7 +219,7 @@ def run_checks(
         return RunResult(run=run)
     try:
         for number, work in enumerate(batches):
-            check_batch(run.pk, number, work, now, counted=counted, fresh=sweep)
+            reported = check_batch(run.pk, number, work, now, counted=counted, fresh=sweep).run
     except TRANSIENT_ERRORS:
         fail_run(run.pk, "transient database error; retrying")
         raise
@@ -227,8 +228,7 @@ def run_checks(
         raise
     finally:
         forget_run_facts()
-    run.refresh_from_db()
-    return RunResult(run=run)
+    return RunResult(run=reported)
 
 
 def _plan(
@@ -261,7 +261,16 @@ def _plan(
     if due_only:
         whole = {cid for cid, rows in pending.items() if any(sku is None for _, sku in rows)}
         whole |= loader.due_by_clock(now)
-        stock = {cid: {sku for _, sku in rows} for cid, rows in pending.items() if cid not in whole}
+        stock = defaultdict(set)
+        for cid, rows in pending.items():
+            if cid not in whole:
+                stock[cid].update(sku for _, sku in rows)
+        # A campaign that ended stops holding stock for the ones sharing its SKUs: they are
+        # re-checked for those SKUs in the same sweep, not left to the next one.
+        for cid, sku in loader.sharing_skus_with_ended(sorted(whole), now):
+            if cid not in whole:
+                stock[cid].add(sku)
+        stock = dict(stock)
     else:
         whole, stock = set(_everything(now)), {}
     marks = {
@@ -369,7 +378,7 @@ def check_batch(
     answered = [cid for cid in checked if cid not in totals.outcome.superseded_ids]
     nexts = {c.id: loader.next_check_at(c, facts.moments, now) for c in campaigns}
     _record_checked(answered, stock, work.marks, nexts, now)
-    _report(run_id, number, totals)
+    totals.run = _report(run_id, number, totals)
     return totals
 
 
@@ -398,18 +407,20 @@ def _record_checked(
     before their facts are done, the next moment of time of those judged whole is set, and
     the campaigns sharing SKUs with one that ended are marked for those SKUs' stock."""
     whole = [cid for cid in campaign_ids if cid not in stock]
+    done = [pk for cid in campaign_ids for pk in marks.get(cid, ())]
+    if not whole:  # checked for stock only: it was checked, so it has not ended
+        for chunk in loader.id_chunks(done):
+            CampaignRecheck.objects.filter(pk__in=loader.id_filter(chunk)).delete()
+        return
     with transaction.atomic():
         neighbours = [
             (cid, sku)
-            for cid, sku in loader.sharing_skus_with_ended(campaign_ids, now)
+            for cid, sku in loader.sharing_skus_with_ended(whole, now)
             if not (cid in whole or sku in stock.get(cid, ()))
         ]
         mark_stock_changed(neighbours)
-        done = [pk for cid in campaign_ids for pk in marks.get(cid, ())]
         for chunk in loader.id_chunks(done):
             CampaignRecheck.objects.filter(pk__in=loader.id_filter(chunk)).delete()
-        if not whole:
-            return
         existing = Campaign.objects.filter(pk__in=loader.id_filter(whole)).order_by("pk")
         CampaignCheckState.objects.bulk_create(
             [
@@ -446,12 +457,13 @@ def forget_run_facts() -> None:
     _run_facts = None
 
 
-def _report(run_id: int, number: int, totals: Totals) -> None:
-    """Add a batch's counts to its run, once per batch number; the last one finishes it."""
+def _report(run_id: int, number: int, totals: Totals) -> CheckRun:
+    """Add a batch's counts to its run, once per batch number; the last one finishes it.
+    Returns the run's row as it left it."""
     with transaction.atomic():
         run = CheckRun.objects.select_for_update().get(pk=run_id)
         if number in run.done_batches:
-            return  # a redelivered batch: it reported the first time
+            return run  # a redelivered batch: it reported the first time
         wall = timezone.now()
         run.done_batches = sorted([*run.done_batches, number])
         run.batches_done = len(run.done_batches)
@@ -473,6 +485,7 @@ def _report(run_id: int, number: int, totals: Totals) -> None:
             if run.scope.get("counted"):
                 # Once the run is seen finished: a redelivered batch counts for itself.
                 transaction.on_commit(lambda: loader.forget_sku_totals([run_id]))
+    return run
 
 
 def fail_run(run_id: int, error: str) -> None:

@@ -441,7 +441,12 @@ def write_sku_totals(
     a fixed cost per process whatever its share of the run."""
     related = Q()
     if promoted_by is not None or sku_ids is not None:
-        related = Q(sku_id__in=id_filter(sorted(set(sku_ids or ()))))
+        skus = sorted(set(sku_ids or ()))
+        if not skus and not promoted_by:
+            return
+        related = Q(pk__in=[])  # matches nothing: the ORs below say what it matches
+        if skus:
+            related |= Q(sku_id__in=id_filter(skus))
         if promoted_by:
             items = CampaignItem.objects.filter(campaign_id__in=id_filter(promoted_by))
             related |= Q(sku_id__in=items.values("sku_id"))
