@@ -300,3 +300,27 @@ def test_two_stock_rechecks_at_once_leave_no_duplicates(world, monkeypatch):
     assert ConflictEvent.objects.filter(kind="opened", check_run__in=outcomes).count() == (
         len(keys) - before
     )
+
+
+def test_a_large_periodic_sweep_counts_only_the_skus_it_rechecks(many_batches, monkeypatch):
+    world = many_batches
+    with triggers.suspended():
+        other = SKUFactory(code="MASK-50")
+        StockLevelFactory(sku=other, on_hand=100, available=100)
+        CampaignItemFactory(campaign=world.campaign, sku=other)
+    engine.run_checks(None)
+    StockLevel.objects.filter(pk=world.stock.pk).update(on_hand=100, available=100)
+    triggers.mark_stock_changed(loader.stock_pairs([world.sku.pk]))
+    counted = []
+    original = loader.write_sku_totals
+
+    def counting(run_id, *args, **kwargs):
+        original(run_id, *args, **kwargs)
+        counted.append(set(CheckRunSkuTotals.objects.values_list("sku_id", flat=True)))
+
+    monkeypatch.setattr(loader, "write_sku_totals", counting)
+    run = engine.run_checks(None, due_only=True).run
+    assert (run.batches, run.scope["counted"], run.scope["stock_only"]) == (4, True, 8)
+    assert counted == [{world.sku.pk}]  # not the mask: no campaign is re-checked for it
+    assert not Conflict.objects.filter(rule_code="STOCK_OUT", state="open").exists()
+    assert run.items_checked == 8 and run.resolved >= 8  # one item each, its stock rules
