@@ -6,4 +6,3 @@ class CommonConfig(AppConfig):
 
     name = "common"
     verbose_name = "Shared kernel"
-

@@ -454,8 +454,10 @@ def full_sweep_on_workers(concurrency: int) -> dict:
 
 def change_share_of_stock(share: float) -> dict:
     """Change the stock of `share` of the SKUs as a broker outage would leave it: written and
-    marked in one transaction, no re-check task sent (the periodic sweep must find them)."""
-    from promises.triggers import campaigns_promoting, mark_changed
+    marked in one transaction, (campaign, SKU) as the stock triggers mark it, no re-check task
+    sent (the periodic sweep must find them)."""
+    from promises.checks.loader import stock_pairs
+    from promises.triggers import mark_stock_changed
 
     rng = random.Random(SEED + 2)
     ids = list(SKU.objects.values_list("pk", flat=True))
@@ -466,7 +468,7 @@ def change_share_of_stock(share: float) -> dict:
             StockLevel.objects.filter(sku_id__in=chunk, available__gt=0).update(
                 available=models.F("available") - 1, on_hand=models.F("on_hand") - 1
             )
-            mark_changed(campaigns_promoting(chunk))
+            mark_stock_changed(stock_pairs(chunk))
     return {"skus_changed": len(changed)}
 
 
@@ -480,7 +482,7 @@ def webhook_to_conflict(samples: int) -> dict:
     from catalog.webhooks.verify import signature
     from promises.checks.engine import run_checks
     from promises.models import Conflict
-    from promises.triggers import campaigns_promoting, suspended
+    from promises.triggers import suspended
 
     secret = "benchmark-secret"
     locations = list(Location.objects.order_by("pk"))
@@ -541,7 +543,7 @@ def webhook_to_conflict(samples: int) -> dict:
     touched = SKU.objects.filter(shopify_inventory_item_id__gte=800_000_000).values_list(
         "pk", flat=True
     )
-    run_checks(campaigns_promoting(list(touched)), distribute=False)
+    run_checks(stock_skus=list(touched), distribute=False)
     return {**percentiles(timings), **load()}
 
 
@@ -559,10 +561,11 @@ def percentiles(timings: list[float]) -> dict:
 
 
 def stock_change_rechecks(samples: int) -> dict:
-    """Times from a stock change to its campaigns re-checked, as the change task does it."""
+    """Times from a stock change to its campaigns re-checked, as the change task
+    (`promises.check_stock`) does it: the stock rules of the campaigns promoting the SKU."""
     from promises.checks.engine import run_checks
     from promises.choices import CheckTrigger
-    from promises.triggers import campaigns_promoting, suspended
+    from promises.triggers import suspended
 
     rng = random.Random(SEED + 1)
     sku_ids = list(
@@ -577,10 +580,9 @@ def stock_change_rechecks(samples: int) -> dict:
         with suspended():  # time the re-check itself, not a task round trip
             StockLevel.objects.filter(pk=level.pk).update(on_hand=units, available=units)
         started = time.perf_counter()
-        ids = campaigns_promoting([sku_id])
-        run_checks(ids, trigger=CheckTrigger.BENCHMARK, distribute=False)
+        run = run_checks(stock_skus=[sku_id], trigger=CheckTrigger.BENCHMARK, distribute=False).run
         timings.append((time.perf_counter() - started) * 1000)
-        campaigns.append(len(ids))
+        campaigns.append(run.campaigns_checked)
     return {
         **percentiles(timings),
         "campaigns_per_change_median": statistics.median(campaigns) if campaigns else 0,

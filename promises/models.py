@@ -535,7 +535,38 @@ class CampaignRecheck(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
     )
+    # Set: only the stock of this SKU changed for the campaign (its stock levels, or other
+    # campaigns' reservations and demand on it), so only the stock rules of that one item are
+    # re-run. Blank: anything about the campaign may have changed; it is re-checked whole.
+    sku = models.ForeignKey(
+        SKU,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     marked_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"campaign {self.campaign_id} changed {self.marked_at:%Y-%m-%d %H:%M}"
+        what = f"SKU {self.sku_id}'s stock" if self.sku_id else "changed"
+        return f"campaign {self.campaign_id} {what} {self.marked_at:%Y-%m-%d %H:%M}"
+
+
+class CheckRunSkuTotals(models.Model):
+    """A SKU's stock and the checked campaigns' reservations and demand on it, counted once
+    by a large run for all its batches (each worker process reads the SKUs it needs instead
+    of summing them again); deleted when the run is over."""
+
+    pk = models.CompositePrimaryKey("run_id", "sku_id")
+    # Plain ids, no constraints: written and deleted in bulk, read by primary key only.
+    run_id = models.BigIntegerField()
+    sku_id = models.BigIntegerField()
+    available = models.IntegerField(default=0)
+    stock_as_of = models.DateTimeField(null=True, blank=True)
+    reserved_total = models.IntegerField(default=0)
+    demand_total = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"run {self.run_id}, SKU {self.sku_id}"

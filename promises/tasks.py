@@ -54,6 +54,23 @@ def check_campaigns(campaign_ids: list[int]) -> dict:
     )
 
 
+@shared_task(
+    name="promises.check_stock",
+    acks_late=True,
+    soft_time_limit=120,
+    time_limit=150,
+    **RETRY,
+)
+def check_stock(sku_ids: list[int]) -> dict:
+    """Re-run the stock rules for these SKUs in the campaigns promoting them (their stock,
+    or a campaign's demand on them, changed)."""
+    return _counts(
+        run_checks(
+            stock_skus=[int(i) for i in sku_ids], trigger=CheckTrigger.CHANGE, distribute=False
+        )
+    )
+
+
 # A batch of 1,000 campaigns takes about a second; the limits leave a hundred times that.
 # acks_late with reject-on-worker-lost (settings): a worker that dies mid-batch leaves the
 # message unacknowledged, and the broker hands it to another worker.
@@ -61,16 +78,16 @@ def check_campaigns(campaign_ids: list[int]) -> dict:
     name="promises.check_batch", acks_late=True, soft_time_limit=120, time_limit=150, **RETRY
 )
 def check_batch(
-    run_id: int, number: int, campaign_ids: list[int], now: str, shared: bool, fresh: bool = True
+    run_id: int, number: int, work: dict, now: str, counted: bool, fresh: bool = True
 ) -> dict:
     """Check one batch of a sweep and report it into the run."""
     try:
         totals = engine.check_batch(
             run_id,
             number,
-            [int(i) for i in campaign_ids],
+            engine.BatchWork.from_message(work),
             datetime.fromisoformat(now),
-            shared=shared,
+            counted=counted,
             fresh=fresh,
         )
     except TRANSIENT:

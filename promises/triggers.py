@@ -12,6 +12,11 @@ their model signals (`common.signals.row_signals_muted`), so one change is heard
 Each touched campaign is also marked (a CampaignRecheck row, in the change's own
 transaction): the periodic sweep re-checks what is marked, so a re-check that could not be
 enqueued, or died, is not lost, and the sweep need not look at anything else.
+
+A change to stock only (stock levels; a campaign's reservations, demand, dates or status as
+they weigh on the other campaigns sharing its SKUs) marks (campaign, SKU) instead, and its
+re-check runs only the stock rules for those SKUs (`recheck_stock`): one SKU's stock is one
+item in each campaign promoting it, not the campaign's fifty.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from catalog.models import SKU, Product, StockLevel
 from common.enqueue import best_effort, enqueue
 from common.signals import row_signals_are_muted
 from insights import signals as insights_signals
-from promises.checks.loader import bump_operations_version
+from promises.checks.loader import bump_operations_version, stock_pairs
 from promises.models import (
     CampaignRecheck,
     CheckoutCountry,
@@ -48,6 +53,13 @@ from promises.models import (
 
 # Campaign ids per re-check task: small enough to finish in well under a second.
 CHANGE_BATCH = 500
+# SKU ids per stock re-check task: ~10 campaigns each, one item per campaign.
+STOCK_CHANGE_BATCH = 500
+# Past this many changed SKUs per campaign (on average, in one change) the campaigns are
+# marked whole instead: a stock-only check of 10 of a campaign's ~50 items saves less than
+# the rows marking them cost (an inventory import touching every SKU marks each campaign
+# once, not fifty times).
+STOCK_PAIRS_PER_CAMPAIGN = 10
 
 logger = logging.getLogger(__name__)
 
@@ -62,23 +74,28 @@ class _Recheck:
 
     def __init__(self) -> None:
         self.ids: set[int] = set()
+        self.stock_skus: set[int] = set()  # SKUs whose stock rules to re-run
         self.operations_changed = False
 
     def __call__(self) -> None:
-        from promises.tasks import check_campaigns
+        from promises.tasks import check_campaigns, check_stock
 
         if self.operations_changed:
             _bump_operations_version()  # before the re-check reads operations facts
-        ids = sorted(self.ids)
-        for start in range(0, len(ids), CHANGE_BATCH):
-            chunk = ids[start : start + CHANGE_BATCH]
-            # The write has committed: a broker outage must not turn its answer into a 500.
-            if not enqueue(check_campaigns, chunk):
-                logger.warning(
-                    "Re-check of %s campaign(s) not sent (%s...); the next sweep re-checks them",
-                    len(chunk),
-                    chunk[:10],
-                )
+        for task, ids, size, what in (
+            (check_campaigns, sorted(self.ids), CHANGE_BATCH, "campaign(s)"),
+            (check_stock, sorted(self.stock_skus), STOCK_CHANGE_BATCH, "SKU(s)' stock"),
+        ):
+            for start in range(0, len(ids), size):
+                chunk = ids[start : start + size]
+                # The write has committed: a broker outage must not turn its answer into a 500.
+                if not enqueue(task, chunk):
+                    logger.warning(
+                        "Re-check of %s %s not sent (%s...); the next sweep re-checks them",
+                        len(chunk),
+                        what,
+                        chunk[:10],
+                    )
 
 
 def _bump_operations_version() -> None:
@@ -111,20 +128,53 @@ def recheck(campaign_ids: Iterable[int], *, operations_changed: bool = False) ->
     ids = set(campaign_ids)
     if not ids:
         return
+    # Marked again even if this transaction marked them before: a check inside the same
+    # transaction may have read and deleted those marks since.
+    mark_changed(ids)
+    _queue(ids, operations_changed=operations_changed)
+
+
+def recheck_stock(sku_ids: Iterable[int]) -> None:
+    """The stock of these SKUs changed (their stock levels, or a campaign's reservations or
+    demand on them): once the current transaction commits, re-run the stock rules of every
+    campaign promoting them, for these SKUs only.
+
+    Marked (campaign, SKU) in the transaction, for the periodic sweep; a change touching many
+    SKUs of each campaign marks and re-checks the campaigns whole instead.
+    """
+    if getattr(_state, "suspended", False):
+        return
+    skus = set(sku_ids)
+    pairs = stock_pairs(skus) if skus else []
+    if not pairs:
+        return
+    campaigns = {campaign_id for campaign_id, _ in pairs}
+    if len(pairs) > STOCK_PAIRS_PER_CAMPAIGN * len(campaigns):
+        recheck(campaigns)
+        return
+    mark_stock_changed(pairs)
+    _queue(stock_skus=skus)
+
+
+def _queue(
+    ids: Iterable[int] = (), stock_skus: Iterable[int] = (), operations_changed: bool = False
+) -> None:
+    """Add to this transaction's re-check, registered on commit the first time."""
     connection = transaction.get_connection()
     for entry in connection.run_on_commit:
         if isinstance(entry[1], _Recheck):
-            # Marked again even if this transaction marked them before: a check inside the
-            # same transaction may have read and deleted those marks since.
-            mark_changed(ids)
-            entry[1].ids.update(ids)
-            entry[1].operations_changed |= operations_changed
-            return
-    mark_changed(ids)
-    pending = _Recheck()
+            pending = entry[1]
+            break
+    else:
+        pending = None
+    fresh = pending is None
+    if fresh:
+        pending = _Recheck()
     pending.ids.update(ids)
-    pending.operations_changed = operations_changed
-    transaction.on_commit(pending)  # outside a transaction this runs at once
+    pending.stock_skus.update(stock_skus)
+    pending.operations_changed |= operations_changed
+    if fresh:
+        transaction.on_commit(pending)  # outside a transaction this runs at once
 
 
 def mark_changed(campaign_ids: Iterable[int]) -> None:
@@ -134,6 +184,18 @@ def mark_changed(campaign_ids: Iterable[int]) -> None:
         at = timezone.now()
         CampaignRecheck.objects.bulk_create(
             [CampaignRecheck(campaign_id=cid, marked_at=at) for cid in ids], batch_size=1000
+        )
+
+
+def mark_stock_changed(pairs: Iterable[tuple[int, int]]) -> None:
+    """Mark these (campaign, SKU) for the periodic sweep as a change to that SKU's stock
+    only, in the current transaction."""
+    rows = sorted(set(pairs))
+    if rows:
+        at = timezone.now()
+        CampaignRecheck.objects.bulk_create(
+            [CampaignRecheck(campaign_id=cid, sku_id=sku, marked_at=at) for cid, sku in rows],
+            batch_size=1000,
         )
 
 
@@ -188,7 +250,7 @@ def _skus_changed(sender, sku_ids: Iterable[int], **kwargs) -> None:
 
 
 def _stock_levels_changed(sender, sku_ids: Iterable[int], **kwargs) -> None:
-    recheck(campaigns_promoting(sku_ids))
+    recheck_stock(sku_ids)
 
 
 def _performance_changed(sender, campaign_ids: Iterable[int], **kwargs) -> None:
@@ -219,7 +281,7 @@ BULK_SIGNALS = [
 def _stock_changed(sender, instance: StockLevel, **kwargs) -> None:
     if row_signals_are_muted():  # the writer sends stock_levels_changed for the batch
         return
-    recheck(campaigns_promoting([instance.sku_id]))
+    recheck_stock([instance.sku_id])
 
 
 def _sku_changed(sender, instance: SKU, **kwargs) -> None:
@@ -250,19 +312,19 @@ def _campaign_changed(sender, instance: Campaign, **kwargs) -> None:
             fields is None or set(fields) & set(CLAIM_SOURCE_FIELDS)
         ):
             refresh_extracted_claims(instance)
-    # Its reservations and demand weigh on every campaign sharing its SKUs.
-    shared = (
-        campaigns_promoting(instance.items.values_list("sku_id", flat=True))
-        if (instance.pk)
-        else []
-    )
-    recheck([instance.pk, *shared])
+    recheck([instance.pk])
+    # Its reservations and demand (its status and dates say whether it holds any, its name is
+    # in their evidence) weigh on the stock rules of every campaign sharing its SKUs.
+    if instance.pk:
+        recheck_stock(instance.items.values_list("sku_id", flat=True))
 
 
 def _item_changed(sender, instance: CampaignItem, **kwargs) -> None:
-    # Moved to another SKU: the campaigns on the old one lose its demand too.
+    # Its units weigh on the stock rules of the campaigns sharing its SKU; moved to another
+    # SKU, the campaigns on the old one lose its demand too.
     skus = {instance.sku_id, getattr(instance, "_old_value", None)} - {None}
-    recheck([instance.campaign_id, *campaigns_promoting(skus)])
+    recheck([instance.campaign_id])
+    recheck_stock(skus)
 
 
 def _claim_changed(sender, instance: CampaignClaim, **kwargs) -> None:

@@ -1,14 +1,22 @@
 """Runs the rules over campaigns in batches and records each run as a CheckRun.
 
-A run is a coordinator and its batches. The coordinator picks the campaigns (given ids, the
-ones due for the periodic sweep, or all for a full sweep), splits them into batches of
-BATCH_SIZE consecutive ids and either checks them here, one after the other, or sends each
-as a Celery task (`promises.check_batch`) so any number of workers on any number of machines
-share the run. Either way a batch does the same thing (`check_batch`): it checks its
-campaigns, reconciles their conflicts, records when each was checked and when time next
-matters for it, and reports its counts into the run's row. The run succeeds when its last
-batch reports. A batch is idempotent (conflicts are upserts under a unique constraint,
-reports count each batch number once), so a redelivered batch does no harm.
+A run is a coordinator and its batches. The coordinator reads the unchecked changes (marks)
+first, then picks the campaigns: given ids, the ones due for the periodic sweep, all of them
+for a full sweep, or the campaigns promoting SKUs whose stock changed. A campaign is checked
+whole, or, when all that changed is the stock of some of its SKUs, only by the rules that
+read stock (`Rule.reads_stock`) and only for those SKUs' items: a stock change is one item in
+each campaign promoting the SKU, not the campaign's fifty. The coordinator splits the
+campaigns into batches of BATCH_SIZE consecutive ids, each carrying the marks it answers,
+and either checks them here, one after the other, or sends each as a Celery task
+(`promises.check_batch`) so any number of workers on any number of machines share the run.
+A large run first counts its SKUs' stock and demand once (`loader.write_sku_totals`), so no
+worker process sums them again. Either way a batch does the same thing (`check_batch`): it
+checks its campaigns, reconciles their conflicts (of a stock-only campaign, only those of
+its stock rules and SKUs), records when each whole one was checked and when time next
+matters for it, deletes the marks it answered, and reports its counts into the run's row.
+The run succeeds when its last batch reports. A batch is idempotent (conflicts are upserts
+under a unique constraint, reports count each batch number once), so a redelivered batch does
+no harm.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -26,25 +35,29 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from promises.checks import loader
-from promises.checks.facts import CheckContext, Operations, SkuFacts
+from promises.checks.facts import CheckContext, DemandWindow, Operations, SkuFacts
 from promises.checks.reconcile import UNRESOLVED, Outcome, reconcile
-from promises.checks.registry import Finding, Rule, all_rules
+from promises.checks.registry import Finding, Rule, all_rules, sku_scope
 from promises.choices import CheckRunStatus, CheckTrigger
 from promises.models import CampaignCheckState, CampaignRecheck, CheckRun, Conflict
 from promises.signals import announce_run
+from promises.triggers import mark_stock_changed
 
 logger = logging.getLogger(__name__)
 
-# Campaigns per batch: each batch is one task, one reconcile transaction and a few queries;
-# 1,000 campaigns of ~50 items keeps a batch's facts around 20 MB and its time near a second.
-BATCH_SIZE = 1000
+# Campaigns per batch (settings.CHECKS_BATCH_SIZE): each batch is one task, one reconcile
+# transaction and a few queries.
+BATCH_SIZE = settings.CHECKS_BATCH_SIZE
 # A run whose last sign of life (creation or a batch reporting) is older than this is dead:
 # longer than a batch's time limit (150 s), so a live batch always reports first; shorter
 # than the sweep interval (300 s), so the next sweep marks a dead run failed.
 HEARTBEAT_TIMEOUT = timedelta(seconds=240)
-# Runs of more batches than this load every SKU's facts once per process (one pass over the
-# SKU tables beats one per batch when the batches together touch most SKUs).
-SHARED_SKUS_FROM_BATCHES = 2
+# Runs of more batches than this count their SKUs' stock and demand once, for all their
+# batches (one pass over the items beats one per worker process, or per batch).
+COUNTED_FROM_BATCHES = 2
+# SKU facts a process keeps for the batches of one run it takes: each batch loads only the
+# SKUs it lacks. ~500 bytes each: 200,000 are ~100 MB, past which it starts again.
+MAX_CACHED_SKUS = 200_000
 # Errors the database or network may clear by themselves: let the task retry.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 # Most errors to keep in a run's details (the count keeps going).
@@ -66,22 +79,56 @@ class Totals:
     items: int = 0
     outcome: Outcome = field(default_factory=Outcome)
     errors: list[dict] = field(default_factory=list)
+    run: CheckRun | None = None  # the run's row after the batch reported
+
+
+@dataclass
+class BatchWork:
+    """What one batch checks, decided before any fact was read: campaigns whole, campaigns
+    for the stock of some SKUs only, and per campaign the marks its check answers."""
+
+    whole: list[int] = field(default_factory=list)
+    stock: dict[int, list[int]] = field(default_factory=dict)  # campaign -> SKU ids
+    marks: dict[int, list[int]] = field(default_factory=dict)  # campaign -> CampaignRecheck ids
+
+    @property
+    def campaign_ids(self) -> list[int]:
+        return sorted({*self.whole, *self.stock})
+
+    def to_message(self) -> dict:
+        """JSON for the task (lists of pairs: JSON object keys would be strings)."""
+        return {
+            "whole": self.whole,
+            "stock": [[cid, skus] for cid, skus in self.stock.items()],
+            "marks": [[cid, ids] for cid, ids in self.marks.items()],
+        }
+
+    @classmethod
+    def from_message(cls, message: dict) -> BatchWork:
+        return cls(
+            whole=[int(cid) for cid in message["whole"]],
+            stock={int(cid): [int(s) for s in skus] for cid, skus in message["stock"]},
+            marks={int(cid): [int(m) for m in ids] for cid, ids in message["marks"]},
+        )
 
 
 @dataclass
 class RunFacts:
-    """Facts every batch of a run reads, kept per process for the run's later batches."""
+    """Facts the batches of a run read, kept per process for the run's later batches."""
 
     run_id: int
     operations: Operations
     rules: list[Rule]
+    stock_rules: list[Rule]
     severities: dict[str, str]
     moments: list[datetime]
-    skus: dict[int, SkuFacts] | None = None
-    windows: dict | None = None
-    # Unchecked changes visible before the shared SKU facts were read: the ones this
-    # process's batches may delete.
-    pending: dict[int, list[int]] | None = None
+    # The SKUs this process's batches of the run loaded so far, and their demand windows.
+    skus: dict[int, SkuFacts] = field(default_factory=dict)
+    windows: dict[int, list[DemandWindow]] = field(default_factory=dict)
+
+    @property
+    def stock_codes(self) -> frozenset[str]:
+        return frozenset(rule.code for rule in self.stock_rules)
 
 
 _run_facts: RunFacts | None = None
@@ -101,13 +148,15 @@ def active_rules(overrides: dict[str, tuple[str, bool]]) -> tuple[list[Rule], di
 def run_checks(
     campaign_ids: list[int] | None = None,
     *,
+    stock_skus: list[int] | None = None,
     trigger: str = CheckTrigger.MANUAL,
     now: datetime | None = None,
     due_only: bool = False,
     distribute: bool | None = None,
     wait: bool = True,
 ) -> RunResult:
-    """Check the given campaigns, or (None) the ones due (`due_only`) or all of them.
+    """Check the given campaigns; or the stock rules of the campaigns promoting `stock_skus`,
+    for those SKUs; or (neither) the campaigns due (`due_only`) or all of them.
 
     A campaign that is not (or no longer) checked loses its unresolved conflicts. A campaign
     whose facts break a rule becomes an error on the run; the others go on. `distribute`
@@ -115,19 +164,29 @@ def run_checks(
     workers; `wait` then waits for them to finish the run.
     """
     now = now or timezone.now()
-    sweep = campaign_ids is None
+    sweep = campaign_ids is None and stock_skus is None
     full = sweep and not due_only
     if sweep:
         abandon_stalled_runs()
-    ids = _scope(campaign_ids, now, due_only)
-    batches = [ids[i : i + BATCH_SIZE] for i in range(0, len(ids), BATCH_SIZE)]
+    whole, stock, marks = _plan(campaign_ids, stock_skus, now, due_only)
+    ids = sorted({*whole, *stock})
+    batches = [
+        _work(ids[i : i + BATCH_SIZE], whole, stock, marks) for i in range(0, len(ids), BATCH_SIZE)
+    ]
     wall = timezone.now()
+    counted = len(batches) > COUNTED_FROM_BATCHES
     if full:
         scope = {"all": True}
     elif due_only:
         scope = {"due": True, "count": len(ids)}
+        if stock:
+            scope["stock_only"] = len(stock)
     else:
         scope = {"campaigns": ids[:1000], "count": len(ids)}
+        if stock_skus is not None:
+            scope["stock_skus"] = sorted(stock_skus)[:1000]
+    if counted:
+        scope["counted"] = True
     run = CheckRun.objects.create(
         trigger=trigger,
         started_at=now,
@@ -139,19 +198,28 @@ def run_checks(
     if not batches:
         _finish(run, wall, CheckRunStatus.SUCCEEDED)
         return RunResult(run=run)
-    shared = len(batches) > SHARED_SKUS_FROM_BATCHES
+    if counted:  # after the marks were read, before any batch reads a fact
+        if full:
+            loader.write_sku_totals(run.pk, now)
+        else:
+            loader.write_sku_totals(
+                run.pk,
+                now,
+                promoted_by=sorted(whole),
+                sku_ids={s for k in stock.values() for s in k},
+            )
     if distribute is None:
         from celery import current_app as app
 
         distribute = len(batches) > 1 and not app.conf.task_always_eager
     if distribute:
-        _send_batches(run, batches, shared, sweep)
+        _send_batches(run, batches, counted, sweep)
         if wait:
             run = wait_for(run)
         return RunResult(run=run)
     try:
-        for number, batch in enumerate(batches):
-            check_batch(run.pk, number, batch, now, shared=shared, fresh=sweep)
+        for number, work in enumerate(batches):
+            reported = check_batch(run.pk, number, work, now, counted=counted, fresh=sweep).run
     except TRANSIENT_ERRORS:
         fail_run(run.pk, "transient database error; retrying")
         raise
@@ -160,17 +228,74 @@ def run_checks(
         raise
     finally:
         forget_run_facts()
-    run.refresh_from_db()
-    return RunResult(run=run)
+    return RunResult(run=reported)
 
 
-def _send_batches(run: CheckRun, batches: list[list[int]], shared: bool, fresh: bool) -> None:
+def _plan(
+    campaign_ids: list[int] | None,
+    stock_skus: list[int] | None,
+    now: datetime,
+    due_only: bool,
+) -> tuple[set[int], dict[int, set[int]], dict[int, list[int]]]:
+    """What the run checks, from the marks read first: the campaigns checked whole, those
+    checked for the stock of some SKUs only, and the marks each campaign's check answers
+    (every mark of a campaign checked whole; the stock marks of one checked for stock)."""
+    if stock_skus is not None:
+        stock: dict[int, set[int]] = defaultdict(set)
+        for campaign_id, sku_id in loader.stock_pairs(stock_skus, now):
+            stock[campaign_id].add(sku_id)
+        pending = loader.pending_rechecks(stock)
+        marks = {}
+        for campaign_id, rows in pending.items():
+            stocked = [(pk, sku) for pk, sku in rows if sku is not None]
+            if stocked:
+                # Its other SKUs' stock changes are answered too, as they cost one item each.
+                stock[campaign_id].update(sku for _, sku in stocked)
+                marks[campaign_id] = [pk for pk, _ in stocked]
+        return set(), dict(stock), marks
+    if campaign_ids is not None:
+        whole = set(campaign_ids)
+        pending = loader.pending_rechecks(whole)
+        return whole, {}, {cid: [pk for pk, _ in rows] for cid, rows in pending.items()}
+    pending = loader.pending_rechecks()  # every unchecked change, before any fact
+    if due_only:
+        whole = {cid for cid, rows in pending.items() if any(sku is None for _, sku in rows)}
+        whole |= loader.due_by_clock(now)
+        stock = defaultdict(set)
+        for cid, rows in pending.items():
+            if cid not in whole:
+                stock[cid].update(sku for _, sku in rows)
+        # A campaign that ended stops holding stock for the ones sharing its SKUs: they are
+        # re-checked for those SKUs in the same sweep, not left to the next one.
+        for cid, sku in loader.sharing_skus_with_ended(sorted(whole), now):
+            if cid not in whole:
+                stock[cid].add(sku)
+        stock = dict(stock)
+    else:
+        whole, stock = set(_everything(now)), {}
+    marks = {
+        cid: [pk for pk, _ in rows] for cid, rows in pending.items() if cid in whole or cid in stock
+    }
+    return whole, stock, marks
+
+
+def _work(
+    ids: list[int], whole: set[int], stock: dict[int, set[int]], marks: dict[int, list[int]]
+) -> BatchWork:
+    return BatchWork(
+        whole=[cid for cid in ids if cid in whole],
+        stock={cid: sorted(stock[cid]) for cid in ids if cid in stock},
+        marks={cid: marks[cid] for cid in ids if cid in marks},
+    )
+
+
+def _send_batches(run: CheckRun, batches: list[BatchWork], counted: bool, fresh: bool) -> None:
     from promises.tasks import check_batch as batch_task
 
     def send() -> None:
         stamp = run.started_at.isoformat()
-        for number, batch in enumerate(batches):
-            batch_task.delay(run.pk, number, batch, stamp, shared, fresh)
+        for number, work in enumerate(batches):
+            batch_task.delay(run.pk, number, work.to_message(), stamp, counted, fresh)
 
     transaction.on_commit(send)  # workers must see the run's row
 
@@ -188,32 +313,27 @@ def wait_for(run: CheckRun, timeout: float | None = None) -> CheckRun:
 def check_batch(
     run_id: int,
     number: int,
-    campaign_ids: list[int],
+    work: BatchWork,
     now: datetime,
     *,
-    shared: bool,
+    counted: bool = False,
     fresh: bool = True,
 ) -> Totals:
     """Check one batch of a run and report it into the run's row (once per batch number).
 
-    `shared`: load every SKU's facts once per process for the whole run; `fresh`: read the
-    operations tables rather than this process's cached copy (sweeps do).
+    `counted`: the run counted its SKUs' stock and demand (`loader.write_sku_totals`); `fresh`:
+    read the operations tables rather than this process's cached copy (sweeps do).
     """
-    facts = _facts_for(run_id, now, shared, fresh)
-    if facts.pending is not None:
-        pending = {c: facts.pending[c] for c in campaign_ids if c in facts.pending}
-    else:
-        pending = loader.pending_rechecks(campaign_ids)  # before the facts they stand for
-    campaigns = loader.load_campaigns(campaign_ids, facts.operations.channels, now)
-    skus, windows = facts.skus, facts.windows
-    if skus is None:
-        skus = loader.load_skus((i.sku_id for c in campaigns for i in c.items), now)
-        windows = loader.load_demand_windows(loader.over_demanded(skus), now)
+    facts = _facts_for(run_id, fresh)
+    ids = work.campaign_ids
+    stock = {cid: set(skus) for cid, skus in work.stock.items()}
+    campaigns = loader.load_campaigns(ids, facts.operations.channels, now, stock_skus=stock)
+    _load_skus_of(facts, campaigns, now, run_id if counted else None)
     ctx = CheckContext(
         now=now,
         operations=facts.operations,
-        skus=skus,
-        demand_windows=windows,
+        skus=facts.skus,
+        demand_windows=facts.windows,
         margin_floor=settings.CHECKS_MARGIN_FLOOR,
     )
     totals = Totals()
@@ -221,8 +341,9 @@ def check_batch(
     broken: set[int] = set()
     for campaign in campaigns:
         found: list[Finding] = []
+        partial = campaign.id in stock
         try:
-            for rule in facts.rules:
+            for rule in facts.stock_rules if partial else facts.rules:
                 found.extend(rule.check(campaign, ctx))
         except Exception as exc:  # one broken campaign must not stop the sweep
             broken.add(campaign.id)
@@ -236,10 +357,13 @@ def check_batch(
             )
             logger.exception("Checking campaign %s failed", campaign.id)
             continue
+        if partial:  # a stock rule finds only its item's SKU; anything else is not in scope
+            scopes = {sku_scope(sku) for sku in stock[campaign.id]}
+            found = [f for f in found if f.scope in scopes]
         findings.extend(found)
     totals.campaigns = len(campaigns) - len(broken)
     totals.items = sum(len(c.items) for c in campaigns if c.id not in broken)
-    checked = [cid for cid in campaign_ids if cid not in broken]
+    checked = [cid for cid in ids if cid not in broken]
     totals.outcome = reconcile(
         checked,
         findings,
@@ -247,32 +371,57 @@ def check_batch(
         starts={c.id: c.starts_at for c in campaigns},
         now=now,
         run_id=run_id,
+        stock_skus={cid: skus for cid, skus in stock.items() if cid not in broken},
+        stock_rules=facts.stock_codes,
     )
+    # A campaign left to a newer check (superseded) keeps its marks and its state.
+    answered = [cid for cid in checked if cid not in totals.outcome.superseded_ids]
     nexts = {c.id: loader.next_check_at(c, facts.moments, now) for c in campaigns}
-    _record_checked(checked, nexts, pending, now)
-    _report(run_id, number, totals)
+    _record_checked(answered, stock, work.marks, nexts, now)
+    totals.run = _report(run_id, number, totals)
     return totals
+
+
+def _load_skus_of(facts: RunFacts, campaigns: list, now: datetime, totals_run: int | None) -> None:
+    """Add to the run's SKU facts in this process those of the batch's items it lacks."""
+    needed = {item.sku_id for campaign in campaigns for item in campaign.items}
+    missing = needed.difference(facts.skus)
+    if not missing:
+        return
+    if len(facts.skus) + len(missing) > MAX_CACHED_SKUS:  # bounded memory: start again
+        facts.skus, facts.windows = {}, {}
+        missing = needed
+    loaded = loader.load_skus(missing, now, totals_run=totals_run)
+    facts.skus.update(loaded)
+    facts.windows.update(loader.load_demand_windows(loader.over_demanded(loaded), now))
 
 
 def _record_checked(
     campaign_ids: list[int],
+    stock: dict[int, set[int]],
+    marks: dict[int, list[int]],
     nexts: dict[int, datetime | None],
-    pending: dict[int, list[int]],
     now: datetime,
 ) -> None:
-    """These campaigns are judged as of `now`: their changes read before the facts are done,
-    their next moment of time is set, and the neighbours of one that ended are marked."""
+    """These campaigns are judged as of `now` (whole, or for `stock` SKUs): the marks read
+    before their facts are done, the next moment of time of those judged whole is set, and
+    the campaigns sharing SKUs with one that ended are marked for those SKUs' stock."""
+    whole = [cid for cid in campaign_ids if cid not in stock]
+    done = [pk for cid in campaign_ids for pk in marks.get(cid, ())]
+    if not whole:  # checked for stock only: it was checked, so it has not ended
+        for chunk in loader.id_chunks(done):
+            CampaignRecheck.objects.filter(pk__in=loader.id_filter(chunk)).delete()
+        return
     with transaction.atomic():
-        neighbours = loader.sharing_skus_with_ended(campaign_ids, now)
-        if neighbours:
-            marked = timezone.now()
-            CampaignRecheck.objects.bulk_create(
-                CampaignRecheck(campaign_id=cid, marked_at=marked) for cid in neighbours
-            )
-        done = [pk for cid in campaign_ids for pk in pending.get(cid, ())]
-        for start in range(0, len(done), loader.ID_CHUNK):
-            CampaignRecheck.objects.filter(pk__in=done[start : start + loader.ID_CHUNK]).delete()
-        existing = Campaign.objects.filter(pk__in=campaign_ids).order_by("pk")
+        neighbours = [
+            (cid, sku)
+            for cid, sku in loader.sharing_skus_with_ended(whole, now)
+            if not (cid in whole or sku in stock.get(cid, ()))
+        ]
+        mark_stock_changed(neighbours)
+        for chunk in loader.id_chunks(done):
+            CampaignRecheck.objects.filter(pk__in=loader.id_filter(chunk)).delete()
+        existing = Campaign.objects.filter(pk__in=loader.id_filter(whole)).order_by("pk")
         CampaignCheckState.objects.bulk_create(
             [
                 CampaignCheckState(campaign_id=cid, checked_at=now, next_check_at=nexts.get(cid))
@@ -285,26 +434,22 @@ def _record_checked(
         )
 
 
-def _facts_for(run_id: int, now: datetime, shared: bool, fresh: bool) -> RunFacts:
+def _facts_for(run_id: int, fresh: bool) -> RunFacts:
     """The run's shared facts: loaded by this process's first batch of the run, then kept."""
     global _run_facts
     if _run_facts is not None and _run_facts.run_id == run_id:
         return _run_facts
     operations = loader.load_operations() if fresh else loader.current_operations()
     rules, severities = active_rules(operations.rule_settings)
-    facts = RunFacts(
+    _run_facts = RunFacts(
         run_id=run_id,
         operations=operations,
         rules=rules,
+        stock_rules=[rule for rule in rules if rule.reads_stock],
         severities=severities,
         moments=loader.clock_moments(operations),
     )
-    if shared:
-        facts.pending = loader.pending_rechecks()  # before the facts they stand for
-        facts.skus = loader.load_skus(now=now)
-        facts.windows = loader.load_demand_windows(loader.over_demanded(facts.skus), now)
-    _run_facts = facts
-    return facts
+    return _run_facts
 
 
 def forget_run_facts() -> None:
@@ -312,12 +457,13 @@ def forget_run_facts() -> None:
     _run_facts = None
 
 
-def _report(run_id: int, number: int, totals: Totals) -> None:
-    """Add a batch's counts to its run, once per batch number; the last one finishes it."""
+def _report(run_id: int, number: int, totals: Totals) -> CheckRun:
+    """Add a batch's counts to its run, once per batch number; the last one finishes it.
+    Returns the run's row as it left it."""
     with transaction.atomic():
         run = CheckRun.objects.select_for_update().get(pk=run_id)
         if number in run.done_batches:
-            return  # a redelivered batch: it reported the first time
+            return run  # a redelivered batch: it reported the first time
         wall = timezone.now()
         run.done_batches = sorted([*run.done_batches, number])
         run.batches_done = len(run.done_batches)
@@ -336,6 +482,10 @@ def _report(run_id: int, number: int, totals: Totals) -> None:
         run.save()
         if finished:
             announce_run(run)  # after commit: notifications and enforcement listen
+            if run.scope.get("counted"):
+                # Once the run is seen finished: a redelivered batch counts for itself.
+                transaction.on_commit(lambda: loader.forget_sku_totals([run_id]))
+    return run
 
 
 def fail_run(run_id: int, error: str) -> None:
@@ -367,26 +517,23 @@ def _set_finish(run: CheckRun, wall: datetime) -> None:
     run.finished_at = run.started_at + timedelta(milliseconds=run.duration_ms)
 
 
-def _scope(campaign_ids: list[int] | None, now: datetime, due_only: bool) -> list[int]:
-    """Campaigns to look at: the given ones; the due ones; or for a full sweep the checked
-    ones plus any still holding unresolved conflicts."""
-    if campaign_ids is not None:
-        return sorted(set(campaign_ids))
-    if due_only:
-        return loader.due_campaigns(now)
+def _everything(now: datetime) -> set[int]:
+    """What a full sweep checks: the checked campaigns plus any still holding unresolved
+    conflicts (which it resolves)."""
     checked = set(Campaign.objects.checked(now).values_list("pk", flat=True))
     holding = set(
         Conflict.objects.filter(state__in=UNRESOLVED)
         .values_list("campaign_id", flat=True)
         .distinct()
     )
-    return sorted(checked | holding)
+    return checked | holding
 
 
 def abandon_stalled_runs() -> int:
     """Mark failed the runs whose heartbeat stopped (a killed worker or process), finished
     at their last sign of life and saying how far they got; returns how many."""
     wall = timezone.now()
+    loader.forget_sku_totals()  # of failed runs (their late batches count for themselves)
     stalled = CheckRun.objects.filter(status=CheckRunStatus.RUNNING).filter(
         Q(heartbeat_at__lt=wall - HEARTBEAT_TIMEOUT)
         | Q(heartbeat_at__isnull=True, started_at__lt=wall - HEARTBEAT_TIMEOUT)

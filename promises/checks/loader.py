@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
 from datetime import time as clock
 from decimal import Decimal
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, Max, Q, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
@@ -38,11 +40,13 @@ from promises.checks.facts import (
     SkuFacts,
     SupportReplyFacts,
 )
-from promises.choices import ConflictState
+from promises.choices import CheckRunStatus, ConflictState
 from promises.models import (
     CampaignCheckState,
     CampaignRecheck,
     CheckoutCountry,
+    CheckRun,
+    CheckRunSkuTotals,
     Conflict,
     PromoCode,
     ReturnPolicy,
@@ -56,11 +60,38 @@ from promises.models import (
 ROW_CHUNK = 10_000
 ID_CHUNK = 10_000
 
+# (campaign id, SKU id) of one campaign item: the grain of a stock re-check.
+Pair = tuple[int, int]
+# Unchecked changes per campaign, as read before the facts: (CampaignRecheck id, SKU id or
+# None); a SKU id says only that SKU's stock changed, None that anything may have.
+Marks = dict[int, list[tuple[int, int | None]]]
+
+
+def id_filter(ids: Iterable[int]):
+    """What `field__in` should match for these ids: on PostgreSQL one array parameter
+    (`IN (SELECT unnest(...))`), elsewhere the list. Django sends a list as one parameter per
+    id, and building a query of 40,000 parameters costs more than running it."""
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (list(ids),))
+    return list(ids)
+
+
+def id_chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    """The ids, sorted, in chunks a query can take: all at once on PostgreSQL (one array
+    parameter), ID_CHUNK at a time elsewhere (SQLite's limit on parameters)."""
+    ids = sorted(set(ids))
+    step = (len(ids) or 1) if connection.vendor == "postgresql" else ID_CHUNK
+    for start in range(0, len(ids), step):
+        yield ids[start : start + step]
+
+
+NO_COUNTRIES: frozenset[str] = frozenset()
+
 
 def countries(value) -> frozenset[str]:
     """A multiple CountryField as values_list returns it ("FR,DE" or a list) -> codes."""
     if not value:
-        return frozenset()
+        return NO_COUNTRIES
     if isinstance(value, str):
         return frozenset(code for code in value.split(",") if code)
     return frozenset(str(getattr(code, "code", code)) for code in value)
@@ -250,105 +281,181 @@ def load_promo_codes() -> dict[str, PromoCodeFacts]:
 
 
 def load_skus(
-    sku_ids: Iterable[int] | None = None, now: datetime | None = None
+    sku_ids: Iterable[int] | None = None,
+    now: datetime | None = None,
+    *,
+    totals_run: int | None = None,
 ) -> dict[int, SkuFacts]:
-    """Facts of the given SKUs (all when None): store data, stock, and campaign demand."""
+    """Facts of the given SKUs (all when None): store data, stock, and campaign demand.
+
+    `totals_run`: stock and demand as that run counted them once for all its batches
+    (`write_sku_totals`); a SKU it did not count (promoted since) is counted here.
+    """
     if sku_ids is None:
         return _load_skus({}, now=now)
     facts: dict[int, SkuFacts] = {}
-    ids = sorted(set(sku_ids))
-    # Explicit id lists, in chunks: the planner uses the indexes, and SQLite's limit on
-    # query parameters is never reached.
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
-        facts.update(_load_skus({"pk__in": chunk}, {"sku_id__in": chunk}, now=now))
+    for chunk in id_chunks(sku_ids):
+        if totals_run is None:
+            ids = id_filter(chunk)
+            facts.update(_load_skus({"pk__in": ids}, {"sku_id__in": ids}, now=now))
+            continue
+        loaded, uncounted = _load_counted_skus(chunk, totals_run, now)
+        if uncounted:
+            ids = id_filter(uncounted)
+            loaded.update(_load_skus({"pk__in": ids}, {"sku_id__in": ids}, now=now))
+        facts.update(loaded)
     return facts
 
 
-def _load_skus(
-    sku_filter: dict, related_filter: dict | None = None, now: datetime | None = None
-) -> dict[int, SkuFacts]:
-    related_filter = related_filter or {}
-    facts: dict[int, SkuFacts] = {}
-    rows = (
-        SKU.objects.filter(**sku_filter)
-        .order_by()
-        .values_list(
-            "pk",
-            "code",
-            "product_id",
-            "price",
-            "compare_at_price",
-            "unit_cost",
-            "currency",
-            "product__status",
-            "product__published",
-            "product__final_sale",
-            "product__category",
-            "product__restricted_countries",
-            "available_on",
-            "inventory_policy",
-            "safety_buffer",
-            "updated_at",
-            "product__updated_at",
-        )
+# What is read of a SKU and its product, in SkuFacts' order up to `price_as_of`.
+SKU_FIELDS = (
+    "pk",
+    "code",
+    "product_id",
+    "price",
+    "compare_at_price",
+    "unit_cost",
+    "currency",
+    "product__status",
+    "product__published",
+    "product__final_sale",
+    "product__category",
+    "product__restricted_countries",
+    "available_on",
+    "inventory_policy",
+    "safety_buffer",
+    "updated_at",
+    "product__updated_at",
+)
+
+
+def _sku_facts(row: tuple, same: dict) -> SkuFacts:
+    """A SkuFacts from a row of SKU_FIELDS (positional: a million of these per sweep).
+
+    `same` holds one copy of each repeated value (currency, status, category, price) for the
+    SKUs loaded together: a worker keeps up to MAX_CACHED_SKUS of them, ~500 bytes each so."""
+    (
+        pk,
+        code,
+        product_id,
+        price,
+        compare_at,
+        cost,
+        currency,
+        status,
+        published,
+        final_sale,
+        category,
+        restricted,
+        available_on,
+        policy,
+        buffer,
+        updated,
+        product_updated,
+    ) = row[:17]
+    return SkuFacts(
+        pk,
+        code or f"#{pk}",
+        product_id,
+        same.setdefault(price, price),
+        compare_at if compare_at is None else same.setdefault(compare_at, compare_at),
+        cost if cost is None else same.setdefault(cost, cost),
+        same.setdefault(currency, currency),
+        same.setdefault(status, status),
+        published,
+        final_sale,
+        same.setdefault(category, category),
+        countries(restricted) if restricted else NO_COUNTRIES,
+        available_on,
+        policy == InventoryPolicy.CONTINUE,
+        buffer,
+        price_as_of=min(updated, product_updated),
     )
+
+
+def _load_counted_skus(
+    chunk: list[int], run_id: int, now: datetime | None
+) -> tuple[dict[int, SkuFacts], list[int]]:
+    """The SKUs' facts with the stock and demand the run counted; and the SKUs it did not.
+
+    On PostgreSQL one query joins the totals to the SKU rows (the same SKU_FIELDS query the
+    ORM builds, read with its cursor): every worker process reads its batches' SKUs this way,
+    so each row costs a few microseconds, not a second query's. Elsewhere, two queries."""
+    rows = SKU.objects.filter(pk__in=id_filter(chunk)).order_by().values_list(*SKU_FIELDS)
+    facts: dict[int, SkuFacts] = {}
+    counted: set[int] = set()
+    if connection.vendor == "postgresql":
+        sql, params = rows.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT q.*, t.available, t.stock_as_of, t.reserved_total, t.demand_total, "
+                f't.sku_id FROM ({sql}) q LEFT JOIN "{CheckRunSkuTotals._meta.db_table}" t '
+                'ON t.run_id = %s AND t.sku_id = q."pk"',
+                (*params, run_id),
+            )
+            same: dict = {}
+            for row in cursor.fetchall():
+                sku = facts[row[0]] = _sku_facts(row, same)
+                if row[21] is not None:
+                    sku.available, sku.stock_as_of, sku.reserved_total, sku.demand_total = row[
+                        17:21
+                    ]
+                    counted.add(sku.id)
+    else:
+        same = {}
+        facts = {row[0]: _sku_facts(row, same) for row in rows}
+        for sku_id, available, as_of, reserved, demand in CheckRunSkuTotals.objects.filter(
+            run_id=run_id, sku_id__in=chunk
+        ).values_list("sku_id", "available", "stock_as_of", "reserved_total", "demand_total"):
+            sku = facts.get(sku_id)
+            if sku is not None:
+                sku.available, sku.stock_as_of = available, as_of
+                sku.reserved_total, sku.demand_total = reserved, demand
+                counted.add(sku_id)
+    return facts, [pk for pk in facts if pk not in counted]
+
+
+def _load_skus(
+    sku_filter: dict,
+    related_filter: dict | None = None,
+    now: datetime | None = None,
+) -> dict[int, SkuFacts]:
+    """SKU facts, with their stock and demand summed over `related_filter`'s rows."""
+    related_filter = related_filter or {}
+    rows = SKU.objects.filter(**sku_filter).order_by().values_list(*SKU_FIELDS)
     if not sku_filter:  # every SKU: stream the rows instead of holding them all at once
         rows = rows.iterator(chunk_size=ROW_CHUNK)
-    for row in rows:
-        (
-            pk,
-            code,
-            product_id,
-            price,
-            compare_at,
-            cost,
-            currency,
-            status,
-            published,
-            final_sale,
-            category,
-            restricted,
-            available_on,
-            policy,
-            buffer,
-            updated,
-            product_updated,
-        ) = row
-        facts[pk] = SkuFacts(
-            id=pk,
-            code=code or f"#{pk}",
-            product_id=product_id,
-            price=price,
-            compare_at_price=compare_at,
-            unit_cost=cost,
-            currency=currency,
-            sellable_status=status,
-            published=published,
-            final_sale=final_sale,
-            category=category,
-            restricted_countries=countries(restricted),
-            available_on=available_on,
-            allows_backorder=policy == InventoryPolicy.CONTINUE,
-            safety_buffer=buffer,
-            price_as_of=min(updated, product_updated),
-        )
-    # Available to promise as every page and feed counts it (campaigns.querysets'
-    # annotate_available_to_promise): stock at active locations, reservations of checked
-    # campaigns; the rules take off the safety buffer.
-    stock = (
-        StockLevel.objects.filter(counted_stock_q(), **related_filter)
+    same: dict = {}
+    facts = {row[0]: _sku_facts(row, same) for row in rows}
+    for sku_id, total, as_of in stock_totals(Q(**related_filter)):
+        if sku_id in facts:
+            facts[sku_id].available = total or 0
+            facts[sku_id].stock_as_of = as_of
+    for sku_id, reserved, total_demand in demand_totals(Q(**related_filter), now):
+        if sku_id in facts:
+            facts[sku_id].reserved_total = reserved or 0
+            facts[sku_id].demand_total = total_demand or 0
+    return facts
+
+
+# Available to promise as every page and feed counts it (campaigns.querysets'
+# annotate_available_to_promise): stock at active locations, reservations of checked
+# campaigns; the rules take off the safety buffer.
+def stock_totals(related: Q):
+    """(SKU id, units available at active locations, when last updated), per SKU."""
+    return (
+        StockLevel.objects.filter(counted_stock_q(), related)
         .order_by()
         .values("sku_id")
         .annotate(total=Sum("available"), as_of=Max("updated_at"))
         .values_list("sku_id", "total", "as_of")
     )
-    for sku_id, total, as_of in stock:
-        if sku_id in facts:
-            facts[sku_id].available = total or 0
-            facts[sku_id].stock_as_of = as_of
-    demand = (
-        CampaignItem.objects.filter(reserved_units_q(now=now), **related_filter)
+
+
+def demand_totals(related: Q, now: datetime | None):
+    """(SKU id, units reserved, units counted on), per SKU, over the checked campaigns."""
+    return (
+        CampaignItem.objects.filter(reserved_units_q(now=now), related)
         .order_by()
         .values("sku_id")
         .annotate(
@@ -357,11 +464,51 @@ def _load_skus(
         )
         .values_list("sku_id", "reserved", "demand")
     )
-    for sku_id, reserved, total_demand in demand:
-        if sku_id in facts:
-            facts[sku_id].reserved_total = reserved or 0
-            facts[sku_id].demand_total = total_demand or 0
-    return facts
+
+
+def write_sku_totals(
+    run_id: int,
+    now: datetime,
+    promoted_by: list[int] | None = None,
+    sku_ids: Iterable[int] | None = None,
+) -> None:
+    """Count once, for every batch of a large run, the stock and demand of the SKUs it
+    checks: those promoted by the campaigns `promoted_by` plus `sku_ids` (every promoted SKU
+    when both are None). One INSERT ... SELECT, summing with the same querysets as
+    `_load_skus`; without it each worker process summed every campaign item's demand again,
+    a fixed cost per process whatever its share of the run."""
+    related = Q()
+    if promoted_by is not None or sku_ids is not None:
+        skus = sorted(set(sku_ids or ()))
+        if not skus and not promoted_by:
+            return
+        related = Q(pk__in=[])  # matches nothing: the ORs below say what it matches
+        if skus:
+            related |= Q(sku_id__in=id_filter(skus))
+        if promoted_by:
+            items = CampaignItem.objects.filter(campaign_id__in=id_filter(promoted_by))
+            related |= Q(sku_id__in=items.values("sku_id"))
+    demand_sql, demand_params = demand_totals(related, now).query.sql_with_params()
+    stock_sql, stock_params = stock_totals(related).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO "{CheckRunSkuTotals._meta.db_table}" '
+            "(run_id, sku_id, available, stock_as_of, reserved_total, demand_total) "
+            'SELECT %s, d."sku_id", COALESCE(s."total", 0), s."as_of", '
+            'COALESCE(d."reserved", 0), COALESCE(d."demand", 0) '
+            f'FROM ({demand_sql}) d LEFT JOIN ({stock_sql}) s ON s."sku_id" = d."sku_id"',
+            (run_id, *demand_params, *stock_params),
+        )
+
+
+def forget_sku_totals(run_ids: Iterable[int] | None = None) -> None:
+    """Delete the SKU totals of these runs (None: of every run that is not running)."""
+    if run_ids is None:
+        if CheckRunSkuTotals.objects.exists():
+            running = CheckRun.objects.filter(status=CheckRunStatus.RUNNING).values("pk")
+            CheckRunSkuTotals.objects.exclude(run_id__in=running).delete()
+    else:
+        CheckRunSkuTotals.objects.filter(run_id__in=list(run_ids)).delete()
 
 
 def over_demanded(skus: dict[int, SkuFacts]) -> list[int]:
@@ -373,11 +520,9 @@ def load_demand_windows(
     sku_ids: Iterable[int], now: datetime | None = None
 ) -> dict[int, list[DemandWindow]]:
     windows: dict[int, list[DemandWindow]] = defaultdict(list)
-    ids = list(sku_ids)
-    for chunk_start in range(0, len(ids), 5000):
-        chunk = ids[chunk_start : chunk_start + 5000]
+    for chunk in id_chunks(sku_ids):
         for row in (
-            CampaignItem.objects.filter(checked_q("campaign__", now), sku_id__in=chunk)
+            CampaignItem.objects.filter(checked_q("campaign__", now), sku_id__in=id_filter(chunk))
             .order_by()
             .values_list(
                 "sku_id",
@@ -448,12 +593,19 @@ def load_channels() -> dict[int, ChannelFacts]:
 
 
 def load_campaigns(
-    campaign_ids: list[int], channels: dict[int, ChannelFacts], now: datetime | None = None
+    campaign_ids: list[int],
+    channels: dict[int, ChannelFacts],
+    now: datetime | None = None,
+    stock_skus: dict[int, set[int]] | None = None,
 ) -> list[CampaignFacts]:
-    """The checked campaigns among `campaign_ids`, with their items, claims and results."""
+    """The checked campaigns among `campaign_ids`, with their items, claims and results.
+
+    `stock_skus`: campaigns re-checked for the stock of some SKUs only; they come with their
+    items on those SKUs alone, and without results (no stock rule reads them).
+    """
     campaigns: dict[int, CampaignFacts] = {}
     for row in (
-        Campaign.objects.filter(checked_q(now=now), pk__in=campaign_ids)
+        Campaign.objects.filter(checked_q(now=now), pk__in=id_filter(campaign_ids))
         .order_by("pk")
         .values_list(
             "pk",
@@ -547,16 +699,32 @@ def load_campaigns(
     if not campaigns:
         return []
     ids = list(campaigns)
-    rows = (
-        CampaignItem.objects.filter(campaign_id__in=ids)
-        .order_by()
-        .values_list(*ItemFacts._fields)
-        .iterator(chunk_size=ROW_CHUNK)
-    )
-    for item in map(ItemFacts._make, rows):
-        campaigns[item.campaign_id].items.append(item)
+    stock_skus = stock_skus or {}
+    whole = [cid for cid in ids if cid not in stock_skus]
+    partial = [cid for cid in ids if cid in stock_skus]
+    if whole:
+        rows = (
+            CampaignItem.objects.filter(campaign_id__in=id_filter(whole))
+            .order_by()
+            .values_list(*ItemFacts._fields)
+            .iterator(chunk_size=ROW_CHUNK)
+        )
+        for item in map(ItemFacts._make, rows):
+            campaigns[item.campaign_id].items.append(item)
+    if partial:
+        skus = {sku for cid in partial for sku in stock_skus[cid]}
+        rows = (
+            CampaignItem.objects.filter(
+                campaign_id__in=id_filter(partial), sku_id__in=id_filter(skus)
+            )
+            .order_by()
+            .values_list(*ItemFacts._fields)
+        )
+        for item in map(ItemFacts._make, rows):
+            if item.sku_id in stock_skus[item.campaign_id]:
+                campaigns[item.campaign_id].items.append(item)
     for row in (
-        CampaignClaim.objects.filter(campaign_id__in=ids)
+        CampaignClaim.objects.filter(campaign_id__in=id_filter(ids))
         .order_by("pk")
         .values_list(
             "campaign_id",
@@ -579,6 +747,7 @@ def load_campaigns(
             for c in campaigns.values()
             if c.status in (CampaignStatus.LIVE, CampaignStatus.PAUSED)
             and c.objective == "performance"
+            and c.id not in stock_skus
         ]
     )
     return list(campaigns.values())
@@ -605,27 +774,38 @@ def _load_performance(campaigns: list[CampaignFacts]) -> None:
 # --- What the periodic sweep re-checks ------------------------------------------------------
 
 
-def pending_rechecks(campaign_ids: Iterable[int] | None = None) -> dict[int, list[int]]:
-    """The unchecked changes (CampaignRecheck ids) per campaign, as visible right now.
+def pending_rechecks(campaign_ids: Iterable[int] | None = None) -> Marks:
+    """The unchecked changes per campaign (CampaignRecheck id, SKU id or None), as visible
+    right now.
 
     Read before the facts: a check deletes exactly these rows, so a change that commits while
     it runs keeps its row and is re-checked by the next sweep.
     """
-    rows = CampaignRecheck.objects.order_by()
-    if campaign_ids is not None:
-        rows = rows.filter(campaign_id__in=list(campaign_ids))
-    pending: dict[int, list[int]] = defaultdict(list)
-    for pk, campaign_id in rows.values_list("pk", "campaign_id"):
-        pending[campaign_id].append(pk)
+    pending: Marks = defaultdict(list)
+    chunks = [None] if campaign_ids is None else id_chunks(campaign_ids)
+    for chunk in chunks:
+        rows = CampaignRecheck.objects.order_by()
+        if chunk is not None:
+            rows = rows.filter(campaign_id__in=id_filter(chunk))
+        for pk, campaign_id, sku_id in rows.values_list("pk", "campaign_id", "sku_id"):
+            pending[campaign_id].append((pk, sku_id))
     return dict(pending)
 
 
-def due_campaigns(now: datetime) -> list[int]:
-    """Campaigns the periodic sweep must re-check: changed since their last check, due by
-    the clock (next_check_at passed), holding a waiver that has lapsed, or checked campaigns
-    never checked at all (created by a bulk load with the triggers suspended). One query of
-    index scans, whatever the number of campaigns that are neither."""
-    changed = CampaignRecheck.objects.order_by().values_list("campaign_id", flat=True)
+def stock_pairs(sku_ids: Iterable[int], now: datetime | None = None) -> list[Pair]:
+    """(campaign, SKU) of the checked campaigns' items on these SKUs: whose stock rules a
+    change to the SKUs' stock (or to a campaign's demand on them) can change."""
+    pairs: list[Pair] = []
+    for chunk in id_chunks(sku_ids):
+        pairs.extend(
+            CampaignItem.objects.filter(reserved_units_q(now=now), sku_id__in=id_filter(chunk))
+            .order_by()
+            .values_list("campaign_id", "sku_id")
+        )
+    return pairs
+
+
+def _due_by_clock(now: datetime) -> tuple:
     due = (
         CampaignCheckState.objects.filter(next_check_at__lte=now)
         .order_by()
@@ -641,7 +821,23 @@ def due_campaigns(now: datetime) -> list[int]:
         .order_by()
         .values_list("pk", flat=True)
     )
-    return sorted(set(changed.union(due, lapsed, never)))
+    return due, lapsed, never
+
+
+def due_by_clock(now: datetime) -> set[int]:
+    """Campaigns due whatever their marks: next_check_at passed, holding a waiver that has
+    lapsed, or checked campaigns never checked at all (created by a bulk load with the
+    triggers suspended). One query of index scans."""
+    due, lapsed, never = _due_by_clock(now)
+    return set(due.union(lapsed, never))
+
+
+def due_campaigns(now: datetime) -> list[int]:
+    """Campaigns the periodic sweep must re-check (whole, or for some SKUs' stock): changed
+    since their last check, or due by the clock (`due_by_clock`). One query of index scans,
+    whatever the number of campaigns that are neither."""
+    changed = CampaignRecheck.objects.order_by().values_list("campaign_id", flat=True)
+    return sorted(set(changed.union(*_due_by_clock(now))))
 
 
 def midnight(day, days: int = 0) -> datetime:
@@ -681,17 +877,16 @@ def next_check_at(
     return min((c for c in candidates if c > now), default=None)
 
 
-def sharing_skus_with_ended(campaign_ids: list[int], now: datetime) -> list[int]:
-    """Checked campaigns sharing a SKU with one of `campaign_ids` that has ended since its
-    last check: its reservation and demand no longer weigh on them."""
-    ended = Campaign.objects.filter(pk__in=campaign_ids, ends_at__lte=now).filter(
+def sharing_skus_with_ended(campaign_ids: list[int], now: datetime) -> list[Pair]:
+    """(campaign, SKU) of the checked campaigns' items on a SKU of one of `campaign_ids`
+    that has ended since its last check: its reservation and demand no longer weigh on
+    them, for that SKU."""
+    ended = Campaign.objects.filter(pk__in=id_filter(campaign_ids), ends_at__lte=now).filter(
         Q(check_state__isnull=True) | Q(check_state__checked_at__lt=F("ends_at"))
     )
     skus = CampaignItem.objects.filter(campaign__in=ended).values("sku_id")
     return list(
-        Campaign.objects.filter(checked_q(now=now), items__sku_id__in=skus)
-        .exclude(pk__in=campaign_ids)
+        CampaignItem.objects.filter(reserved_units_q(now=now), sku_id__in=skus)
         .order_by()
-        .values_list("pk", flat=True)
-        .distinct()
+        .values_list("campaign_id", "sku_id")
     )

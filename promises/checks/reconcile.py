@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from common.pgcopy import copy_rows
-from promises.checks.registry import Finding
+from promises.checks.loader import id_filter
+from promises.checks.registry import Finding, sku_scope
 from promises.choices import ConflictEventKind, ConflictState, Severity
 from promises.models import Conflict, ConflictEvent
 
@@ -67,6 +68,7 @@ class Outcome:
     resolved: int = 0
     updated: int = 0
     superseded: int = 0  # campaigns left alone: written to after this run loaded its facts
+    superseded_ids: set[int] = field(default_factory=set, compare=False)
 
     def add(self, other: Outcome) -> None:
         self.opened += other.opened
@@ -74,6 +76,7 @@ class Outcome:
         self.resolved += other.resolved
         self.updated += other.updated
         self.superseded += other.superseded
+        self.superseded_ids |= other.superseded_ids
 
 
 # --- The plan: plain values in, plain values out ------------------------------------------
@@ -198,6 +201,7 @@ class Plan:
             resolved=len(self.resolutions),
             updated=len(self.updates),
             superseded=len(self.superseded),
+            superseded_ids=set(self.superseded),
         )
 
 
@@ -352,25 +356,53 @@ def reconcile(
     starts: dict[int, datetime | None],
     now: datetime,
     run_id: int | None = None,
+    stock_skus: dict[int, set[int]] | None = None,
+    stock_rules: frozenset[str] = frozenset(),
 ) -> Outcome:
-    """Make the conflicts of `campaign_ids` match `findings` (all the findings for them)."""
+    """Make the conflicts of `campaign_ids` match `findings` (all the findings for them).
+
+    `stock_skus`: campaigns checked only by the `stock_rules`, for these SKUs: only their
+    conflicts of those rules about those SKUs are theirs to open, refresh or resolve; the
+    campaign's other conflicts are left as they are.
+    """
     ids = sorted(set(campaign_ids))
     if not ids:
         return Outcome()
+    stock_scopes = {
+        cid: {sku_scope(sku) for sku in skus} for cid, skus in (stock_skus or {}).items()
+    }
+    whole = [cid for cid in ids if cid not in stock_scopes]
+    partial = [cid for cid in ids if cid in stock_scopes]
     with transaction.atomic():
         list(
-            Campaign.objects.filter(pk__in=ids)
+            Campaign.objects.filter(pk__in=id_filter(ids))
             .order_by("pk")
             .select_for_update()
             .values_list("pk", flat=True)
         )
         written = timezone.now()  # when this happens, for the history; `now` is the facts' time
-        standing = [
-            StandingConflict(*row)
-            for row in Conflict.objects.filter(campaign_id__in=ids)
-            .order_by()
-            .values_list(*STANDING_FIELDS)
-        ]
+        standing = []
+        if whole:
+            standing = [
+                StandingConflict(*row)
+                for row in Conflict.objects.filter(campaign_id__in=id_filter(whole))
+                .order_by()
+                .values_list(*STANDING_FIELDS)
+            ]
+        if partial:
+            skus = {sku for cid in partial for sku in stock_skus[cid]}
+            for row in (
+                Conflict.objects.filter(
+                    campaign_id__in=id_filter(partial),
+                    rule_code__in=sorted(stock_rules),
+                    sku_id__in=id_filter(skus),
+                )
+                .order_by()
+                .values_list(*STANDING_FIELDS)
+            ):
+                conflict = StandingConflict(*row)
+                if conflict.scope in stock_scopes[conflict.campaign_id]:
+                    standing.append(conflict)
         planned = plan(standing, findings, severities=severities, starts=starts, now=now)
         write(planned, at=written, run_id=run_id)
     return planned.outcome

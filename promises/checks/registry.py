@@ -39,6 +39,10 @@ class Rule:
     severity: str
     family: str
     body: RuleBody  # the function as written: (campaign, ctx, emit) -> findings
+    # Its outcome depends on stock (available units, other campaigns' reservations and demand):
+    # a stock change re-checks only these rules, for only the SKUs whose stock changed. Such a
+    # rule reads nothing of an item's SKU but that SKU, and finds only `emit.sku` of it.
+    reads_stock: bool = False
 
     def check(self, campaign: CampaignFacts, ctx: CheckContext) -> Iterable[Finding]:
         """The rule's findings for one campaign, each stamped with the rule's code."""
@@ -56,18 +60,21 @@ class Rule:
 RULES: dict[str, Rule] = {}
 
 
-def rule(code: str, severity: str) -> Callable[[RuleBody], RuleBody]:
+def rule(code: str, severity: str, *, reads_stock: bool = False) -> Callable[[RuleBody], RuleBody]:
     """Register a rule function under a stable code with its default severity.
 
     The function takes `(campaign, ctx, emit)`: `emit` builds its findings under this code,
     so the code is written once. Its family is the module it lives in (`stock`, `pricing`...).
+    `reads_stock`: its outcome for an item depends on the stock of the item's SKU (see Rule).
     """
 
     def register(body: RuleBody) -> RuleBody:
         if code in RULES:
             raise ValueError(f"Rule {code} is registered twice")
         family = body.__module__.rsplit(".", 1)[-1]
-        RULES[code] = Rule(code=code, severity=severity, family=family, body=body)
+        RULES[code] = Rule(
+            code=code, severity=severity, family=family, body=body, reads_stock=reads_stock
+        )
         return body
 
     return register
@@ -92,7 +99,7 @@ class Emit:
     def sku(
         self, sku_id: int, message: Say | str, evidence: dict, as_of: datetime | None = None
     ) -> Finding:
-        return self._finding(f"sku:{sku_id}", message, evidence, as_of, sku_id=sku_id)
+        return self._finding(sku_scope(sku_id), message, evidence, as_of, sku_id=sku_id)
 
     def country(
         self,
@@ -139,6 +146,16 @@ class Emit:
 def all_rules() -> Iterator[Rule]:
     """Every registered rule, in registration order (family by family)."""
     yield from RULES.values()
+
+
+def stock_rule_codes() -> frozenset[str]:
+    """The codes of the rules whose outcome depends on stock."""
+    return frozenset(code for code, rule in RULES.items() if rule.reads_stock)
+
+
+def sku_scope(sku_id: int) -> str:
+    """The scope of a finding about one SKU of a campaign (what `Emit.sku` writes)."""
+    return f"sku:{sku_id}"
 
 
 def oldest(*moments: datetime | None) -> datetime | None:

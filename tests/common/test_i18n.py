@@ -163,4 +163,3 @@ def test_the_scripts_get_their_strings_in_the_page_language(client):
     assert catalog.status_code == 200
     # JSON in the script: "sélectionnée" with its accents escaped.
     assert "s\\u00e9lectionn\\u00e9e" in catalog.content.decode()
-

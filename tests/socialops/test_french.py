@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - French text, with its typographic apostrophe, on purpose.
 """The shell in French: the login page, each role's home, the users pages, the import pages
 and the language choice itself (the picker, /api/me/), read by a person who picked French.
 

@@ -68,7 +68,7 @@ def is_preorder(item: ItemFacts) -> bool:
     return bool(item.preorder_message.strip())
 
 
-@rule("STOCK_OUT", Severity.BLOCKER)
+@rule("STOCK_OUT", Severity.BLOCKER, reads_stock=True)
 def stock_out(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """A promoted SKU has nothing available to promise during the campaign, and the item is
     not honestly marked preorder."""
@@ -93,7 +93,7 @@ def stock_out(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterato
             )
 
 
-@rule("STOCK_SHORT", Severity.WARNING)
+@rule("STOCK_SHORT", Severity.WARNING, reads_stock=True)
 def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """The campaign's expected units exceed what is available to promise."""
     for item in campaign.items:
@@ -129,7 +129,7 @@ def stock_short(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Itera
             )
 
 
-@rule("STOCK_OVERCOMMIT", Severity.BLOCKER)
+@rule("STOCK_OVERCOMMIT", Severity.BLOCKER, reads_stock=True)
 def stock_overcommit(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> Iterator[Finding]:
     """Overlapping campaigns, on any channels, together expect or reserve more units of a SKU
     than exist, or one campaign alone reserves more than exist; every campaign involved is
@@ -229,7 +229,7 @@ def no_reservation(campaign: CampaignFacts, ctx: CheckContext, emit: Emit) -> It
             )
 
 
-@rule("PREORDER_WITHOUT_DATE", Severity.BLOCKER)
+@rule("PREORDER_WITHOUT_DATE", Severity.BLOCKER, reads_stock=True)
 def preorder_without_date(
     campaign: CampaignFacts, ctx: CheckContext, emit: Emit
 ) -> Iterator[Finding]:

@@ -2,6 +2,7 @@
 full sweep finds: a property test over random changes and clock moves, and the cases it
 rests on."""
 
+import os
 from datetime import timedelta
 from decimal import Decimal
 
@@ -12,10 +13,12 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from catalog.models import StockLevel
+from catalog.models import SKU, StockLevel
+from catalog.signals import stock_levels_changed
 from promises import triggers
 from promises.checks import engine
 from promises.checks.loader import due_campaigns, forget_operations
+from promises.checks.registry import stock_rule_codes
 from promises.models import CampaignCheckState, CampaignRecheck, Conflict
 from promises.services import waive_conflicts
 from tests.factories import (
@@ -27,6 +30,9 @@ from tests.factories import (
 )
 
 STATUSES = ["draft", "scheduled", "live", "paused", "ended"]
+# Examples of the property test: a few in the suite; run it with many more after a change to
+# the engine or the triggers (INCREMENTAL_EXAMPLES=500).
+EXAMPLES = int(os.environ.get("INCREMENTAL_EXAMPLES", "20"))
 
 
 class Store:
@@ -39,8 +45,8 @@ class Store:
             world.channel.save()
             self.world = world
             self.code = PromoCodeFactory(code="GLOW", starts_at=timezone.now() - timedelta(days=30))
-            other = SKUFactory(code="MASK-50", price=Decimal("12.00"))
-            StockLevelFactory(sku=other, on_hand=40, available=40)
+            self.other = other = SKUFactory(code="MASK-50", price=Decimal("12.00"))
+            self.other_stock = StockLevelFactory(sku=other, on_hand=40, available=40)
             self.campaigns = [world.campaign]
             for n, days in enumerate((2, 5, 9)):
                 campaign = CampaignFactory(
@@ -61,7 +67,19 @@ class Store:
 
 
 def standing():
-    return sorted(Conflict.objects.values_list("rule_code", "campaign_id", "scope", "state"))
+    """Every conflict: what, where, its state; for the stock rules (re-checked for one SKU at
+    a time) its message and figures too. Other rules may state an age that the clock moves
+    (a catalog sync "60 hours ago"), which only a re-check writes anew."""
+    stock = stock_rule_codes()
+    return sorted(
+        (
+            (rule, campaign, scope, state, *((message, evidence) if rule in stock else ()))
+            for rule, campaign, scope, state, message, evidence in Conflict.objects.values_list(
+                "rule_code", "campaign_id", "scope", "state", "message", "evidence"
+            )
+        ),
+        key=repr,
+    )
 
 
 def full_sweep_finds():
@@ -78,10 +96,41 @@ def apply(store: Store, step: tuple, traveller) -> None:
     now = timezone.now()
     value = args[-1]
     campaign = store.campaigns[args[0] % len(store.campaigns)] if len(args) == 2 else None
+    if kind == "check_campaign":
+        campaign = store.campaigns[value % len(store.campaigns)]
     if kind == "stock":
         stock = StockLevel.objects.get(pk=store.world.stock.pk)
         stock.on_hand = stock.available = value
         stock.save()
+    elif kind == "other_stock":
+        stock = StockLevel.objects.get(pk=store.other_stock.pk)
+        stock.on_hand = stock.available = value
+        stock.save()
+    elif kind == "bulk_stock":  # an import or a feed: rows updated, one signal for the chunk
+        skus = [store.world.sku.pk, store.other.pk]
+        StockLevel.objects.filter(sku_id__in=skus).update(on_hand=value, available=value)
+        stock_levels_changed.send(sender=StockLevel, sku_ids=skus)
+    elif kind == "reserved":
+        item = campaign.items.filter(sku=store.world.sku).first()
+        item.reserved_units = value
+        item.save()
+    elif kind == "preorder":
+        item = campaign.items.filter(sku=store.other).first()
+        if item is not None:
+            item.preorder_message = "Ships in May" if value else ""
+            item.save()
+    elif kind == "rename":  # its name is in the overcommitment evidence of the others
+        campaign.refresh_from_db()
+        campaign.name = f"{campaign.name.split(' #')[0]} #{value}"
+        campaign.save()
+    elif kind == "price":
+        sku = SKU.objects.get(pk=store.world.sku.pk)
+        sku.price = Decimal(value)
+        sku.save()
+    elif kind == "check_stock":  # the re-check a stock change enqueues, run now
+        engine.run_checks(stock_skus=[store.world.sku.pk, store.other.pk], trigger="change")
+    elif kind == "check_campaign":  # the re-check a campaign's change enqueues, run now
+        engine.run_checks([campaign.pk], trigger="change")
     elif kind == "ends":
         campaign.refresh_from_db()
         campaign.ends_at = max(now + timedelta(hours=value), campaign.starts_at)
@@ -125,14 +174,23 @@ def steps():
             st.tuples(st.just("synced"), st.sampled_from([0, 40, 60])),
             st.tuples(st.just("waive"), st.sampled_from([2, 30])),
             st.tuples(st.just("clock"), st.sampled_from([1, 7, 25, 50, 24 * 6])),
+            # Stock-only changes, and changes whose weight on the others is stock only.
+            st.tuples(st.just("other_stock"), st.sampled_from([0, 5, 25, 40])),
+            st.tuples(st.just("bulk_stock"), st.sampled_from([0, 30, 200])),
+            st.tuples(st.just("reserved"), which, st.sampled_from([0, 30, 60])),
+            st.tuples(st.just("preorder"), which, st.booleans()),
+            st.tuples(st.just("rename"), which, st.integers(1, 3)),
+            st.tuples(st.just("price"), st.sampled_from(["24.99", "19.99"])),
+            st.tuples(st.just("check_stock"), st.just(0)),
+            st.tuples(st.just("check_campaign"), which),
         ),
         min_size=1,
-        max_size=6,
+        max_size=8,
     )
 
 
 @settings(
-    max_examples=20,
+    max_examples=EXAMPLES,
     deadline=None,
     database=None,
     derandomize=True,

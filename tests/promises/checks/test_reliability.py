@@ -179,7 +179,8 @@ def test_a_redelivered_batch_is_counted_once(world):
     assert (run.status, run.batches, run.campaigns_checked) == ("succeeded", 1, 3)
     assert run.opened == Conflict.objects.count() > 0
     ids = sorted(Conflict.objects.values_list("campaign_id", flat=True).distinct())
-    engine.check_batch(run.pk, 0, ids, run.started_at, shared=False)  # the broker's second go
+    # The broker's second go.
+    engine.check_batch(run.pk, 0, engine.BatchWork(whole=ids), run.started_at)
     again = CheckRun.objects.get(pk=run.pk)
     assert (again.campaigns_checked, again.opened, again.batches_done) == (3, run.opened, 1)
     assert Conflict.objects.count() == run.opened
