@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import translation
 
 from socialops.roles import Role
 from tests.factories import UserFactory
@@ -98,3 +99,12 @@ def fresh_operations():
     forget_operations()
     yield
     forget_operations()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request answered in French leaves
+    French active in the thread after it (Django activates a request's language and does
+    not reset it), and code called directly by the next test would write French."""
+    yield
+    translation.deactivate()
