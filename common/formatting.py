@@ -28,6 +28,7 @@ from babel.numbers import (
 )
 from django.conf import settings
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 
 # What a missing value prints as, everywhere.
 BLANK = "—"
@@ -36,9 +37,13 @@ Number = int | float | Decimal
 
 def locale_name(language: str | None = None) -> str:
     """The Babel locale of a Django language code (the active one by default): en-us -> en_US."""
-    code = translation.to_locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+    return _babel_locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+
+
+@cache
+def _babel_locale(language: str) -> str:
     try:
-        return str(Locale.parse(code))
+        return str(Locale.parse(translation.to_locale(language)))
     except (UnknownLocaleError, ValueError):
         return "en"
 
@@ -144,10 +149,19 @@ def current_currencies() -> list[str]:
     return sorted(codes)
 
 
+def currency_label(code: str) -> str:
+    """EUR · Euro (EUR · euro in French): the code, then the currency's name in the locale."""
+    return f"{code} · {get_currency_name(code, locale=locale_name())}"
+
+
+# Lazy: the choices are built once (model fields, forms made at import time), their labels
+# are read in each reader's language.
+_lazy_currency_label = lazy(currency_label, str)
+
+
 def currency_choices(first: str | None = None) -> list[tuple[str, str]]:
     """(code, "EUR · Euro") for the current currencies, the store's currency first."""
     first = (first or settings.STORE_CURRENCY).upper()
     codes = current_currencies()
     ordered = [first] + [c for c in codes if c != first]
-    locale = locale_name()
-    return [(code, f"{code} · {get_currency_name(code, locale=locale)}") for code in ordered]
+    return [(code, _lazy_currency_label(code)) for code in ordered]

@@ -107,3 +107,12 @@ def fresh_operations():
     forget_operations()
     yield
     forget_operations()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language: a request answered in French leaves
+    French active in the thread after it (Django activates a request's language and does
+    not reset it), and code called directly by the next test would write French."""
+    yield
+    translation.deactivate()

@@ -173,7 +173,7 @@ def test_exec_home_in_french(exec_user):
     assert "Commandes non attribuées" in page
     assert "Lacunes de gouvernance" in page and ">aucune</td>" in page
     # Money in French: a narrow space between thousands, the euro after the figure.
-    assert '<td class="num">1\u202f234\u00a0€</td>' in page
+    assert 'data-label="Revenu net">1\u202f234\u00a0€</td>' in page
 
 
 def test_admin_home_in_french(admin_user):
