@@ -21,17 +21,22 @@ from promises.querysets import filter_readiness
 
 class CampaignFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"), widget=SEARCH)
-    status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices)
+    # Every label is given: django-filter reads a model field's verbose name once, in the
+    # language of the first request, and would show it to everyone after.
+    status = django_filters.MultipleChoiceFilter(choices=CampaignStatus.choices, label=_("Status"))
     readiness = django_filters.ChoiceFilter(
         choices=Readiness.choices, method="filter_readiness", label=_("Readiness")
     )
-    channel = django_filters.ModelChoiceFilter(queryset=Channel.objects.order_by("name"))
+    channel = django_filters.ModelChoiceFilter(
+        queryset=Channel.objects.order_by("name"), label=_("Channel")
+    )
     network = django_filters.ChoiceFilter(
         field_name="channel__network", choices=Network.choices, label=_("Channel network")
     )
-    format = django_filters.ChoiceFilter(choices=CampaignFormat.choices)
+    format = django_filters.ChoiceFilter(choices=CampaignFormat.choices, label=_("Format"))
     owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.filter(is_active=True).order_by("username")
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        label=_("Owner"),
     )
     sku = django_filters.ModelChoiceFilter(
         queryset=SKU.objects.all(), field_name="items__sku", distinct=True, label=_("SKU")

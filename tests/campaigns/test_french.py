@@ -117,6 +117,23 @@ def test_the_campaign_list_filtered_and_empty_in_french(login, marketing_user, s
     assert "Saisissez une date valide." in refused
 
 
+def test_the_filter_labels_follow_each_readers_language(login, marketing_user, ops_user, store):
+    """django-filter keeps a label it built from a model field's verbose name on the filter:
+    the API schema, built from the same FilterSet, would fix it in the first reader's language
+    for every page after. Every label is given, lazily."""
+    english = login(ops_user)
+    in_french = login(french(marketing_user))
+    assert english.get(reverse("api-schema")).status_code == 200
+    for client, labels in (
+        (english, (">Status</label>", ">Channel</label>", ">Owner</label>", ">Format</label>")),
+        (in_french, (">Statut</label>", ">Canal</label>", ">Responsable</label>")),
+        (english, (">Status</label>", ">Channel</label>")),
+    ):
+        content = client.get(LIST).content.decode()
+        for label in labels:
+            assert label in content, label
+
+
 # --- A campaign's page, in each status -----------------------------------------------------
 
 STATUS_TEXTS = {
