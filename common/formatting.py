@@ -11,8 +11,10 @@ writes a currency, a thousands separator or a month.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -47,8 +49,15 @@ def money(
     if amount is None or amount == "":
         return BLANK
     currency = (currency or settings.STORE_CURRENCY).upper()
-    options = {"format": "¤#,##0", "currency_digits": False} if whole else {}
-    return format_currency(Decimal(amount), currency, locale=locale or locale_name(), **options)
+    locale = locale or locale_name()
+    options = {"format": _whole_pattern(locale), "currency_digits": False} if whole else {}
+    return format_currency(Decimal(amount), currency, locale=locale, **options)
+
+
+@cache
+def _whole_pattern(locale: str) -> str:
+    """The locale's own currency pattern without its decimals: ¤#,##0 (en), #,##0 ¤ (fr)."""
+    return re.sub(r"\.0+", "", Locale.parse(locale).currency_formats["standard"].pattern)
 
 
 def number(value: Number | None, places: int | None = None, *, locale=None) -> str:

@@ -14,7 +14,11 @@ from decimal import Decimal
 from html import escape
 from typing import Literal
 
+from babel.numbers import format_compact_currency, format_compact_decimal, format_percent
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from common import formatting
 
 Unit = Literal["currency", "ratio", "percent", "count"]
 Number = Decimal | float | int
@@ -27,30 +31,35 @@ X_LABELS = 5
 # Colour-blind safe pairs (Okabe-Ito), told apart by dash pattern as well.
 PALETTE = ("#0b5cad", "#c2570c", "#2b7a3d", "#8a3ea5")
 DASHES = ("", "6 4", "2 3", "8 3 2 3")
-# Typographic signs: a ROAS reads "2.45 times", a negative margin takes a true minus sign.
+# Typographic signs: a ROAS reads "2.45 times", a negative figure takes a true minus sign.
 TIMES, MINUS = "\u00d7", "\u2212"
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+# A rate with one decimal and a space before the sign, in every locale: 12.3 % / 12,3 %.
+PERCENT_PATTERN = "#,##0.0 %"
 
 
 def format_value(
     value: Number | None, unit: Unit, currency: str = "", compact: bool = False
 ) -> str:
-    """A value as people read it: €1,234 / €12.3k, 2.45 (times), 12.3 %, 1,204."""
+    """A value as people read it, in the active language (common.formatting, Babel):
+    €1,234 / €12.3K, 2.45 (times), 12.3 %, 1,204 in English; 1 234 €, 2,45, 12,3 % in French."""
     if value is None:
-        return "—"
-    number = float(value)
+        return formatting.BLANK
+    locale = formatting.locale_name()
     if unit == "ratio":
-        return f"{number:.2f}{TIMES}"
+        return formatting.number(value, 2, locale=locale) + TIMES
     if unit == "percent":
-        return f"{number * 100:.1f} %"
-    if compact and abs(number) >= 1000:
-        body = f"{abs(number) / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+        return format_percent(Decimal(str(value)), PERCENT_PATTERN, locale=locale)
+    amount = abs(Decimal(str(value)))
+    sign = MINUS if value < 0 else ""
+    if compact and amount >= 1000:
+        if unit == "currency" and currency:
+            body = format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+        else:
+            body = format_compact_decimal(amount, locale=locale, fraction_digits=1)
+    elif unit == "currency" and currency:
+        body = formatting.money(amount, currency, whole=True, locale=locale)
     else:
-        body = f"{abs(number):,.0f}"
-    sign = MINUS if number < 0 else ""
-    if unit == "currency":
-        symbol = CURRENCY_SYMBOLS.get(currency)
-        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}".rstrip()
+        body = formatting.number(amount, 0, locale=locale)
     return f"{sign}{body}"
 
 
@@ -90,7 +99,7 @@ class Chart:
     unit: Unit
     currency: str = ""
     kind: Literal["line", "bar"] = "line"
-    x_title: str = "Period"  # the header of the data table's first column
+    x_title: str = _("Period")  # the header of the data table's first column
 
     def fmt(self, value: Number | None, compact: bool = False) -> str:
         return format_value(value, self.unit, self.currency, compact)

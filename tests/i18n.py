@@ -97,6 +97,10 @@ _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+# Markup a block hands to its parent's tag (`{% block main_class %} class="wide"{% endblock %}`
+# fills `<main{% block main_class %}{% endblock %}>`): outside a tag in the child's source, but
+# attributes on the page, not words.
+_ATTRIBUTE_TEXT = re.compile(r'[\w:-]+="[^"]*"')
 
 
 def _words_needing_translation(text: str) -> list[str]:
@@ -149,7 +153,7 @@ def template_literals(source: str) -> list[str]:
     source = _VERBATIM_CODE.sub(" ", source)
     found: list[str] = []
     for text in visible_texts(source):
-        words = _words_needing_translation(text)
+        words = _words_needing_translation(_ATTRIBUTE_TEXT.sub(" ", text))
         if words:
             found.append(" ".join(text.split()))
     return found

@@ -32,6 +32,11 @@ def test_the_template_check_finds_an_unmarked_word():
     assert i18n.template_literals(source) == ["Open it", "left"]
 
 
+def test_attributes_a_block_hands_to_its_parent_are_not_words():
+    source = '{% block main_class %} class="wide"{% endblock %}{% block content %}<p>Hi</p>'
+    assert i18n.template_literals(source) == ["Hi"]
+
+
 def test_every_marked_message_has_a_french_translation():
     missing = sorted(
         (i18n.source_messages() - i18n.catalog_keys("django")), key=lambda m: m[1]
