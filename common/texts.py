@@ -80,6 +80,17 @@ def _is_parts(value: Any) -> bool:
     return isinstance(value, dict) and isinstance(value.get("template"), str)
 
 
+def said_by(error: BaseException) -> Said | str:
+    """The sentence an exception was raised with (`raise Refused(say(...))`), else its text."""
+    first = error.args[0] if error.args else None
+    return first if isinstance(first, Said) else str(error)
+
+
+def localize(text: Said | str) -> str:
+    """A sentence in the active language; plain text as it stands."""
+    return text.localized() if isinstance(text, Said) else str(text)
+
+
 def parts_of(text: str | Said | BaseException | None) -> Parts:
     """What a `*_parts` column stores for `text`: {} for plain text (shown as stored)."""
     if isinstance(text, BaseException):
