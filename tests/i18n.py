@@ -101,6 +101,10 @@ _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
 # fills `<main{% block main_class %}{% endblock %}>`): outside a tag in the child's source, but
 # attributes on the page, not words.
 _ATTRIBUTE_TEXT = re.compile(r'[\w:-]+="[^"]*"')
+# An address (https://..., gid://shopify/Product/1) is data in any language, not words.
+_ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
+# So is a rule code (STOCK_OUT, CHANNEL_GOVERNANCE_INCOMPLETE): it reads the same everywhere.
+_CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
 
 
 def _words_needing_translation(text: str) -> list[str]:
@@ -276,10 +280,26 @@ def english_leftovers(html: str) -> list[str]:
     vocabulary = english_vocabulary()
     leftovers = []
     for text in visible_texts(html):
-        words = {w.lower() for w in _words_needing_translation(text)}
+        data = _CODE.sub(" ", _ADDRESS.sub(" ", text))
+        words = {w.lower() for w in _words_needing_translation(data)}
         if words & vocabulary:
             leftovers.append(" ".join(text.split()))
     return leftovers
+
+
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_MAIN = re.compile(r"<main\b.*?</main>", re.S)
+
+
+def page_content(response_or_html) -> str:
+    """A page's own words: its <title> and its <main>, without the shared shell around them
+    (the navigation and the account menu), which the shell's own tests check."""
+    html = (
+        response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
+    )
+    parts = _TITLE.findall(html) + _MAIN.findall(html)
+    assert parts, "No <title> or <main> on the page"
+    return "\n".join(parts)
 
 
 def assert_french(response_or_html) -> None:

@@ -90,6 +90,14 @@ def test_english_leftovers_are_found_on_a_french_page():
     assert i18n.english_leftovers(html) == ["Nothing has changed"]
 
 
+def test_an_address_or_a_rule_code_on_a_french_page_is_data_not_english():
+    html = (
+        "<p>Produit gid://shopify/Product/404 introuvable</p><p>STOCK_OUT</p>"
+        "<p>the product</p><p>STOCK OUT</p>"
+    )
+    assert i18n.english_leftovers(html) == ["the product", "STOCK OUT"]
+
+
 # --- Each person's language --------------------------------------------------------------------
 
 
