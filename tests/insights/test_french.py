@@ -157,7 +157,7 @@ def test_a_channel_page_reads_in_french(login, exec_user, store):
         "attribution de la plateforme : 7 j clic",
         "Tableau des données",
         "<strong>2</strong> conflits ouverts",
-        "dont <strong>1</strong> bloquant",
+        "<strong>1</strong> bloquant parmi eux",
         "Flux catalogue",
     ):
         assert text in content, text
