@@ -14,43 +14,55 @@ from decimal import Decimal
 from html import escape
 from typing import Literal
 
+from babel.numbers import format_compact_currency, format_compact_decimal, format_percent
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from common import formatting
 
 Unit = Literal["currency", "ratio", "percent", "count"]
 Number = Decimal | float | int
 
 WIDTH, HEIGHT = 640, 280
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 64, 16, 40, 36
+# The y labels' room: the widest label at the phone layout's larger type (19 units a letter
+# height, about 11 a letter wide), so "1,5 k €" is not cut where "€1.5K" fitted.
+TICK_GAP, TICK_CHAR_WIDTH = 12, 11
 # Enough ticks to read a value off the axis, few enough to stay legible on a phone.
 Y_TICKS = 5
 X_LABELS = 5
 # Colour-blind safe pairs (Okabe-Ito), told apart by dash pattern as well.
 PALETTE = ("#0b5cad", "#c2570c", "#2b7a3d", "#8a3ea5")
 DASHES = ("", "6 4", "2 3", "8 3 2 3")
-# Typographic signs: a ROAS reads "2.45 times", a negative margin takes a true minus sign.
+# Typographic signs: a ROAS reads "2.45 times", a negative figure takes a true minus sign.
 TIMES, MINUS = "\u00d7", "\u2212"
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF "}
+# A rate with one decimal and a space before the sign, in every locale: 12.3 % / 12,3 %.
+PERCENT_PATTERN = "#,##0.0 %"
 
 
 def format_value(
     value: Number | None, unit: Unit, currency: str = "", compact: bool = False
 ) -> str:
-    """A value as people read it: €1,234 / €12.3k, 2.45 (times), 12.3 %, 1,204."""
+    """A value as people read it, in the active language (common.formatting, Babel):
+    €1,234 / €12.3K, 2.45 (times), 12.3 %, 1,204 in English; 1 234 €, 2,45, 12,3 % in French."""
     if value is None:
-        return "—"
-    number = float(value)
+        return formatting.BLANK
+    locale = formatting.locale_name()
     if unit == "ratio":
-        return f"{number:.2f}{TIMES}"
+        return formatting.number(value, 2, locale=locale) + TIMES
     if unit == "percent":
-        return f"{number * 100:.1f} %"
-    if compact and abs(number) >= 1000:
-        body = f"{abs(number) / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+        return format_percent(Decimal(str(value)), PERCENT_PATTERN, locale=locale)
+    amount = abs(Decimal(str(value)))
+    sign = MINUS if value < 0 else ""
+    if compact and amount >= 1000:
+        if unit == "currency" and currency:
+            body = format_compact_currency(amount, currency, locale=locale, fraction_digits=1)
+        else:
+            body = format_compact_decimal(amount, locale=locale, fraction_digits=1)
+    elif unit == "currency" and currency:
+        body = formatting.money(amount, currency, whole=True, locale=locale)
     else:
-        body = f"{abs(number):,.0f}"
-    sign = MINUS if number < 0 else ""
-    if unit == "currency":
-        symbol = CURRENCY_SYMBOLS.get(currency)
-        return f"{sign}{symbol}{body}" if symbol else f"{sign}{body} {currency}".rstrip()
+        body = formatting.number(amount, 0, locale=locale)
     return f"{sign}{body}"
 
 
@@ -90,7 +102,7 @@ class Chart:
     unit: Unit
     currency: str = ""
     kind: Literal["line", "bar"] = "line"
-    x_title: str = "Period"  # the header of the data table's first column
+    x_title: str = _("Period")  # the header of the data table's first column
 
     def fmt(self, value: Number | None, compact: bool = False) -> str:
         return format_value(value, self.unit, self.currency, compact)
@@ -109,12 +121,16 @@ class Chart:
         return all(not v for s in self.series for v in s.values)
 
     def svg(self) -> SafeString:
-        plot_w = WIDTH - MARGIN_LEFT - MARGIN_RIGHT
-        plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
         known = [float(v) for s in self.series for v in s.values if v is not None]
         # Money and counts are read against zero; ratios too (a ROAS of 1 is break-even).
         low, high = min([0.0, *known]), max([0.0, *known])
         ticks = nice_ticks(low, high)
+        tick_labels = [self.fmt(tick, compact=True) for tick in ticks]
+        left = max(
+            MARGIN_LEFT, TICK_GAP + TICK_CHAR_WIDTH * max(len(label) for label in tick_labels)
+        )
+        plot_w = WIDTH - left - MARGIN_RIGHT
+        plot_h = HEIGHT - MARGIN_TOP - MARGIN_BOTTOM
         y_min, y_max = ticks[0], ticks[-1]
         points = len(self.x_labels)
 
@@ -123,8 +139,8 @@ class Chart:
 
         def x(index: int) -> float:
             if self.kind == "bar":
-                return MARGIN_LEFT + (index + 0.5) * plot_w / max(points, 1)
-            return MARGIN_LEFT + (index * plot_w / (points - 1) if points > 1 else plot_w / 2)
+                return left + (index + 0.5) * plot_w / max(points, 1)
+            return left + (index * plot_w / (points - 1) if points > 1 else plot_w / 2)
 
         title_id, desc_id = f"{self.slug}-title", f"{self.slug}-desc"
         parts = [
@@ -134,20 +150,22 @@ class Chart:
             f'<desc id="{desc_id}">{escape(self.description)}</desc>',
         ]
         # Horizontal grid lines and the y axis labels, with the unit in the labels themselves.
-        for tick in ticks:
+        for tick, label in zip(ticks, tick_labels, strict=True):
             ty = y(tick)
             parts.append(
-                f'<line class="grid{" zero" if tick == 0 else ""}" x1="{MARGIN_LEFT}" '
+                f'<line class="grid{" zero" if tick == 0 else ""}" x1="{left}" '
                 f'x2="{WIDTH - MARGIN_RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}"/>'
-                f'<text class="tick" x="{MARGIN_LEFT - 8}" y="{ty + 4:.1f}" text-anchor="end">'
-                f"{escape(self.fmt(tick, compact=True))}</text>"
+                f'<text class="tick" x="{left - 8}" y="{ty + 4:.1f}" text-anchor="end">'
+                f"{escape(label)}</text>"
             )
         # A handful of x labels, evenly spread, the last one always shown.
         step = max(1, math.ceil(points / X_LABELS))
         shown = set(range(0, points, step)) | ({points - 1} if points else set())
         for index in sorted(shown):
-            if index != points - 1 and points - 1 - index < step * 0.8:
-                continue  # too close to the last label: they would overlap
+            if index != points - 1 and points - 1 - index < step:
+                # Too close to the last label: they would overlap, the more so at the phone's
+                # larger type and in French ("26 nov." beside "1 déc.").
+                continue
             # The outer labels of a line chart hang inwards so they are not clipped.
             anchor = "middle"
             if self.kind == "line" and points > 1 and index in (0, points - 1):
@@ -157,7 +175,7 @@ class Chart:
                 f'text-anchor="{anchor}">{escape(self.x_labels[index])}</text>'
             )
         parts.append(
-            f'<line class="axis" x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT}" y1="{MARGIN_TOP}" '
+            f'<line class="axis" x1="{left}" x2="{left}" y1="{MARGIN_TOP}" '
             f'y2="{MARGIN_TOP + plot_h}"/>'
         )
         for number, series in enumerate(self.series):
@@ -166,7 +184,7 @@ class Chart:
                 parts.extend(self._bars(series, number, color, x, y, plot_w, points))
             else:
                 parts.extend(self._lines(series, number, color, x, y))
-        parts.extend(self._legend())
+        parts.extend(self._legend(left))
         parts.append("</svg>")
         return mark_safe("".join(parts))  # every data text above is escaped
 
@@ -209,8 +227,8 @@ class Chart:
             )
         return out
 
-    def _legend(self) -> list[str]:
-        out, left = [], MARGIN_LEFT
+    def _legend(self, left: int) -> list[str]:
+        out = []
         for number, series in enumerate(self.series):
             color = PALETTE[number % len(PALETTE)]
             dash = DASHES[number % len(DASHES)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
 from insights.kpis import Period
 
@@ -15,19 +17,27 @@ MAX_PERIOD_DAYS = 366
 CUSTOM = "custom"
 
 
+def period_choices() -> list[tuple[str, str]]:
+    """The presets, in the language of whoever reads the form (a callable: read per render)."""
+    return [
+        (str(days), ngettext("Last %(days)s day", "Last %(days)s days", days) % {"days": days})
+        for days in PRESETS
+    ] + [(CUSTOM, pgettext("period", "Custom"))]
+
+
 class PeriodForm(forms.Form):
     """`?period=7|30|90`, or `?period=custom&start=YYYY-MM-DD&end=YYYY-MM-DD`."""
 
     period = forms.ChoiceField(
-        label="Period",
+        label=_("Period"),
         required=False,
-        choices=[(str(days), f"Last {days} days") for days in PRESETS] + [(CUSTOM, "Custom")],
+        choices=period_choices,
     )
     start = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     end = forms.DateField(
-        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean(self) -> dict:
@@ -41,17 +51,23 @@ class PeriodForm(forms.Form):
         if not custom or self.has_error("start") or self.has_error("end"):
             return data
         if start is None:
-            self.add_error("start", "Enter the first day of the period.")
+            self.add_error("start", _("Enter the first day of the period."))
         if end is None:
-            self.add_error("end", "Enter the last day of the period.")
+            self.add_error("end", _("Enter the last day of the period."))
         if start is None or end is None:
             return data
         if start > end:
-            self.add_error("end", "The last day must be on or after the first day.")
+            self.add_error("end", _("The last day must be on or after the first day."))
         elif end > timezone.localdate():
-            self.add_error("end", "The last day cannot be in the future.")
+            self.add_error("end", _("The last day cannot be in the future."))
         elif (end - start).days + 1 > MAX_PERIOD_DAYS:
-            self.add_error("start", f"Choose at most {MAX_PERIOD_DAYS} days.")
+            self.add_error(
+                "start",
+                ngettext(
+                    "Choose at most %(days)s day.", "Choose at most %(days)s days.", MAX_PERIOD_DAYS
+                )
+                % {"days": MAX_PERIOD_DAYS},
+            )
         return data
 
     def get_period(self) -> Period:

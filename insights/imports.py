@@ -31,6 +31,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db.models import Model, Q
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from campaigns.choices import CheckoutPath
@@ -76,7 +78,9 @@ class InsightsImporter(Importer):
     """Rows keyed by a natural key, upserted a chunk at a time."""
 
     model: ClassVar[type[Model]]
-    label: ClassVar[str]
+    label: ClassVar[str]  # the report's key for these rows ("order"): a code, not shown
+    # A second row with the key of an earlier one: "Same order as line 3 (A-1).".
+    duplicate: ClassVar[str]
     # Sent once per chunk that wrote rows (bulk writes send no model signals); None: nobody
     # needs to hear about these rows.
     announce: ClassVar[Signal | None] = None
@@ -86,7 +90,9 @@ class InsightsImporter(Importer):
             return parser(self.cell(cells, name), *args)
         except CellError as exc:
             column = self.columns.column(name)
-            raise _Refused(column, f"{column}: {exc}") from None
+            raise _Refused(
+                column, _("%(column)s: %(problem)s") % {"column": column, "problem": exc}
+            ) from None
 
     def optional(self, cells: list[str], name: str, parser, default: Any, *args) -> Any:
         if not self.cell(cells, name):
@@ -96,7 +102,10 @@ class InsightsImporter(Importer):
     def currency(self, cells: list[str]) -> str:
         code = self.cell(cells, "currency").upper() or settings.STORE_CURRENCY
         if code not in CURRENCIES:
-            raise _Refused(self.columns.column("currency"), f"{code!r} is not an ISO 4217 code.")
+            raise _Refused(
+                self.columns.column("currency"),
+                _("%(code)s is not an ISO 4217 code.") % {"code": repr(code)},
+            )
         return code
 
     def channels(self, chunk_rows: Iterable[list[str]]) -> dict[str, Channel]:
@@ -112,7 +121,10 @@ class InsightsImporter(Importer):
             return None
         found = channels.get(name.casefold())
         if found is None:
-            raise _Refused(self.columns.column("channel"), f"No channel named {name!r}.")
+            raise _Refused(
+                self.columns.column("channel"),
+                _("No channel named %(name)s.") % {"name": repr(name)},
+            )
         return found
 
     def campaigns(self, chunk_rows: Iterable[list[str]]) -> dict[tuple[int, str], list[Campaign]]:
@@ -130,11 +142,16 @@ class InsightsImporter(Importer):
             return None
         column = self.columns.column("campaign")
         if channel is None:
-            raise _Refused(column, "A campaign needs its channel in the channel column.")
+            raise _Refused(column, _("A campaign needs its channel in the channel column."))
         matches = campaigns.get((channel.pk, name), [])
         if len(matches) != 1:
-            problem = "No campaign" if not matches else f"{len(matches)} campaigns"
-            raise _Refused(column, f"{problem} named {name!r} on {channel.name}.")
+            values = {"name": repr(name), "channel": channel.name, "count": len(matches)}
+            problem = (
+                _("No campaign named %(name)s on %(channel)s.")
+                if not matches
+                else _("%(count)s campaigns named %(name)s on %(channel)s.")
+            )
+            raise _Refused(column, problem % values)
         return matches[0]
 
     # --- Upsert -----------------------------------------------------------------------------
@@ -164,7 +181,9 @@ class InsightsImporter(Importer):
             key = self.key(values)
             if key in incoming:
                 self.result.refuse(
-                    line, "", f"Same {self.label} as line {incoming[key][0]} ({self.show(key)})."
+                    line,
+                    "",
+                    str(self.duplicate) % {"line": incoming[key][0], "key": self.show(key)},
                 )
                 continue
             incoming[key] = (line, values)
@@ -206,6 +225,7 @@ class OrderImporter(InsightsImporter):
     kind = "orders"
     model = Order
     label = "order"
+    duplicate = gettext_lazy("Same order as line %(line)s (%(key)s).")
     announce = orders_changed
     aliases = {
         **_same(*MONEY, "currency", "country", "channel", "campaign", "promo_code"),
@@ -222,11 +242,12 @@ class OrderImporter(InsightsImporter):
     def read(self, cells: list[str], context: dict) -> dict[str, Any]:
         external_id = self.value(cells, "external_id", parse.text, 64)
         if not external_id:
-            raise _Refused(self.columns.column("external_id"), "external_id is blank.")
+            raise _Refused(self.columns.column("external_id"), _("external_id is blank."))
         country = self.cell(cells, "country").upper()
         if country not in COUNTRIES:
             raise _Refused(
-                self.columns.column("country"), f"{country!r} is not an ISO 3166 country code."
+                self.columns.column("country"),
+                _("%(country)s is not an ISO 3166 country code.") % {"country": repr(country)},
             )
         channel = self.channel(cells, context["channels"])
         values: dict[str, Any] = {
@@ -246,7 +267,11 @@ class OrderImporter(InsightsImporter):
             values[name] = self.optional(cells, name, parse.money, 0)
         if values["refunded"] > values["gross"]:
             column = self.columns.column("refunded")
-            raise _Refused(column, f"{column} ({values['refunded']}) exceeds gross.")
+            raise _Refused(
+                column,
+                _("%(column)s (%(refunded)s) exceeds gross.")
+                % {"column": column, "refunded": values["refunded"]},
+            )
         return values
 
     def key(self, values: dict[str, Any]) -> tuple:
@@ -263,6 +288,7 @@ class ChannelMetricImporter(InsightsImporter):
     kind = "metrics"
     model = ChannelMetric
     label = "channel metric"
+    duplicate = gettext_lazy("Same channel metric as line %(line)s (%(key)s).")
     announce = channel_metrics_changed
     aliases = {
         **_same(*COUNTS, "currency", "channel", "campaign", "spend", "platform_revenue", "date"),
@@ -276,7 +302,7 @@ class ChannelMetricImporter(InsightsImporter):
     def read(self, cells: list[str], context: dict) -> dict[str, Any]:
         channel = self.channel(cells, context["channels"])
         if channel is None:
-            raise _Refused(self.columns.column("channel"), "channel is blank.")
+            raise _Refused(self.columns.column("channel"), _("channel is blank."))
         values: dict[str, Any] = {
             "date": self.value(cells, "date", parse.day_of),
             "channel_id": channel.pk,
@@ -290,7 +316,7 @@ class ChannelMetricImporter(InsightsImporter):
             values[name] = self.optional(cells, name, parse.whole, 0)
         if values["qualified_add_to_carts"] > values["add_to_carts"]:
             column = self.columns.column("qualified_add_to_carts")
-            raise _Refused(column, f"{column} exceeds add_to_carts.")
+            raise _Refused(column, _("%(column)s exceeds add_to_carts.") % {"column": column})
         return values
 
     def key(self, values: dict[str, Any]) -> tuple:
@@ -298,8 +324,12 @@ class ChannelMetricImporter(InsightsImporter):
 
     def show(self, key: tuple) -> str:
         channel_id, campaign_id, day = key
-        scope = f"campaign {campaign_id}" if campaign_id else "whole channel"
-        return f"channel {channel_id} / {scope} / {day}"
+        scope = _("campaign %(id)s") % {"id": campaign_id} if campaign_id else _("whole channel")
+        return _("channel %(id)s / %(scope)s / %(day)s") % {
+            "id": channel_id,
+            "scope": scope,
+            "day": day,
+        }
 
     def existing(self, keys: set[tuple]) -> dict[tuple, Model]:
         if not keys:
@@ -317,6 +347,7 @@ class SurveyResponseImporter(InsightsImporter):
     kind = "survey"
     model = SurveyResponse
     label = "survey response"
+    duplicate = gettext_lazy("Same survey response as line %(line)s (%(key)s).")
     aliases = {
         **_same("answer", "channel"),
         "external_id": ("external_id", "external id", "response_id", "id"),
@@ -335,17 +366,19 @@ class SurveyResponseImporter(InsightsImporter):
     def read(self, cells: list[str], context: dict) -> dict[str, Any]:
         external_id = self.value(cells, "external_id", parse.text, 64)
         if not external_id:
-            raise _Refused(self.columns.column("external_id"), "external_id is blank.")
+            raise _Refused(self.columns.column("external_id"), _("external_id is blank."))
         answer = self.value(cells, "answer", parse.text, 255)
         if not answer:
-            raise _Refused(self.columns.column("answer"), "answer is blank.")
+            raise _Refused(self.columns.column("answer"), _("answer is blank."))
         channel = self.channel(cells, context["channels"])
         if channel is None:
             channel = self._named_in(answer, context["channels"])
         order_id = self.cell(cells, "order")
         order = context["orders"].get(order_id) if order_id else None
         if order_id and order is None:
-            raise _Refused(self.columns.column("order"), f"No order {order_id!r}.")
+            raise _Refused(
+                self.columns.column("order"), _("No order %(order)s.") % {"order": repr(order_id)}
+            )
         return {
             "external_id": external_id,
             "answered_at": self.value(cells, "answered_at", parse.moment),

@@ -13,16 +13,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from babel.dates import format_skeleton
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_GET
 
 from campaigns.feeds.services import last_feed_report
 from campaigns.models import Channel
+from common import formatting
 from common.listing import Column, attr, stream_csv
 from insights import kpis
 from insights.charts import Chart, Series
@@ -42,20 +46,28 @@ class ScoreSort:
 
 
 SORTS: dict[str, ScoreSort] = {
-    "name": ScoreSort("Channel", lambda r: r.name.lower()),
-    "revenue": ScoreSort("Net revenue", lambda r: r.net_revenue),
-    "spend": ScoreSort("Spend", lambda r: r.spend),
-    "roas": ScoreSort("ROAS", lambda r: r.roas),
-    "platform_roas": ScoreSort("Platform ROAS", lambda r: r.platform_roas),
-    "margin": ScoreSort("Margin after returns", lambda r: r.margin_after_returns),
-    "share": ScoreSort("Share of revenue", lambda r: r.share_of_revenue),
-    "atc": ScoreSort("Add-to-cart rate", lambda r: r.add_to_cart_rate),
+    "name": ScoreSort(gettext_lazy("Channel"), lambda r: r.name.lower()),
+    "revenue": ScoreSort(gettext_lazy("Net revenue"), lambda r: r.net_revenue),
+    "spend": ScoreSort(gettext_lazy("Spend"), lambda r: r.spend),
+    "roas": ScoreSort(gettext_lazy("ROAS"), lambda r: r.roas),
+    "platform_roas": ScoreSort(gettext_lazy("Platform ROAS"), lambda r: r.platform_roas),
+    "margin": ScoreSort(gettext_lazy("Margin after returns"), lambda r: r.margin_after_returns),
+    "share": ScoreSort(gettext_lazy("Share of revenue"), lambda r: r.share_of_revenue),
+    "atc": ScoreSort(gettext_lazy("Add-to-cart rate"), lambda r: r.add_to_cart_rate),
     "qualified_atc": ScoreSort(
-        "Qualified add-to-cart rate", lambda r: r.qualified_add_to_cart_rate
+        gettext_lazy("Qualified add-to-cart rate"), lambda r: r.qualified_add_to_cart_rate
     ),
-    "survey": ScoreSort("Survey share", lambda r: r.survey_share),
-    "conflicts": ScoreSort("Open conflicts", lambda r: r.open_conflicts),
-    "gaps": ScoreSort("Governance gaps", lambda r: len(r.governance_gaps)),
+    "survey": ScoreSort(gettext_lazy("Survey share"), lambda r: r.survey_share),
+    "conflicts": ScoreSort(gettext_lazy("Open conflicts"), lambda r: r.open_conflicts),
+    "gaps": ScoreSort(gettext_lazy("Governance gaps"), lambda r: len(r.governance_gaps)),
+}
+# The four governance items every network must write down, as campaigns.models names them
+# (also the CSV's words, which stay English), and as a page says them.
+GOVERNANCE_GAPS = {
+    "calendar owner": gettext_lazy("calendar owner"),
+    "creative budget": gettext_lazy("creative budget"),
+    "catalog sync": gettext_lazy("catalog sync"),
+    "response-time commitment": gettext_lazy("response-time commitment"),
 }
 DEFAULT_SORT = "-revenue"
 # `?columns=all` shows every column; by default the table keeps the ones an exec reads first.
@@ -122,33 +134,36 @@ def _store_tiles(card: kpis.Scorecard, before: kpis.Scorecard) -> list[Tile]:
         queue = reverse("promises:conflict-list")
     except NoReverseMatch:
         queue = ""
+    standing = at_risk["conflicts"]
     return [
-        Tile("Net revenue", card.store.net_revenue, "currency", before.store.net_revenue),
-        Tile("Spend", card.store.spend, "currency", before.store.spend, better=""),
-        Tile("MER (blended)", card.mer, "ratio", before.mer),
+        Tile(_("Net revenue"), card.store.net_revenue, "currency", before.store.net_revenue),
+        Tile(_("Spend"), card.store.spend, "currency", before.store.spend, better=""),
+        Tile(_("MER (blended)"), card.mer, "ratio", before.mer),
         Tile(
-            "Margin after returns",
+            _("Margin after returns"),
             card.store.margin_after_returns,
             "currency",
             before.store.margin_after_returns,
         ),
         Tile(
-            "Open blockers",
+            _("Open blockers"),
             blockers,
             "count",
             compared=False,
-            note="standing now, on every channel",
+            note=_("standing now, on every channel"),
             href=f"{queue}?severity=blocker" if queue else "",
         ),
         Tile(
-            "Spend at risk",
+            _("Spend at risk"),
             at_risk["total"],
             "currency",
             compared=False,
-            note=(
-                f"now, on {at_risk['conflicts']} standing conflict"
-                f"{'s' if at_risk['conflicts'] != 1 else ''} of live campaigns"
-            ),
+            note=ngettext(
+                "now, on %(count)s standing conflict of live campaigns",
+                "now, on %(count)s standing conflicts of live campaigns",
+                standing,
+            )
+            % {"count": standing},
             href=f"{queue}?sort=spend" if queue else "",
         ),
     ]
@@ -157,20 +172,20 @@ def _store_tiles(card: kpis.Scorecard, before: kpis.Scorecard) -> list[Tile]:
 def _channel_tiles(row: kpis.ChannelKpis, before: kpis.ChannelKpis) -> list[Tile]:
     """A channel's figures against its own previous period of the same length."""
     return [
-        Tile("Net revenue", row.net_revenue, "currency", before.net_revenue),
-        Tile("Spend", row.spend, "currency", before.spend, better=""),
-        Tile("ROAS, store-attributed", row.roas, "ratio", before.roas),
-        Tile("ROAS, platform-reported", row.platform_roas, "ratio", before.platform_roas),
+        Tile(_("Net revenue"), row.net_revenue, "currency", before.net_revenue),
+        Tile(_("Spend"), row.spend, "currency", before.spend, better=""),
+        Tile(_("ROAS, store-attributed"), row.roas, "ratio", before.roas),
+        Tile(_("ROAS, platform-reported"), row.platform_roas, "ratio", before.platform_roas),
         Tile(
-            "Margin after returns",
+            _("Margin after returns"),
             row.margin_after_returns,
             "currency",
             before.margin_after_returns,
         ),
-        Tile("Orders", row.orders, "count", before.orders),
-        Tile("Average order", row.aov, "currency", before.aov),
-        Tile("CAC", row.cac, "currency", before.cac, better="down"),
-        Tile("Return rate", row.return_rate, "percent", before.return_rate, better="down"),
+        Tile(_("Orders"), row.orders, "count", before.orders),
+        Tile(_("Average order"), row.aov, "currency", before.aov),
+        Tile(_("CAC"), row.cac, "currency", before.cac, better="down"),
+        Tile(_("Return rate"), row.return_rate, "percent", before.return_rate, better="down"),
     ]
 
 
@@ -219,6 +234,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         row.revenue_change = kpis.change(
             row.net_revenue, previous_revenue.get(row.channel.pk) if row.channel else None
         )
+        row.governance_gap_labels = [str(GOVERNANCE_GAPS.get(g, g)) for g in row.governance_gaps]
     context = {
         "form": form,
         "period": period,
@@ -227,6 +243,7 @@ def channel_list(request: HttpRequest) -> HttpResponse:
         "tiles": _store_tiles(card, before),
         "rows": rows,
         "sort": sort,
+        "sort_label": SORTS[sort.lstrip("-")].label,
         "all_columns": request.GET.get("columns") == ALL_COLUMNS,
         "currency": settings.STORE_CURRENCY,
     }
@@ -267,68 +284,100 @@ def channel_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _trend_charts(
     channel: Channel, period: kpis.Period, trend: list[kpis.TrendPoint], currency: str
 ) -> list[Chart]:
-    per = "day" if period.bucket == "day" else "week (weeks start on Monday)"
+    daily = period.bucket == "day"
+    # "per day" / "per week": the buckets the trend is read in.
+    per_bucket = _("per day") if daily else _("per week")
+    per = _("per day") if daily else _("per week (weeks start on Monday)")
     labels = [
-        point.day.strftime("%b %-d") if period.bucket == "day" else f"wk {point.day:%b %-d}"
+        _short_day(point.day)
+        if daily
+        else pgettext("week starting", "wk %(day)s") % {"day": _short_day(point.day)}
         for point in trend
     ]
-    span = f"{period.start:%b %-d, %Y} to {period.end:%b %-d, %Y}"
+    span = _("%(start)s to %(end)s") % {
+        "start": formatting.day(period.start),
+        "end": formatting.day(period.end),
+    }
     figures = [point.figures for point in trend]
+    names = {"channel": channel.name, "per": per, "span": span, "currency": currency}
     return [
         Chart(
             "revenue-spend",
-            f"{channel.name}: net revenue and spend per {period.bucket}",
-            f"Net revenue attributed to {channel.name} (gross minus discounts and refunds) "
-            f"and its ad spend, per {per}, {span}, in {currency}.",
+            _("%(channel)s: net revenue and spend %(per)s") % {**names, "per": per_bucket},
+            _(
+                "Net revenue attributed to %(channel)s (gross minus discounts and refunds) "
+                "and its ad spend, %(per)s, %(span)s, in %(currency)s."
+            )
+            % names,
             labels,
             [
-                Series("Net revenue", [f.net_revenue for f in figures]),
-                Series("Spend", [f.spend for f in figures]),
+                Series(_("Net revenue"), [f.net_revenue for f in figures]),
+                Series(_("Spend"), [f.spend for f in figures]),
             ],
             unit="currency",
             currency=currency,
+            x_title=_("Period"),
         ),
         Chart(
             "roas",
-            f"{channel.name}: ROAS, store-attributed and platform-reported",
-            f"Return on ad spend per {per}, {span}: net revenue the store attributes to "
-            f"{channel.name} per unit spent, against the revenue the platform reports. "
-            "Days without spend have no ROAS and show as gaps.",
+            _("%(channel)s: ROAS, store-attributed and platform-reported") % names,
+            _(
+                "Return on ad spend %(per)s, %(span)s: net revenue the store attributes to "
+                "%(channel)s per unit spent, against the revenue the platform reports. "
+                "Days without spend have no ROAS and show as gaps."
+            )
+            % names,
             labels,
             [
-                Series("ROAS (store)", [f.roas for f in figures]),
-                Series("ROAS (platform)", [f.platform_roas for f in figures]),
+                Series(_("ROAS (store)"), [f.roas for f in figures]),
+                Series(_("ROAS (platform)"), [f.platform_roas for f in figures]),
             ],
             unit="ratio",
+            x_title=_("Period"),
         ),
         Chart(
             "margin",
-            f"{channel.name}: margin after returns per {period.bucket}",
-            f"Net revenue minus cost of goods kept, fees and spend, per {per}, {span}, "
-            f"in {currency}. Bars below zero are periods that lost money.",
+            _("%(channel)s: margin after returns %(per)s") % {**names, "per": per_bucket},
+            _(
+                "Net revenue minus cost of goods kept, fees and spend, %(per)s, %(span)s, "
+                "in %(currency)s. Bars below zero are periods that lost money."
+            )
+            % names,
             labels,
-            [Series("Margin after returns", [f.margin_after_returns for f in figures])],
+            [Series(_("Margin after returns"), [f.margin_after_returns for f in figures])],
             unit="currency",
             currency=currency,
             kind="bar",
+            x_title=_("Period"),
         ),
     ]
+
+
+def _short_day(day) -> str:
+    """Jun 2 / 2 juin: a chart's x label."""
+    return format_skeleton("MMMd", day, locale=formatting.locale_name())
 
 
 def _rates_chart(row: kpis.ChannelKpis, organic: kpis.Figures) -> Chart:
     return Chart(
         "atc-rates",
-        f"{row.name}: add-to-cart rates against the site's organic traffic",
-        "Add-to-carts per session and qualified add-to-carts (baskets at or above the "
-        f"qualified threshold) per session, for {row.name} and for organic traffic.",
-        ["Add-to-cart rate", "Qualified add-to-cart rate"],
+        _("%(channel)s: add-to-cart rates against the site's organic traffic")
+        % {"channel": row.name},
+        _(
+            "Add-to-carts per session and qualified add-to-carts (baskets at or above the "
+            "qualified threshold) per session, for %(channel)s and for organic traffic."
+        )
+        % {"channel": row.name},
+        [_("Add-to-cart rate"), _("Qualified add-to-cart rate")],
         [
             Series(row.name, [row.add_to_cart_rate, row.qualified_add_to_cart_rate]),
-            Series("Site organic", [organic.add_to_cart_rate, organic.qualified_add_to_cart_rate]),
+            Series(
+                _("Site organic"), [organic.add_to_cart_rate, organic.qualified_add_to_cart_rate]
+            ),
         ],
         unit="percent",
         kind="bar",
-        x_title="Rate",
+        x_title=_("Rate"),
     )
 
 
@@ -349,58 +398,73 @@ def _governance(channel: Channel) -> list[GovernanceItem]:
     stale = synced is not None and (timezone.now() - synced).total_seconds() > (
         channel.catalog_sync_max_age_hours * 3600
     )
-    sync_detail = channel.get_catalog_sync_display() if channel.catalog_sync else "not written down"
-    if channel.catalog_sync:
-        sync_detail += (
-            f", last sync {synced:%Y-%m-%d %H:%M}" + (" (stale)" if stale else "")
-            if synced
-            else ", never synced"
-        )
+    not_written = _("not written down")
+    not_set = _("not set")
+    configured = _("configured")
+    if not channel.catalog_sync:
+        sync_detail = not_written
+    elif synced is None:
+        sync_detail = _("%(sync)s, never synced") % {"sync": channel.get_catalog_sync_display()}
+    else:
+        sync_detail = (
+            _("%(sync)s, last sync %(when)s (stale)")
+            if stale
+            else _("%(sync)s, last sync %(when)s")
+        ) % {"sync": channel.get_catalog_sync_display(), "when": formatting.when(synced)}
     budget = channel.creative_budget_monthly
     hours = channel.response_time_commitment_hours
     window = channel.attribution_window_days
     return [
         GovernanceItem(
-            "Calendar owner",
+            _("Calendar owner"),
             "calendar owner" not in gaps,
-            (owner.get_full_name() or owner.get_username()) if owner else "nobody named",
+            (owner.get_full_name() or owner.get_username()) if owner else _("nobody named"),
             True,
         ),
         GovernanceItem(
-            "Creative budget",
+            _("Creative budget"),
             "creative budget" not in gaps,
-            f"{budget:,.0f} {channel.currency} a month" if budget is not None else "not set",
+            _("%(amount)s a month")
+            % {"amount": formatting.money(budget, channel.currency, whole=True)}
+            if budget is not None
+            else not_set,
             True,
         ),
-        GovernanceItem("Catalog sync", "catalog sync" not in gaps and not stale, sync_detail, True),
         GovernanceItem(
-            "Response-time commitment",
+            _("Catalog sync"), "catalog sync" not in gaps and not stale, sync_detail, True
+        ),
+        GovernanceItem(
+            _("Response-time commitment"),
             "response-time commitment" not in gaps,
-            f"{hours} h for urgent comments" if hours is not None else "not set",
+            _("%(hours)s h for urgent comments") % {"hours": hours}
+            if hours is not None
+            else not_set,
             True,
         ),
         GovernanceItem(
-            "Conversion definition",
+            _("Conversion definition"),
             bool(channel.conversion_definition),
-            channel.conversion_definition or "not written down",
+            channel.conversion_definition or not_written,
             False,
         ),
         GovernanceItem(
-            "Attribution window",
+            _("Attribution window"),
             window is not None,
-            f"{window} day{'s' if window != 1 else ''}" if window is not None else "not set",
+            ngettext("%(days)s day", "%(days)s days", window) % {"days": window}
+            if window is not None
+            else not_set,
             False,
         ),
         GovernanceItem(
-            "Pixel",
+            _("Pixel"),
             channel.pixel_configured,
-            "configured" if channel.pixel_configured else "no",
+            configured if channel.pixel_configured else _("no"),
             False,
         ),
         GovernanceItem(
-            "Consent",
+            _("Consent"),
             channel.consent_configured,
-            "configured" if channel.consent_configured else "no",
+            configured if channel.consent_configured else _("no"),
             False,
         ),
     ]

@@ -1,11 +1,12 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ConnectionKind(models.TextChoices):
-    SHOPIFY = "shopify", "Shopify store"
-    META = "meta", "Meta ad account"
-    TIKTOK = "tiktok", "TikTok advertiser"
-    PINTEREST = "pinterest", "Pinterest ad account"
+    SHOPIFY = "shopify", _("Shopify store")
+    META = "meta", _("Meta ad account")
+    TIKTOK = "tiktok", _("TikTok advertiser")
+    PINTEREST = "pinterest", _("Pinterest ad account")
 
     @classmethod
     def supported(cls) -> list[str]:
@@ -19,10 +20,10 @@ class ConnectionKind(models.TextChoices):
 
 
 class ConnectionStatus(models.TextChoices):
-    ACTIVE = "active", "Active"
-    PAUSED = "paused", "Paused"
-    FAILING = "failing", "Failing"
-    RECONNECT_NEEDED = "reconnect_needed", "Reconnect needed"
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    FAILING = "failing", _("Failing")
+    RECONNECT_NEEDED = "reconnect_needed", _("Reconnect needed")
 
     @classmethod
     def syncable(cls) -> list[str]:
@@ -32,35 +33,35 @@ class ConnectionStatus(models.TextChoices):
 
 
 class SyncRunStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    SUCCEEDED = "succeeded", "Succeeded"
-    PARTIAL = "partial", "Succeeded with errors"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    PARTIAL = "partial", _("Succeeded with errors")
+    FAILED = "failed", _("Failed")
 
 
 class IssueKind(models.TextChoices):
     """What a sync could not apply and kept for the connection's page."""
 
-    MALFORMED = "malformed", "Malformed item"
-    UNMATCHED = "unmatched", "Unmatched product"
-    UNKNOWN_FIELD = "unknown_field", "Unknown value"
+    MALFORMED = "malformed", _("Malformed item")
+    UNMATCHED = "unmatched", _("Unmatched product")
+    UNKNOWN_FIELD = "unknown_field", _("Unknown value")
 
 
 class EnforcementMode(models.TextChoices):
     """What SocialOps does on a channel's ad platform when a blocker opens on a live ad."""
 
-    OFF = "off", "Off (nothing, not even a note)"
-    NOTIFY = "notify", "Notify only"
-    PAUSE = "pause", "Pause the ad"
+    OFF = "off", _("Off (nothing, not even a note)")
+    NOTIFY = "notify", _("Notify only")
+    PAUSE = "pause", _("Pause the ad")
 
 
 class EnforcementKind(models.TextChoices):
-    PAUSE = "pause", "Pause"
-    RESUME = "resume", "Turn back on"
+    PAUSE = "pause", _("Pause")
+    RESUME = "resume", _("Turn back on")
 
 
 class EnforcementOutcome(models.TextChoices):
-    PENDING = "pending", "Pending"
-    OK = "ok", "Done"
-    REFUSED = "refused", "Refused by the platform"
-    SKIPPED = "skipped", "Skipped"
+    PENDING = "pending", _("Pending")
+    OK = "ok", _("Done")
+    REFUSED = "refused", _("Refused by the platform")
+    SKIPPED = "skipped", _("Skipped")

@@ -11,6 +11,9 @@ from functools import cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_noop
+
+from common.texts import say
 
 
 class CredentialsUnreadable(Exception):
@@ -42,6 +45,10 @@ def decrypt(token: bytes) -> str:
         return _keys().decrypt(token).decode()
     except InvalidToken:
         raise CredentialsUnreadable(
-            "The saved credentials cannot be read with the current INTEGRATIONS_KEY: "
-            "enter the token again."
+            say(
+                gettext_noop(
+                    "The saved credentials cannot be read with the current INTEGRATIONS_KEY: "
+                    "enter the token again."
+                )
+            )
         ) from None

@@ -25,10 +25,12 @@ from datetime import datetime, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign
 from common.enqueue import enqueue
+from common.texts import Said, parts_of, said_by, say
 from integrations.choices import (
     ConnectionKind,
     EnforcementKind,
@@ -205,6 +207,7 @@ def _plan_pauses(run_id: int | None, ids: list[int], now: datetime, planned: Pla
         pause = STATUSES[ref.connection.kind][0]
         platform = PLATFORMS[ref.connection.kind]
         causes = ", ".join(cause(c) for c in conflicts)
+        reason = say(gettext_noop("Blockers: %(causes)s"), causes=causes)
         action = EnforcementAction.objects.create(
             connection=ref.connection,
             campaign=campaign,
@@ -214,17 +217,31 @@ def _plan_pauses(run_id: int | None, ids: list[int], now: datetime, planned: Pla
             check_run_id=run_id,
             policy_set_by_id=policy.updated_by_id,
             status_set=pause,
-            reason=f"Blockers: {causes}",
+            reason=str(reason),
+            reason_parts=reason.parts,
         )
         action.conflicts.add(*conflicts)
         if skipped:
-            _finish(action, EnforcementOutcome.SKIPPED, f"Not paused: {skipped}", now)
+            _finish(
+                action,
+                EnforcementOutcome.SKIPPED,
+                say(gettext_noop("Not paused: %(why)s"), why=skipped),
+                now,
+            )
             note = f"Not paused on {platform} at {_at(now)}: {skipped}"
             record_enforcement([c.pk for c in conflicts], note)
             planned.skipped += 1
         elif policy.dry_run:
-            note = f"Dry run: would have paused on {platform} at {_at(now)} because {causes}"
-            _finish(action, EnforcementOutcome.OK, note, now)
+            said = say(
+                gettext_noop(
+                    "Dry run: would have paused on %(platform)s at %(time)s because %(causes)s"
+                ),
+                platform=platform,
+                time=_at(now),
+                causes=causes,
+            )
+            _finish(action, EnforcementOutcome.OK, said, now)
+            note = str(said)
             record_enforcement([c.pk for c in conflicts], note)
             Campaign.objects.filter(pk=campaign.pk).update(enforcement_note=note[:500])
             planned.paused += 1
@@ -247,7 +264,7 @@ def _in_force(connection_id: int, external_id: str) -> EnforcementAction | None:
     )
 
 
-def _guardrail(ref: ExternalRef, policy: EnforcementPolicy, now: datetime) -> str:
+def _guardrail(ref: ExternalRef, policy: EnforcementPolicy, now: datetime) -> Said | str:
     """Why the pause must not be sent (the cooldown, the hourly cap), or "" to send it. A dry
     run counts its own would-be actions, so it shows what the real one would do."""
     same = EnforcementAction.objects.filter(connection_id=ref.connection_id, dry_run=policy.dry_run)
@@ -264,9 +281,13 @@ def _guardrail(ref: ExternalRef, policy: EnforcementPolicy, now: datetime) -> st
         .first()
     )
     if last_resume is not None:
-        return (
-            f"cooldown: SocialOps turned this ad back on at {_at(last_resume)}, less than "
-            f"{policy.cooldown_minutes} minutes ago."
+        return say(
+            gettext_noop(
+                "cooldown: SocialOps turned this ad back on at %(time)s, less than "
+                "%(minutes)s minutes ago."
+            ),
+            time=_at(last_resume),
+            minutes=policy.cooldown_minutes,
         )
     paused = same.filter(
         kind=EnforcementKind.PAUSE,
@@ -274,9 +295,13 @@ def _guardrail(ref: ExternalRef, policy: EnforcementPolicy, now: datetime) -> st
         created_at__gt=now - HOUR,
     ).count()
     if paused >= policy.max_pauses_per_hour:
-        return (
-            f"hourly cap: {paused} pauses on {ref.connection.name} in the last hour "
-            f"(at most {policy.max_pauses_per_hour})."
+        return say(
+            gettext_noop(
+                "hourly cap: %(count)s pauses on %(connection)s in the last hour (at most %(cap)s)."
+            ),
+            count=paused,
+            connection=ref.connection.name,
+            cap=policy.max_pauses_per_hour,
         )
     return ""
 
@@ -303,6 +328,10 @@ def _plan_resumes(run_id: int | None, ids: list[int], now: datetime, planned: Pl
         if policy.mode == EnforcementMode.OFF:
             continue  # off means hands off, even to undo an earlier pause
         platform = PLATFORMS[pause.connection.kind]
+        reason = say(
+            gettext_noop("Its blockers were resolved or waived: %(causes)s"),
+            causes=", ".join(cause(c) for c in causes),
+        )
         resume = EnforcementAction.objects.create(
             connection=pause.connection,
             campaign=pause.campaign,
@@ -313,15 +342,21 @@ def _plan_resumes(run_id: int | None, ids: list[int], now: datetime, planned: Pl
             undoes=pause,
             policy_set_by_id=policy.updated_by_id,
             status_set=STATUSES[pause.connection.kind][1],
-            reason="Its blockers were resolved or waived: " + ", ".join(cause(c) for c in causes),
+            reason=str(reason),
+            reason_parts=reason.parts,
         )
         resume.conflicts.add(*causes)
         if pause.dry_run:
-            note = (
-                f"Dry run: would have turned the ad back on on {platform} at {_at(now)} "
-                "(its blockers were resolved or waived)"
+            said = say(
+                gettext_noop(
+                    "Dry run: would have turned the ad back on on %(platform)s at %(time)s "
+                    "(its blockers were resolved or waived)"
+                ),
+                platform=platform,
+                time=_at(now),
             )
-            _finish(resume, EnforcementOutcome.OK, note, now)
+            _finish(resume, EnforcementOutcome.OK, said, now)
+            note = str(said)
             record_enforcement([c.pk for c in causes], note)
             Campaign.objects.filter(pk=pause.campaign_id).update(enforcement_note=note[:500])
         else:
@@ -329,9 +364,10 @@ def _plan_resumes(run_id: int | None, ids: list[int], now: datetime, planned: Pl
         planned.resumed += 1
 
 
-def _finish(action: EnforcementAction, outcome: str, reason: str, now: datetime) -> None:
-    action.outcome, action.reason, action.done_at = outcome, reason[:2000], now
-    action.save(update_fields=["outcome", "reason", "done_at", "attempts"])
+def _finish(action: EnforcementAction, outcome: str, reason: Said | str, now: datetime) -> None:
+    action.outcome, action.done_at = outcome, now
+    action.reason, action.reason_parts = str(reason)[:2000], parts_of(reason)
+    action.save(update_fields=["outcome", "reason", "reason_parts", "done_at", "attempts"])
 
 
 # --- Sending --------------------------------------------------------------------------------
@@ -345,7 +381,12 @@ def client_for(connection: Connection):
         return TikTokClient(connection.account_id, token)
     if connection.kind == ConnectionKind.PINTEREST:
         return PinterestClient(connection.account_id, token)
-    raise IntegrationError(f"{connection.get_kind_display()} ads cannot be paused.")
+    raise IntegrationError(
+        say(
+            gettext_noop("%(kind)s ads cannot be paused."),
+            kind=connection.get_kind_display(),
+        )
+    )
 
 
 def apply_action(action_id: int, *, final: bool = True, now: datetime | None = None) -> str:
@@ -369,7 +410,12 @@ def apply_action(action_id: int, *, final: bool = True, now: datetime | None = N
     named = ", ".join(cause(c) for c in causes)
     pausing = action.kind == EnforcementKind.PAUSE
     if pausing and not any(c.state in STANDING for c in causes):
-        _finish(action, EnforcementOutcome.SKIPPED, "Its blockers ended before it was sent.", now)
+        _finish(
+            action,
+            EnforcementOutcome.SKIPPED,
+            say(gettext_noop("Its blockers ended before it was sent.")),
+            now,
+        )
         return action.outcome
     action.attempts += 1
     try:
@@ -377,9 +423,12 @@ def apply_action(action_id: int, *, final: bool = True, now: datetime | None = N
         if not pausing:
             current = client.ad_status(action.external_id)
             if current != action.undoes.status_set:
-                reason = (
-                    f"Left alone: changed on the platform since SocialOps paused it "
-                    f"(now {current or 'unknown'})."
+                reason = say(
+                    gettext_noop(
+                        "Left alone: changed on the platform since SocialOps paused it "
+                        "(now %(status)s)."
+                    ),
+                    status=current or "?",
                 )
                 _finish(action, EnforcementOutcome.SKIPPED, reason, now)
                 note = f"Left alone on {platform} at {_at(now)}: changed on the platform since"
@@ -391,17 +440,28 @@ def apply_action(action_id: int, *, final: bool = True, now: datetime | None = N
         if not final:
             action.save(update_fields=["attempts"])
             raise
-        return _refused(action, platform, str(failure), cause_ids, now)
+        return _refused(action, platform, said_by(failure), cause_ids, now)
     except (IntegrationError, CredentialsUnreadable) as failure:
-        return _refused(action, platform, str(failure), cause_ids, now)
+        return _refused(action, platform, said_by(failure), cause_ids, now)
     if pausing:
-        note = f"Paused on {platform} by SocialOps at {_at(now)} because {named}"
-    else:
-        note = (
-            f"Turned back on on {platform} by SocialOps at {_at(now)}: its blockers were "
-            f"resolved or waived ({named})"
+        said = say(
+            gettext_noop("Paused on %(platform)s by SocialOps at %(time)s because %(causes)s"),
+            platform=platform,
+            time=_at(now),
+            causes=named,
         )
-    _finish(action, EnforcementOutcome.OK, note, now)
+    else:
+        said = say(
+            gettext_noop(
+                "Turned back on on %(platform)s by SocialOps at %(time)s: its blockers were "
+                "resolved or waived (%(causes)s)"
+            ),
+            platform=platform,
+            time=_at(now),
+            causes=named,
+        )
+    _finish(action, EnforcementOutcome.OK, said, now)
+    note = str(said)
     record_enforcement(cause_ids, note)
     Campaign.objects.filter(pk=action.campaign_id).update(enforcement_note=note[:500])
     logger.info("Enforcement %s: %s", action.pk, note)
@@ -409,7 +469,11 @@ def apply_action(action_id: int, *, final: bool = True, now: datetime | None = N
 
 
 def _refused(
-    action: EnforcementAction, platform: str, error: str, cause_ids: list[int], now: datetime
+    action: EnforcementAction,
+    platform: str,
+    error: Said | str,
+    cause_ids: list[int],
+    now: datetime,
 ) -> str:
     verb = "pause" if action.kind == EnforcementKind.PAUSE else "turn-back-on"
     _finish(action, EnforcementOutcome.REFUSED, error, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from integrations.choices import (
     ConnectionKind,
@@ -14,8 +15,10 @@ from integrations.models import Connection, EnforcementAction
 
 
 class ConnectionFilter(django_filters.FilterSet):
-    kind = django_filters.MultipleChoiceFilter(choices=ConnectionKind.choices)
-    status = django_filters.MultipleChoiceFilter(choices=ConnectionStatus.choices)
+    kind = django_filters.MultipleChoiceFilter(label=_("Kind"), choices=ConnectionKind.choices)
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=ConnectionStatus.choices
+    )
 
     class Meta:
         model = Connection
@@ -25,11 +28,15 @@ class ConnectionFilter(django_filters.FilterSet):
 class EnforcementActionFilter(django_filters.FilterSet):
     """The audit log's filters, on the page and in the API."""
 
-    kind = django_filters.MultipleChoiceFilter(choices=EnforcementKind.choices)
-    outcome = django_filters.MultipleChoiceFilter(choices=EnforcementOutcome.choices)
-    dry_run = django_filters.BooleanFilter()
-    connection = django_filters.ModelChoiceFilter(queryset=Connection.objects.all())
-    campaign = django_filters.NumberFilter(field_name="campaign_id")
+    kind = django_filters.MultipleChoiceFilter(label=_("Action"), choices=EnforcementKind.choices)
+    outcome = django_filters.MultipleChoiceFilter(
+        label=_("Outcome"), choices=EnforcementOutcome.choices
+    )
+    dry_run = django_filters.BooleanFilter(label=_("Dry run"))
+    connection = django_filters.ModelChoiceFilter(
+        label=_("Connection"), queryset=Connection.objects.all()
+    )
+    campaign = django_filters.NumberFilter(label=_("Campaign (id)"), field_name="campaign_id")
 
     class Meta:
         model = EnforcementAction

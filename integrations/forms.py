@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Channel
 from integrations.choices import ConnectionKind
@@ -22,48 +23,53 @@ class TokenField(forms.CharField):
 
 class ConnectionForm(forms.Form):
     kind = forms.ChoiceField(
-        choices=[(k, ConnectionKind(k).label) for k in ConnectionKind.supported()]
+        label=_("Kind"),
+        choices=[(k, ConnectionKind(k).label) for k in ConnectionKind.supported()],
     )
-    name = forms.CharField(max_length=120)
+    name = forms.CharField(label=_("Name"), max_length=120)
     account_id = forms.CharField(
-        label="Shop domain or ad account id",
+        label=_("Shop domain or ad account id"),
         max_length=255,
-        help_text="your-store.myshopify.com, or act_1234567890 for a Meta ad account.",
+        help_text=_("your-store.myshopify.com, or act_1234567890 for a Meta ad account."),
     )
     token = TokenField(
-        label="Access token",
+        label=_("Access token"),
         max_length=2000,
-        help_text="Stored encrypted; it is never shown again.",
+        help_text=_("Stored encrypted; it is never shown again."),
     )
     scopes = forms.CharField(
-        max_length=1000, required=False, help_text="Comma-separated, as granted."
+        label=_("Scopes"),
+        max_length=1000,
+        required=False,
+        help_text=_("Comma-separated, as granted."),
     )
     channel = forms.ModelChoiceField(
+        label=_("Channel"),
         queryset=Channel.objects.all(),
         required=False,
-        help_text="Ad accounts: the channel their ads become campaigns on.",
+        help_text=_("Ad accounts: the channel their ads become campaigns on."),
     )
 
     def clean(self) -> dict:
         data = super().clean()
         kind, account = data.get("kind"), (data.get("account_id") or "").strip().lower()
         if kind == ConnectionKind.SHOPIFY and account and not SHOP_DOMAIN.match(account):
-            self.add_error("account_id", "Use the store's your-store.myshopify.com domain.")
+            self.add_error("account_id", _("Use the store's your-store.myshopify.com domain."))
         if kind in ConnectionKind.ad_kinds():
             if account and not AD_ACCOUNT.match(account):
-                self.add_error("account_id", "Use the ad account id, e.g. act_1234567890.")
+                self.add_error("account_id", _("Use the ad account id, e.g. act_1234567890."))
             if not data.get("channel"):
-                self.add_error("channel", "Choose the channel this account's ads run on.")
+                self.add_error("channel", _("Choose the channel this account's ads run on."))
             if account and not account.startswith("act_"):
                 account = f"act_{account}"
         data["account_id"] = account
         if kind and account and Connection.objects.filter(kind=kind, account_id=account).exists():
-            self.add_error("account_id", "This account is already connected.")
+            self.add_error("account_id", _("This account is already connected."))
         return data
 
 
 class ReconnectForm(forms.Form):
-    token = TokenField(label="New access token", max_length=2000)
+    token = TokenField(label=_("New access token"), max_length=2000)
 
 
 class EnforcementPolicyForm(forms.ModelForm):
@@ -73,7 +79,8 @@ class EnforcementPolicyForm(forms.ModelForm):
         model = EnforcementPolicy
         fields = ["mode", "dry_run", "cooldown_minutes", "max_pauses_per_hour"]
         labels = {
-            "mode": "When a blocker opens on a live ad",
-            "cooldown_minutes": "Cooldown per ad (minutes)",
-            "max_pauses_per_hour": "Pauses per connection and hour, at most",
+            "mode": _("When a blocker opens on a live ad"),
+            "dry_run": _("Dry run"),
+            "cooldown_minutes": _("Cooldown per ad (minutes)"),
+            "max_pauses_per_hour": _("Pauses per connection and hour, at most"),
         }

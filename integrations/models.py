@@ -9,7 +9,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
+from common.texts import localized
 from integrations import crypto
 from integrations.choices import (
     ConnectionKind,
@@ -29,19 +31,26 @@ class Connection(models.Model):
     API answer or log line shows them once saved.
     """
 
-    kind = models.CharField(max_length=16, choices=ConnectionKind.choices)
-    name = models.CharField(max_length=120)
+    kind = models.CharField(_("kind"), max_length=16, choices=ConnectionKind.choices)
+    name = models.CharField(_("name"), max_length=120)
     account_id = models.CharField(
+        _("account id"),
         max_length=255,
-        help_text="The shop's myshopify.com domain, or the ad account id (act_...).",
+        help_text=_("The shop's myshopify.com domain, or the ad account id (act_...)."),
     )
     credentials_encrypted = models.BinaryField(editable=False)
     credentials_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     scopes = models.CharField(
-        max_length=1000, blank=True, help_text="Comma-separated scopes the token was granted."
+        _("scopes"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Comma-separated scopes the token was granted."),
     )
     status = models.CharField(
-        max_length=20, choices=ConnectionStatus.choices, default=ConnectionStatus.ACTIVE
+        _("status"),
+        max_length=20,
+        choices=ConnectionStatus.choices,
+        default=ConnectionStatus.ACTIVE,
     )
     channel = models.ForeignKey(
         "campaigns.Channel",
@@ -49,11 +58,17 @@ class Connection(models.Model):
         null=True,
         blank=True,
         related_name="connections",
-        help_text="The channel synced ads become campaigns on (ad accounts only).",
+        verbose_name=_("channel"),
+        help_text=_("The channel synced ads become campaigns on (ad accounts only)."),
     )
-    last_sync_at = models.DateTimeField(null=True, blank=True)
-    next_sync_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    last_error = models.TextField(blank=True, help_text="The last failure, in plain words.")
+    last_sync_at = models.DateTimeField(_("last sync"), null=True, blank=True)
+    next_sync_at = models.DateTimeField(_("next sync"), null=True, blank=True, db_index=True)
+    last_error = models.TextField(
+        _("last error"), blank=True, help_text=_("The last failure, in plain words.")
+    )
+    # The last error as its English template and values (common.texts), for each reader's
+    # language; {} for an error kept as plain text.
+    last_error_parts = models.JSONField(default=dict, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -61,6 +76,8 @@ class Connection(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("connection")
+        verbose_name_plural = _("connections")
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -95,24 +112,36 @@ class Connection(models.Model):
     def scope_list(self) -> list[str]:
         return [s.strip() for s in self.scopes.split(",") if s.strip()]
 
+    @property
+    def localized_last_error(self) -> str:
+        """The last error in the reader's language."""
+        return localized(self.last_error_parts, self.last_error)
+
 
 class SyncRun(models.Model):
     """One sync of one connection: what it read, what it changed, how long it took."""
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="runs")
     status = models.CharField(
-        max_length=16, choices=SyncRunStatus.choices, default=SyncRunStatus.RUNNING
+        _("status"), max_length=16, choices=SyncRunStatus.choices, default=SyncRunStatus.RUNNING
     )
-    started_at = models.DateTimeField()
-    finished_at = models.DateTimeField(null=True, blank=True)
-    created = models.PositiveIntegerField(default=0)
-    updated = models.PositiveIntegerField(default=0)
-    unchanged = models.PositiveIntegerField(default=0)
-    errors = models.PositiveIntegerField(default=0)
-    requests = models.PositiveIntegerField(default=0, help_text="HTTP requests made.")
-    error = models.TextField(blank=True, help_text="Why the run stopped, in plain words.")
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    requests = models.PositiveIntegerField(
+        _("requests"), default=0, help_text=_("HTTP requests made.")
+    )
+    error = models.TextField(
+        _("error"), blank=True, help_text=_("Why the run stopped, in plain words.")
+    )
+    error_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("sync run")
+        verbose_name_plural = _("sync runs")
         ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["connection", "-started_at"], name="sync_run_history")]
         constraints = [
@@ -128,17 +157,26 @@ class SyncRun(models.Model):
     def duration(self) -> timedelta | None:
         return self.finished_at - self.started_at if self.finished_at else None
 
+    @property
+    def localized_error(self) -> str:
+        """Why the run stopped, in the reader's language."""
+        return localized(self.error_parts, self.error)
+
 
 class SyncIssue(models.Model):
     """Something a run could not apply: a malformed item, an unmatched product, an unknown
     value. Listed on the connection's page instead of being dropped silently."""
 
     run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="issues")
-    kind = models.CharField(max_length=16, choices=IssueKind.choices)
-    external_id = models.CharField(max_length=255, blank=True)
-    message = models.TextField()
+    kind = models.CharField(_("kind"), max_length=16, choices=IssueKind.choices)
+    external_id = models.CharField(_("external id"), max_length=255, blank=True)
+    message = models.TextField(_("message"))
+    # The message as its English template and values (common.texts); {} for plain text.
+    message_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("sync issue")
+        verbose_name_plural = _("sync issues")
         ordering = ["run", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -149,6 +187,11 @@ class SyncIssue(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.external_id}: {self.message}"
 
+    @property
+    def localized_message(self) -> str:
+        """What was not applied and why, in the reader's language."""
+        return localized(self.message_parts, self.message)
+
 
 class ExternalRef(models.Model):
     """Which SocialOps row an external object became, so the next sync updates it.
@@ -158,7 +201,9 @@ class ExternalRef(models.Model):
     """
 
     connection = models.ForeignKey(Connection, on_delete=models.CASCADE, related_name="refs")
-    kind = models.CharField(max_length=32, help_text="The platform's object type (ad, product...).")
+    kind = models.CharField(
+        max_length=32, help_text=_("The platform's object type (ad, product...).")
+    )
     external_id = models.CharField(max_length=255)
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
     object_id = models.BigIntegerField()
@@ -194,21 +239,28 @@ class EnforcementPolicy(models.Model):
     """
 
     channel = models.OneToOneField(
-        "campaigns.Channel", on_delete=models.CASCADE, related_name="enforcement_policy"
+        "campaigns.Channel",
+        on_delete=models.CASCADE,
+        related_name="enforcement_policy",
+        verbose_name=_("channel"),
     )
     mode = models.CharField(
-        max_length=8, choices=EnforcementMode.choices, default=EnforcementMode.NOTIFY
+        _("mode"), max_length=8, choices=EnforcementMode.choices, default=EnforcementMode.NOTIFY
     )
     dry_run = models.BooleanField(
-        default=False, help_text="Record what it would do, call nothing on the platform."
+        _("dry run"),
+        default=False,
+        help_text=_("Record what it would do, call nothing on the platform."),
     )
     cooldown_minutes = models.PositiveIntegerField(
+        _("cooldown (minutes)"),
         default=default_cooldown,
-        help_text="An ad SocialOps turned back on is not paused again for this long.",
+        help_text=_("An ad SocialOps turned back on is not paused again for this long."),
     )
     max_pauses_per_hour = models.PositiveIntegerField(
+        _("pauses per hour, at most"),
         default=default_max_pauses,
-        help_text="Pauses per connection and hour; past it, pauses are skipped and logged.",
+        help_text=_("Pauses per connection and hour; past it, pauses are skipped and logged."),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -216,7 +268,8 @@ class EnforcementPolicy(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name_plural = "enforcement policies"
+        verbose_name = _("enforcement policy")
+        verbose_name_plural = _("enforcement policies")
         ordering = ["channel"]
         constraints = [
             models.CheckConstraint(
@@ -233,18 +286,29 @@ class EnforcementAction(models.Model):
     """One pause or turn-back-on of one ad, done, refused or skipped: the audit log."""
 
     connection = models.ForeignKey(
-        Connection, on_delete=models.CASCADE, related_name="enforcement_actions"
+        Connection,
+        on_delete=models.CASCADE,
+        related_name="enforcement_actions",
+        verbose_name=_("connection"),
     )
     campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.CASCADE, related_name="enforcement_actions"
+        "campaigns.Campaign",
+        on_delete=models.CASCADE,
+        related_name="enforcement_actions",
+        verbose_name=_("campaign"),
     )
-    external_id = models.CharField(max_length=255, help_text="The platform's ad id.")
-    kind = models.CharField(max_length=8, choices=EnforcementKind.choices)
-    dry_run = models.BooleanField(default=False)
+    external_id = models.CharField(_("ad"), max_length=255, help_text=_("The platform's ad id."))
+    kind = models.CharField(_("action"), max_length=8, choices=EnforcementKind.choices)
+    dry_run = models.BooleanField(_("dry run"), default=False)
     outcome = models.CharField(
-        max_length=8, choices=EnforcementOutcome.choices, default=EnforcementOutcome.PENDING
+        _("outcome"),
+        max_length=8,
+        choices=EnforcementOutcome.choices,
+        default=EnforcementOutcome.PENDING,
     )
-    reason = models.TextField(blank=True, help_text="Why, in plain words.")
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Why, in plain words."))
+    # The reason as its English template and values (common.texts); {} for plain text.
+    reason_parts = models.JSONField(default=dict, blank=True, editable=False)
     # The blockers that caused a pause (and that must all be resolved or waived before it is
     # undone); for a turn-back-on, the ones whose end allowed it.
     conflicts = models.ManyToManyField(
@@ -262,13 +326,15 @@ class EnforcementAction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     status_set = models.CharField(
-        max_length=16, blank=True, help_text="The platform status SocialOps set (PAUSED...)."
+        max_length=16, blank=True, help_text=_("The platform status SocialOps set (PAUSED...).")
     )
     attempts = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     done_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("enforcement action")
+        verbose_name_plural = _("enforcement actions")
         ordering = ["-created_at", "-pk"]
         indexes = [
             models.Index(
@@ -289,3 +355,8 @@ class EnforcementAction(models.Model):
     def __str__(self) -> str:
         dry = " (dry run)" if self.dry_run else ""
         return f"{self.get_kind_display()} ad {self.external_id}{dry}: {self.outcome}"
+
+    @property
+    def localized_reason(self) -> str:
+        """Why, in the reader's language."""
+        return localized(self.reason_parts, self.reason)

@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from common.enqueue import enqueue
+from common.texts import Said, parts_of, said_by, say
 from integrations.choices import ConnectionKind, ConnectionStatus, SyncRunStatus
 from integrations.clients.http import IntegrationError, ReconnectNeeded
 from integrations.clients.meta import MetaClient
@@ -64,45 +66,53 @@ def replace_credentials(connection: Connection, token: str) -> Connection:
     connection.set_credentials(token)
     connection.status = ConnectionStatus.ACTIVE
     connection.last_error = ""
+    connection.last_error_parts = {}
     connection.next_sync_at = timezone.now()
     connection.save()
     return connection
 
 
-def test_connection(connection: Connection) -> str:
+CONNECTED = gettext_noop("Connected to %(name)s (%(currency)s).")
+
+
+def test_connection(connection: Connection) -> Said | str:
     """One cheap request with the saved token; the answer in plain words."""
     try:
         if connection.kind == ConnectionKind.SHOPIFY:
             shop = ShopifyClient(connection.account_id, connection.credentials()).shop()
-            verdict = f"Connected to {shop.get('name')} ({shop.get('currencyCode')})."
+            verdict = say(CONNECTED, name=shop.get("name"), currency=shop.get("currencyCode"))
         elif connection.kind == ConnectionKind.META:
             account = MetaClient(connection.account_id, connection.credentials()).account_info()
-            verdict = f"Connected to {account.get('name')} ({account.get('currency')})."
+            verdict = say(CONNECTED, name=account.get("name"), currency=account.get("currency"))
         elif connection.kind == ConnectionKind.TIKTOK:
             info = TikTokClient(connection.account_id, connection.credentials()).advertiser_info()
-            verdict = f"Connected to {info.get('name')} ({info.get('currency')})."
+            verdict = say(CONNECTED, name=info.get("name"), currency=info.get("currency"))
         elif connection.kind == ConnectionKind.PINTEREST:
             client = PinterestClient(connection.account_id, connection.credentials())
             account = client.account_info()
-            verdict = f"Connected to {account.get('name')} ({account.get('currency')})."
+            verdict = say(CONNECTED, name=account.get("name"), currency=account.get("currency"))
         else:
-            return f"{connection.get_kind_display()} connections cannot be tested yet."
+            return say(
+                gettext_noop("%(kind)s connections cannot be tested yet."),
+                kind=connection.get_kind_display(),
+            )
     except ReconnectNeeded as error:
-        _set_status(connection, ConnectionStatus.RECONNECT_NEEDED, str(error))
-        return str(error)
+        _set_status(connection, ConnectionStatus.RECONNECT_NEEDED, said_by(error))
+        return said_by(error)
     except (IntegrationError, CredentialsUnreadable) as error:
-        return str(error)
+        return said_by(error)
     if connection.status == ConnectionStatus.RECONNECT_NEEDED:
         _set_status(connection, ConnectionStatus.ACTIVE, "")
     return verdict
 
 
-def _set_status(connection: Connection, status: str, error: str | None = None) -> None:
+def _set_status(connection: Connection, status: str, error: Said | str | None = None) -> None:
     connection.status = status
     fields = ["status", "updated_at"]
     if error is not None:
-        connection.last_error = error
-        fields.append("last_error")
+        connection.last_error = str(error)
+        connection.last_error_parts = parts_of(error)
+        fields += ["last_error", "last_error_parts"]
     connection.save(update_fields=fields)
 
 
@@ -127,20 +137,26 @@ def sync_connection(connection_id: int) -> SyncRun:
     started = timezone.now()
     run = SyncRun.objects.create(connection=connection, started_at=started)
     tally = Tally(run)
-    status, error, connection_status = SyncRunStatus.SUCCEEDED, "", ConnectionStatus.ACTIVE
+    status, connection_status = SyncRunStatus.SUCCEEDED, ConnectionStatus.ACTIVE
+    error: Said | str = ""
     try:
         sync = SYNCS.get(connection.kind)
         if sync is None:
-            raise IntegrationError(f"{connection.get_kind_display()} cannot be synced yet.")
+            raise IntegrationError(
+                say(
+                    gettext_noop("%(kind)s cannot be synced yet."),
+                    kind=connection.get_kind_display(),
+                )
+            )
         sync(connection, tally)
     except ReconnectNeeded as failure:
-        status, error = SyncRunStatus.FAILED, str(failure)
+        status, error = SyncRunStatus.FAILED, said_by(failure)
         connection_status = ConnectionStatus.RECONNECT_NEEDED
     except CredentialsUnreadable as failure:
-        status, error = SyncRunStatus.FAILED, str(failure)
+        status, error = SyncRunStatus.FAILED, said_by(failure)
         connection_status = ConnectionStatus.RECONNECT_NEEDED
     except IntegrationError as failure:
-        status, error = SyncRunStatus.FAILED, str(failure)
+        status, error = SyncRunStatus.FAILED, said_by(failure)
         connection_status = ConnectionStatus.FAILING
     except Exception as failure:  # a bug: recorded for the page, then raised for the logs
         _finish(
@@ -148,8 +164,12 @@ def sync_connection(connection_id: int) -> SyncRun:
             run,
             tally,
             SyncRunStatus.FAILED,
-            "An unexpected error stopped "
-            f"the sync ({type(failure).__name__}); it is in the server log.",
+            say(
+                gettext_noop(
+                    "An unexpected error stopped the sync (%(error)s); it is in the server log."
+                ),
+                error=type(failure).__name__,
+            ),
             ConnectionStatus.FAILING,
         )
         raise
@@ -159,7 +179,7 @@ def sync_connection(connection_id: int) -> SyncRun:
         connection_status = ConnectionStatus.PAUSED  # paused while it ran: stays paused
     _finish(connection, run, tally, status, error, connection_status)
     if status == SyncRunStatus.FAILED:
-        _announce_failure(run, error, connection_status)
+        _announce_failure(run, str(error), connection_status)
     logger.info(
         "Synced connection %s: %s created, %s updated, %s unchanged, %s errors, %s requests",
         connection.pk,
@@ -197,12 +217,13 @@ def _finish(
     run: SyncRun,
     tally: Tally,
     status: str,
-    error: str,
+    error: Said | str,
     connection_status: str,
 ) -> None:
     now = timezone.now()
     run.status = status
-    run.error = error
+    run.error = str(error)
+    run.error_parts = parts_of(error)
     run.finished_at = now
     run.created, run.updated, run.unchanged, run.errors = (
         tally.created,
@@ -219,7 +240,8 @@ def _finish(
     Connection.objects.filter(pk=connection.pk).update(
         status=connection_status,
         last_sync_at=now,
-        last_error=error,
+        last_error=str(error),
+        last_error_parts=parts_of(error),
         next_sync_at=now + _interval(),
         updated_at=now,
     )

@@ -8,9 +8,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.listing import ListPage, Sort
+from common.texts import localize
 from integrations import enforcement, services
 from integrations.choices import ConnectionKind
 from integrations.filters import ConnectionFilter, EnforcementActionFilter
@@ -31,13 +34,18 @@ class ConnectionList(ListPage):
     template_name = "integrations/connection_list.html"
     results_template_name = "integrations/_connection_results.html"
     sorts = {
-        "name": Sort("Name", ("name",)),
-        "last_sync": Sort("Last sync", ("last_sync_at",)),
+        "name": Sort(gettext_lazy("Name"), ("name",)),
+        "last_sync": Sort(gettext_lazy("Last sync"), ("last_sync_at",)),
     }
     default_sort = "name"
 
     def get_base_queryset(self) -> QuerySet:
         return Connection.objects.select_related("channel").defer("credentials_encrypted")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["sort_label"] = self.sorts[context["sort"].lstrip("-")].label
+        return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -56,7 +64,9 @@ def connection_add(request: HttpRequest) -> HttpResponse:
             user=request.user,
         )
         messages.success(
-            request, f"Connected {connection.name}. Sync it now or wait for the schedule."
+            request,
+            _("Connected %(name)s. Sync it now or wait for the schedule.")
+            % {"name": connection.name},
         )
         return redirect("integrations:detail", pk=connection.pk)
     status = 400 if request.method == "POST" else 200
@@ -99,10 +109,16 @@ def enforcement_policy(request: HttpRequest, pk: int) -> HttpResponse:
     policy = enforcement.policy_for(connection.channel_id)
     form = EnforcementPolicyForm(request.POST, instance=policy)
     if not form.is_valid():
-        messages.error(request, "The policy was not saved: " + form.errors.as_text())
+        messages.error(
+            request, _("The policy was not saved: %(errors)s") % {"errors": form.errors.as_text()}
+        )
         return redirect("integrations:detail", pk=pk)
     policy = enforcement.set_policy(connection.channel, request.user, **form.cleaned_data)
-    messages.success(request, f"Enforcement on {connection.channel}: {policy.get_mode_display()}.")
+    messages.success(
+        request,
+        _("Enforcement on %(channel)s: %(mode)s.")
+        % {"channel": connection.channel, "mode": policy.get_mode_display()},
+    )
     return redirect("integrations:detail", pk=pk)
 
 
@@ -114,7 +130,7 @@ class EnforcementLog(ListPage):
     filterset_class = EnforcementActionFilter
     template_name = "integrations/enforcement_log.html"
     results_template_name = "integrations/_enforcement_results.html"
-    sorts = {"created": Sort("When", ("created_at",))}
+    sorts = {"created": Sort(gettext_lazy("When"), ("created_at",))}
     default_sort = "-created"
 
     def get_base_queryset(self) -> QuerySet:
@@ -134,31 +150,33 @@ ACTIONS = {
 @require_POST
 def connection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in ACTIONS:
-        raise Http404("No such action.")
+        raise Http404(_("No such action."))
     if not request.user.has_perm(ACTIONS[action]):
-        raise PermissionDenied("Only admins manage connections.")
+        raise PermissionDenied(_("Only admins manage connections."))
     connection = get_object_or_404(Connection, pk=pk)
     if action == "test":
-        messages.info(request, services.test_connection(connection))
+        messages.info(request, localize(services.test_connection(connection)))
     elif action == "sync":
         services.request_sync(connection)
-        messages.success(request, f"Sync of {connection.name} started.")
+        messages.success(request, _("Sync of %(name)s started.") % {"name": connection.name})
     elif action == "pause":
         services.pause_connection(connection)
-        messages.success(request, f"{connection.name} is paused: the schedule skips it.")
+        messages.success(
+            request, _("%(name)s is paused: the schedule skips it.") % {"name": connection.name}
+        )
     elif action == "resume":
         services.resume_connection(connection)
-        messages.success(request, f"{connection.name} is active again.")
+        messages.success(request, _("%(name)s is active again.") % {"name": connection.name})
     elif action == "reconnect":
         form = ReconnectForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Enter the new access token.")
+            messages.error(request, _("Enter the new access token."))
         else:
             services.replace_credentials(connection, form.cleaned_data["token"])
-            messages.success(request, "New token saved.")
+            messages.success(request, _("New token saved."))
     elif action == "remove":
         name = connection.name
         services.remove_connection(connection)
-        messages.success(request, f"Removed {name}; what it synced stays.")
+        messages.success(request, _("Removed %(name)s; what it synced stays.") % {"name": name})
         return redirect("integrations:list")
     return redirect("integrations:detail", pk=pk)

@@ -16,7 +16,10 @@ import apprise
 import requests
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from common.texts import say
 from notifications.choices import DestinationKind
 
 # Seconds a chat or webhook endpoint gets to answer: a slow one must not hold a worker.
@@ -45,18 +48,26 @@ def send(delivery, *, unsubscribe_url: str = "") -> None:
     elif subscription.destination == DestinationKind.WEBHOOK:
         _webhook(delivery)
     else:
-        raise DeliveryFailed(f"Unknown destination {subscription.destination!r}.")
+        raise DeliveryFailed(
+            say(
+                gettext_noop("Unknown destination %(destination)s."),
+                destination=repr(subscription.destination),
+            )
+        )
 
 
 def _email(delivery, unsubscribe_url: str) -> None:
     subscription = delivery.subscription
     to = subscription.target or subscription.user.email
     if not to:
-        raise DeliveryFailed(f"{subscription.user} has no email address.")
+        raise DeliveryFailed(
+            say(gettext_noop("%(user)s has no email address."), user=str(subscription.user))
+        )
     body = delivery.body
     headers = {}
     if unsubscribe_url:
-        body += f"\n\n--\nStop these emails: {unsubscribe_url}\n"
+        # In the recipient's language: send_delivery activates it.
+        body += "\n\n--\n" + _("Stop these emails: %(url)s") % {"url": unsubscribe_url} + "\n"
         headers["List-Unsubscribe"] = f"<{unsubscribe_url}>"
     message = EmailMessage(
         subject=delivery.subject,
@@ -68,18 +79,24 @@ def _email(delivery, unsubscribe_url: str) -> None:
     try:
         message.send()
     except Exception as error:  # SMTP and socket errors alike: the log shows the reason
-        raise DeliveryFailed(f"Email to {to} failed: {error}") from error
+        raise DeliveryFailed(
+            say(gettext_noop("Email to %(to)s failed: %(error)s"), to=to, error=str(error))
+        ) from error
 
 
 def _chat(delivery) -> None:
     notifier = apprise.Apprise()
     if not notifier.add(delivery.subscription.target):
-        raise DeliveryFailed("The chat URL is not one apprise knows (see docs/notifications.md).")
+        raise DeliveryFailed(
+            say(gettext_noop("The chat URL is not one apprise knows (see docs/notifications.md)."))
+        )
     with apprise.LogCapture(level=logging.WARNING) as log:
         result = notifier.notify(title=delivery.subject, body=delivery.body)
     if not result:
         reason = " ".join(line.split(" - ", 2)[-1] for line in log.getvalue().splitlines())
-        raise DeliveryFailed(reason.strip() or "The chat service refused the message.")
+        raise DeliveryFailed(
+            reason.strip() or say(gettext_noop("The chat service refused the message."))
+        )
 
 
 def _webhook(delivery) -> None:
@@ -97,6 +114,13 @@ def _webhook(delivery) -> None:
             subscription.target, data=body, headers=headers, timeout=SEND_TIMEOUT
         )
     except requests.RequestException as error:
-        raise DeliveryFailed(f"The webhook could not be reached: {error}") from error
+        raise DeliveryFailed(
+            say(gettext_noop("The webhook could not be reached: %(error)s"), error=str(error))
+        ) from error
     if not 200 <= response.status_code < 300:
-        raise DeliveryFailed(f"The webhook answered HTTP {response.status_code}.")
+        raise DeliveryFailed(
+            say(
+                gettext_noop("The webhook answered HTTP %(status)s."),
+                status=response.status_code,
+            )
+        )

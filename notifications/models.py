@@ -8,8 +8,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 
 from campaigns.models import Channel
+from common.texts import localized
 from integrations.models import SyncRun
 from notifications.choices import (
     DeliveryStatus,
@@ -23,6 +25,15 @@ from promises.models import CheckRun, Conflict
 
 def new_secret() -> str:
     return secrets.token_urlsafe(32)
+
+
+# The name of the email subscription a role gives: stored in English (the API shows it), and
+# said in the reader's language on the pages (Subscription.display_name).
+DEFAULT_NAME = gettext_noop("%(role)s default (email)")
+
+
+def default_subscription_name(role: str) -> str:
+    return DEFAULT_NAME % {"role": role.capitalize()}
 
 
 class Subscription(models.Model):
@@ -72,6 +83,29 @@ class Subscription(models.Model):
         return self.name or f"{self.get_destination_display()} of {self.user}"
 
     @property
+    def display_name(self) -> str:
+        """The name a page shows, in the reader's language for what SocialOps named itself."""
+        if self.role_default and self.name == default_subscription_name(self.role_default):
+            return gettext(DEFAULT_NAME) % {"role": self.role_default.capitalize()}
+        if self.name:
+            return self.name
+        return gettext("%(destination)s of %(user)s") % {
+            "destination": self.get_destination_display(),
+            "user": self.user,
+        }
+
+    @property
+    def kind_labels(self) -> list[str]:
+        """What it receives, as words (the stored codes that are still kinds)."""
+        return [
+            str(NotificationKind(k).label) for k in self.kinds or [] if k in NotificationKind.values
+        ]
+
+    @property
+    def severity_labels(self) -> list[str]:
+        return [str(Severity(s).label) for s in self.severities or [] if s in Severity.values]
+
+    @property
     def address(self) -> str:
         """Where messages go, as a person may see it (chat and webhook URLs are secrets:
         only their scheme and host)."""
@@ -103,6 +137,8 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, help_text="The last failure, in plain words.")
+    # The failure as its English template and values (common.texts); {} for plain text.
+    error_parts = models.JSONField(default=dict, blank=True, editable=False)
     check_run_id = models.BigIntegerField(null=True, blank=True)
     is_test = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -120,6 +156,11 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} -> {self.subscription_id} ({self.status})"
+
+    @property
+    def localized_error(self) -> str:
+        """The last failure in the reader's language."""
+        return localized(self.error_parts, self.error)
 
 
 class Notification(models.Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -23,10 +23,15 @@ from django.core import signing
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from campaigns.choices import CampaignStatus
+from common import formatting
 from common.enqueue import enqueue
+from common.i18n import language_of
+from common.texts import parts_of, said_by
 from notifications.choices import (
     DeliveryStatus,
     DestinationKind,
@@ -34,7 +39,13 @@ from notifications.choices import (
     SubscriptionScope,
 )
 from notifications.destinations import DeliveryFailed, send
-from notifications.models import Delivery, Notification, RunAnnouncement, Subscription
+from notifications.models import (
+    Delivery,
+    Notification,
+    RunAnnouncement,
+    Subscription,
+    default_subscription_name,
+)
 from promises.choices import CheckRunStatus, Severity
 from promises.models import CheckRun, Conflict, ConflictEvent
 from promises.querysets import annotate_spend_at_risk
@@ -100,7 +111,7 @@ def ensure_default_subscriptions(user) -> list[Subscription]:
             user=user,
             role_default=role,
             defaults={
-                "name": f"{role.capitalize()} default (email)",
+                "name": default_subscription_name(role),
                 "destination": DestinationKind.EMAIL,
                 **default,
             },
@@ -295,13 +306,15 @@ def _tell(told: list[Told], conflicts: list[Conflict], *, run_id: int | None) ->
         made = []
         for subscription_id, rows in grouped.items():
             subscription = subscriptions[subscription_id]
-            items = [(kind, by_pk[conflict_id]) for _, kind, conflict_id in rows]
+            items = [(kind, by_pk[conflict_id]) for _pk, kind, conflict_id in rows]
+            with translation.override(language_of(subscription.user)):
+                message = render_conflicts(items)
             delivery = Delivery.objects.create(
-                subscription=subscription, check_run_id=run_id, **render_conflicts(items)
+                subscription=subscription, check_run_id=run_id, **message
             )
             # Claimed only if still unclaimed: a concurrent pass that took them first wins.
             claimed = Notification.objects.filter(
-                pk__in=[pk for pk, _, _ in rows], delivery__isnull=True
+                pk__in=[pk for pk, _kind, _conflict in rows], delivery__isnull=True
             ).update(delivery=delivery)
             if claimed:
                 made.append(delivery.pk)
@@ -324,7 +337,18 @@ def _enqueue(delivery_ids: list[int]) -> None:
 
 
 def money(amount, currency: str) -> str:
-    return f"{Decimal(amount or 0):,.2f} {currency}"
+    """An amount as a message says it, in the recipient's locale (the active language)."""
+    return formatting.money(Decimal(amount or 0), currency)
+
+
+def conflict_message(conflict: Conflict) -> str:
+    """What a conflict says, as a message quotes it: the one place notifications read it.
+
+    Messages are rendered in the recipient's language (translation.override around the
+    render), so this becomes `conflict.localized_message()` once promises provides it; the
+    webhook's JSON keeps `message`, the stored English, for machines.
+    """
+    return conflict.message
 
 
 def describe(conflict: Conflict) -> dict:
@@ -351,65 +375,105 @@ def describe(conflict: Conflict) -> dict:
     }
 
 
-def _line(item: dict) -> str:
-    where = " · ".join(p for p in [item["sku"] and f"SKU {item['sku']}", item["country"]] if p)
-    text = (
-        f"- [{item['severity'].upper()}] {item['rule']} on campaign “{item['campaign']['name']}”"
-        f" ({item['channel']}){' · ' + where if where else ''}: {item['message']}"
+def _line(item: dict, conflict: Conflict) -> str:
+    """One conflict as a message's line, in the active language."""
+    where = " · ".join(
+        p for p in [item["sku"] and _("SKU %(code)s") % {"code": item["sku"]}, item["country"]] if p
     )
+    values = {
+        "severity": str(Severity(item["severity"]).label).upper(),
+        "rule": item["rule"],
+        "campaign": item["campaign"]["name"],
+        "channel": item["channel"],
+        "message": conflict_message(conflict),
+    }
+    if where:
+        text = _(
+            "- [%(severity)s] %(rule)s on campaign “%(campaign)s” (%(channel)s) · %(where)s: "
+            "%(message)s"
+        ) % {**values, "where": where}
+    else:
+        text = (
+            _("- [%(severity)s] %(rule)s on campaign “%(campaign)s” (%(channel)s): %(message)s")
+            % values
+        )
     if item["campaign"]["status"] == CampaignStatus.LIVE:
         # Named even at 0 so far: a live campaign keeps spending while the conflict stands.
-        text += (
-            f" Spend at risk: {money(item['spend_at_risk'], item['currency'])} so far,"
-            f" {money(item['daily_spend'], item['currency'])} a day while it stands."
-        )
+        text += " " + _("Spend at risk: %(so_far)s so far, %(daily)s a day while it stands.") % {
+            "so_far": money(item["spend_at_risk"], item["currency"]),
+            "daily": money(item["daily_spend"], item["currency"]),
+        }
     return f"{text}\n  {item['url']}"
 
 
 HEADINGS = {
-    NotificationKind.CAMPAIGN_BLOCKED: "Campaigns that became blocked while scheduled or live",
-    NotificationKind.NEW_CONFLICT: "New conflicts",
-    NotificationKind.OVERDUE: "Blockers past their due time (you own the channel's calendar)",
+    NotificationKind.CAMPAIGN_BLOCKED: gettext_lazy(
+        "Campaigns that became blocked while scheduled or live"
+    ),
+    NotificationKind.NEW_CONFLICT: gettext_lazy("New conflicts"),
+    NotificationKind.OVERDUE: gettext_lazy(
+        "Blockers past their due time (you own the channel's calendar)"
+    ),
 }
 
 
+def _count(kind: str, n: int) -> str:
+    """ "3 new conflicts", as a subject counts them."""
+    if kind == NotificationKind.CAMPAIGN_BLOCKED:
+        text = ngettext("%(count)s campaign blocked", "%(count)s campaigns blocked", n)
+    elif kind == NotificationKind.NEW_CONFLICT:
+        text = ngettext("%(count)s new conflict", "%(count)s new conflicts", n)
+    else:
+        text = ngettext("%(count)s overdue blocker", "%(count)s overdue blockers", n)
+    return text % {"count": n}
+
+
 def render_conflicts(items: list[tuple[str, Conflict]]) -> dict:
-    """Subject, text and JSON of one message about conflicts (several kinds at once)."""
-    by_kind: dict[str, list[dict]] = defaultdict(list)
+    """Subject, text and JSON of one message about conflicts (several kinds at once), the
+    text in the active language (the recipient's: see _tell)."""
+    by_kind: dict[str, list[tuple[dict, Conflict]]] = defaultdict(list)
     for kind, conflict in items:
-        by_kind[kind].append(describe(conflict))
+        by_kind[kind].append((describe(conflict), conflict))
     parts, counts = [], []
     for kind in CONFLICT_KINDS:
         described = by_kind.get(kind)
         if not described:
             continue
-        one, many = {
-            NotificationKind.CAMPAIGN_BLOCKED: ("campaign blocked", "campaigns blocked"),
-            NotificationKind.NEW_CONFLICT: ("new conflict", "new conflicts"),
-            NotificationKind.OVERDUE: ("overdue blocker", "overdue blockers"),
-        }[kind]
-        counts.append(f"{len(described)} {one if len(described) == 1 else many}")
-        lines = [_line(d) for d in described[:LISTED_PER_MESSAGE]]
+        counts.append(_count(kind, len(described)))
+        lines = [_line(d, c) for d, c in described[:LISTED_PER_MESSAGE]]
         if len(described) > LISTED_PER_MESSAGE:
-            lines.append(f"- and {len(described) - LISTED_PER_MESSAGE} more in the queue.")
-        parts.append(f"{HEADINGS[kind]}:\n" + "\n".join(lines))
+            more = len(described) - LISTED_PER_MESSAGE
+            lines.append(
+                ngettext(
+                    "- and %(count)s more in the queue.", "- and %(count)s more in the queue.", more
+                )
+                % {"count": more}
+            )
+        parts.append(_("%(heading)s:") % {"heading": HEADINGS[kind]} + "\n" + "\n".join(lines))
     kind = next(k for k in CONFLICT_KINDS if k in by_kind)
     queue = absolute(reverse("promises:conflict-list"))
     return {
         "kind": kind,
-        "subject": f"SocialOps: {', '.join(counts)}"[:300],
-        "body": "\n\n".join(parts) + f"\n\nThe conflict queue: {queue}",
-        "payload": {"event": "conflicts", "kinds": by_kind},
+        "subject": (_("SocialOps: %(counts)s") % {"counts": ", ".join(counts)})[:300],
+        "body": "\n\n".join(parts) + "\n\n" + _("The conflict queue: %(url)s") % {"url": queue},
+        "payload": {
+            "event": "conflicts",
+            "kinds": {k: [d for d, _c in pairs] for k, pairs in by_kind.items()},
+        },
     }
 
 
 # --- Connections and the digest --------------------------------------------------------------
 
 
-def _deliver_once(subscriptions: Iterable[Subscription], message: dict, **event) -> int:
-    """One delivery of `message` per subscription that has not had this event yet (the
-    Notification row, unique per subscription and event, is the record), sent after commit."""
+def _deliver_once(
+    subscriptions: Iterable[Subscription], render: Callable[[], dict], **event
+) -> int:
+    """One delivery of the message `render` writes per subscription that has not had this
+    event yet (the Notification row, unique per subscription and event, is the record), sent
+    after commit. The message is written in each recipient's language, once per language."""
     made = []
+    messages: dict[str, dict] = {}
     with transaction.atomic():
         for subscription in subscriptions:
             notification, created = Notification.objects.get_or_create(
@@ -417,7 +481,13 @@ def _deliver_once(subscriptions: Iterable[Subscription], message: dict, **event)
             )
             if not created:
                 continue
-            notification.delivery = Delivery.objects.create(subscription=subscription, **message)
+            language = language_of(subscription.user)
+            if language not in messages:
+                with translation.override(language):
+                    messages[language] = render()
+            notification.delivery = Delivery.objects.create(
+                subscription=subscription, **messages[language]
+            )
             notification.save(update_fields=["delivery"])
             made.append(notification.delivery.pk)
         transaction.on_commit(lambda: _enqueue(made))
@@ -438,22 +508,38 @@ def notify_connection_failure(sync_run_id: int) -> int:
     ]
     connection = run.connection
     url = absolute(reverse("integrations:detail", args=[connection.pk]))
-    message = {
-        "kind": NotificationKind.CONNECTION_FAILED,
-        "subject": f"SocialOps: connection {connection.name} is failing"[:300],
-        "body": (
-            f"The sync of {connection.name} ({connection.get_kind_display()}) failed at "
-            f"{run.started_at:%Y-%m-%d %H:%M} UTC: {run.error or 'no reason given'}\n"
-            f"Its data is no longer refreshed until it syncs again.\n{url}"
-        ),
-        "payload": {
-            "event": "connection_failed",
-            "connection": {"id": connection.pk, "name": connection.name, "kind": connection.kind},
-            "sync_run": run.pk,
-            "error": run.error,
-            "url": url,
-        },
-    }
+
+    def message() -> dict:
+        values = {
+            "name": connection.name,
+            "kind": connection.get_kind_display(),
+            "when": formatting.when(run.started_at),
+            "error": run.localized_error or _("no reason given"),
+        }
+        return {
+            "kind": NotificationKind.CONNECTION_FAILED,
+            "subject": (_("SocialOps: connection %(name)s is failing") % {"name": connection.name})[
+                :300
+            ],
+            "body": _(
+                "The sync of %(name)s (%(kind)s) failed at %(when)s: %(error)s\n"
+                "Its data is no longer refreshed until it syncs again."
+            )
+            % values
+            + f"\n{url}",
+            "payload": {
+                "event": "connection_failed",
+                "connection": {
+                    "id": connection.pk,
+                    "name": connection.name,
+                    "kind": connection.kind,
+                },
+                "sync_run": run.pk,
+                "error": run.error,
+                "url": url,
+            },
+        }
+
     return _deliver_once(
         subscriptions, message, kind=NotificationKind.CONNECTION_FAILED, sync_run=run
     )
@@ -478,25 +564,49 @@ def notify_enforcement_refused(action_id: int) -> int:
         if s.wants(NotificationKind.CONNECTION_FAILED)
     ]
     connection, campaign = action.connection, action.campaign
-    verb = "pause" if action.kind == "pause" else "turn-back-on"
+    pausing = action.kind == "pause"
     url = absolute(reverse("integrations:enforcement"))
-    message = {
-        "kind": NotificationKind.CONNECTION_FAILED,
-        "subject": f"SocialOps: {connection.name} refused the {verb} of an ad"[:300],
-        "body": (
-            f"{connection.name} ({connection.get_kind_display()}) refused the {verb} of ad "
-            f"{action.external_id} (campaign “{campaign.name}”): {action.reason}\n"
-            f"SocialOps will not try again; change the ad on the platform if it must.\n{url}"
-        ),
-        "payload": {
-            "event": "enforcement_refused",
-            "connection": {"id": connection.pk, "name": connection.name, "kind": connection.kind},
-            "campaign": {"id": campaign.pk, "name": campaign.name},
-            "action": {"id": action.pk, "kind": action.kind, "ad": action.external_id},
-            "error": action.reason,
-            "url": url,
-        },
-    }
+
+    def message() -> dict:
+        values = {
+            "name": connection.name,
+            "kind": connection.get_kind_display(),
+            "ad": action.external_id,
+            "campaign": campaign.name,
+            "reason": action.localized_reason,
+        }
+        if pausing:
+            subject = _("SocialOps: %(name)s refused the pause of an ad")
+            body = _(
+                "%(name)s (%(kind)s) refused the pause of ad %(ad)s (campaign “%(campaign)s”): "
+                "%(reason)s\nSocialOps will not try again; change the ad on the platform if it "
+                "must."
+            )
+        else:
+            subject = _("SocialOps: %(name)s refused the turn-back-on of an ad")
+            body = _(
+                "%(name)s (%(kind)s) refused the turn-back-on of ad %(ad)s (campaign "
+                "“%(campaign)s”): %(reason)s\nSocialOps will not try again; change the ad on the "
+                "platform if it must."
+            )
+        return {
+            "kind": NotificationKind.CONNECTION_FAILED,
+            "subject": (subject % values)[:300],
+            "body": body % values + f"\n{url}",
+            "payload": {
+                "event": "enforcement_refused",
+                "connection": {
+                    "id": connection.pk,
+                    "name": connection.name,
+                    "kind": connection.kind,
+                },
+                "campaign": {"id": campaign.pk, "name": campaign.name},
+                "action": {"id": action.pk, "kind": action.kind, "ad": action.external_id},
+                "error": action.reason,
+                "url": url,
+            },
+        }
+
     # The connection-failure kind, keyed by the refused action: subscribers of failing
     # connections hear of it once.
     return _deliver_once(
@@ -528,29 +638,41 @@ def send_digests(now=None) -> int:
         .select_related("campaign", "campaign__channel", "sku")
         .order_by("-spend_at_risk", "pk")[:DIGEST_TOP]
     )
-    described = [describe(c) for c in top]
+    described = [(describe(c), c) for c in top]
     risk = totals["risk"] or Decimal("0")
-    body = (
-        f"Standing blockers: {blockers}\n"
-        f"Spend at risk now: {money(risk, settings.STORE_CURRENCY)}\n\n"
-        + (
-            "Costliest standing conflicts:\n" + "\n".join(_line(d) for d in described)
-            if described
-            else "No live campaign is burning money on a standing conflict."
+
+    def message() -> dict:
+        at_risk = money(risk, settings.STORE_CURRENCY)
+        body = (
+            _("Standing blockers: %(count)s") % {"count": blockers}
+            + "\n"
+            + _("Spend at risk now: %(amount)s") % {"amount": at_risk}
+            + "\n\n"
+            + (
+                _("Costliest standing conflicts:")
+                + "\n"
+                + "\n".join(_line(d, c) for d, c in described)
+                if described
+                else _("No live campaign is burning money on a standing conflict.")
+            )
         )
-    )
-    message = {
-        "kind": NotificationKind.DIGEST,
-        "subject": f"SocialOps daily digest: {blockers} blockers, "
-        f"{money(risk, settings.STORE_CURRENCY)} at risk",
-        "body": body,
-        "payload": {
-            "event": "digest",
-            "blockers": blockers,
-            "spend_at_risk": str(risk),
-            "top": described,
-        },
-    }
+        return {
+            "kind": NotificationKind.DIGEST,
+            "subject": ngettext(
+                "SocialOps daily digest: %(count)s blocker, %(amount)s at risk",
+                "SocialOps daily digest: %(count)s blockers, %(amount)s at risk",
+                blockers,
+            )
+            % {"count": blockers, "amount": at_risk},
+            "body": body,
+            "payload": {
+                "event": "digest",
+                "blockers": blockers,
+                "spend_at_risk": str(risk),
+                "top": [d for d, _c in described],
+            },
+        }
+
     return _deliver_once(
         subscriptions,
         message,
@@ -563,15 +685,18 @@ def send_digests(now=None) -> int:
 
 def send_test(subscription: Subscription) -> Delivery:
     """A test message to the subscription's destination, sent at once by its own task."""
+    with translation.override(language_of(subscription.user)):
+        subject = _("SocialOps: test notification")
+        body = _(
+            "This is a test from SocialOps. Notifications for this subscription arrive here.\n"
+            "Your subscriptions: %(url)s"
+        ) % {"url": absolute(reverse("notifications:list"))}
     delivery = Delivery.objects.create(
         subscription=subscription,
         kind=NotificationKind.NEW_CONFLICT,
         is_test=True,
-        subject="SocialOps: test notification",
-        body=(
-            "This is a test from SocialOps. Notifications for this subscription arrive here.\n"
-            f"Your subscriptions: {absolute(reverse('notifications:list'))}"
-        ),
+        subject=subject,
+        body=body,
         payload={"event": "test", "subscription": subscription.pk},
     )
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
@@ -596,11 +721,15 @@ def send_delivery(delivery_id: int, *, final: bool) -> str:
     )
     delivery.attempts += 1
     try:
-        send(delivery, unsubscribe_url=unsubscribe_url)
+        # The email's footer in the recipient's language, as its subject and body are.
+        with translation.override(language_of(delivery.subscription.user)):
+            send(delivery, unsubscribe_url=unsubscribe_url)
     except DeliveryFailed as failure:
-        delivery.error = str(failure)[:2000]
+        said = said_by(failure)
+        delivery.error = str(said)[:2000]
+        delivery.error_parts = parts_of(said)
         delivery.status = DeliveryStatus.FAILED if final else DeliveryStatus.RETRYING
-        delivery.save(update_fields=["attempts", "error", "status"])
+        delivery.save(update_fields=["attempts", "error", "error_parts", "status"])
         logger.warning(
             "Delivery %s failed (attempt %s): %s", delivery.pk, delivery.attempts, failure
         )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications import services
@@ -52,7 +53,7 @@ def subscription_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
         saved.user = request.user
         saved.save()
         form.save_m2m()
-        messages.success(request, f"Saved {saved}.")
+        messages.success(request, _("Saved %(name)s.") % {"name": saved.display_name})
         return redirect("notifications:list")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -67,7 +68,7 @@ def subscription_edit(request: HttpRequest, pk: int | None = None) -> HttpRespon
 def subscription_delete(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk, user=request.user)
     subscription.delete()
-    messages.success(request, f"Deleted {subscription}.")
+    messages.success(request, _("Deleted %(name)s.") % {"name": subscription.display_name})
     return redirect("notifications:list")
 
 
@@ -76,7 +77,9 @@ def subscription_test(request: HttpRequest, pk: int) -> HttpResponse:
     subscription = get_object_or_404(Subscription, pk=pk, user=request.user)
     services.send_test(subscription)
     messages.success(
-        request, f"Test sent to {subscription.address}: the delivery log below says how it went."
+        request,
+        _("Test sent to %(address)s: the delivery log below says how it went.")
+        % {"address": subscription.address},
     )
     return redirect("notifications:list")
 

@@ -100,6 +100,8 @@ _ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"]*")+\s*$')
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+# An address (https://..., gid://shopify/Product/1) is data in any language, not words.
+_ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
 # Codes in capitals joined by underscores (rule codes: STOCK_OUT) read the same in every
 # language.
 _CODE = re.compile(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b")
@@ -295,10 +297,25 @@ def english_leftovers(html: str) -> list[str]:
     vocabulary = english_vocabulary()
     leftovers = []
     for text in visible_texts(html, skip=CODE_ELEMENTS):
-        words = {w.lower() for w in _words_needing_translation(text)}
+        words = {w.lower() for w in _words_needing_translation(_ADDRESS.sub(" ", text))}
         if words & vocabulary:
             leftovers.append(" ".join(text.split()))
     return leftovers
+
+
+_TITLE = re.compile(r"<title>.*?</title>", re.S)
+_MAIN = re.compile(r"<main\b.*?</main>", re.S)
+
+
+def page_content(response_or_html) -> str:
+    """A page's own words: its <title> and its <main>, without the shared shell around them
+    (the navigation and the account menu), which the shell's own tests check."""
+    html = (
+        response_or_html if isinstance(response_or_html, str) else response_or_html.content.decode()
+    )
+    parts = _TITLE.findall(html) + _MAIN.findall(html)
+    assert parts, "No <title> or <main> on the page"
+    return "\n".join(parts)
 
 
 def assert_french(response_or_html) -> None:

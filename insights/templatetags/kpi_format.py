@@ -7,9 +7,9 @@ from decimal import Decimal
 
 from django import template
 from django.conf import settings
+from django.utils.translation import pgettext
 
-from common.templatetags.ui import compact_duration
-from insights.charts import format_value
+from insights.charts import MINUS, format_value
 
 register = template.Library()
 
@@ -34,8 +34,20 @@ def pct(value: Decimal | None) -> str:
 
 @register.filter
 def span(value: timedelta | None) -> str:
-    """A duration such as a time to resolve: 3d 4h."""
-    return "—" if value is None else compact_duration(value)
+    """A duration such as a time to resolve, in two units at most: 3d 4h, 2h 10m, 45m."""
+    if value is None:
+        return "—"
+    minutes = max(int(value.total_seconds() // 60), 0)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return pgettext("duration", "%(days)sd %(hours)sh") % {"days": days, "hours": hours}
+    if hours:
+        return pgettext("duration", "%(hours)sh %(minutes)sm") % {
+            "hours": hours,
+            "minutes": minutes,
+        }
+    return pgettext("duration", "%(minutes)sm") % {"minutes": minutes}
 
 
 @register.filter
@@ -52,4 +64,4 @@ def signed_pct(value: Decimal | None) -> str:
     text = format_value(abs(value), "percent")
     if value > 0:
         return f"+{text}"
-    return f"\N{MINUS SIGN}{text}" if value < 0 else text
+    return f"{MINUS}{text}" if value < 0 else text

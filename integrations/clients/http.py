@@ -12,6 +12,9 @@ from email.utils import parsedate_to_datetime
 
 import requests
 from django.utils import timezone
+from django.utils.translation import gettext_noop
+
+from common.texts import say
 
 # Attempts per request before the run gives up: with the backoff below, about a minute.
 MAX_ATTEMPTS = 5
@@ -21,9 +24,23 @@ MAX_WAIT_SECONDS = 120.0
 TIMEOUT_SECONDS = (5, 60)  # connect, read
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
+# What every platform client says, with the platform's name (and its own words, in English).
+ANSWERED = gettext_noop("%(platform)s answered %(status)s.")
+NOT_JSON = gettext_noop("%(platform)s answered something that is not JSON.")
+RATE_LIMIT = gettext_noop("%(platform)s's rate limit (code %(code)s): %(message)s")
+REFUSED_REQUEST = gettext_noop("%(platform)s refused the request (code %(code)s): %(message)s")
+STATUS_CHANGE_ANSWERED = gettext_noop("%(platform)s answered %(status)s to the status change.")
+STATUS_CHANGE_REFUSED = gettext_noop(
+    "%(platform)s refused the status change (code %(code)s): %(message)s"
+)
+STATUS_CHANGE_NOT_JSON = gettext_noop(
+    "%(platform)s answered the status change with something not JSON."
+)
+
 
 class IntegrationError(Exception):
-    """A sync failed; the message is for the connection's page, in plain words."""
+    """A sync failed; the message is for the connection's page, in plain words: raised with
+    a sentence (common.texts.say), so each reader gets it in their language."""
 
 
 class ReconnectNeeded(IntegrationError):
@@ -36,7 +53,7 @@ class Unavailable(IntegrationError):
     `wait`: the seconds the platform asked for, when it named them.
     """
 
-    def __init__(self, message: str, wait: float | None = None) -> None:
+    def __init__(self, message, wait: float | None = None) -> None:
         super().__init__(message)
         self.wait = wait
 
@@ -74,7 +91,13 @@ def retry_after(response: requests.Response) -> float | None:
 def wait(seconds: float, what: str) -> None:
     if seconds > MAX_WAIT_SECONDS:
         raise RateLimited(
-            f"{what} asked to wait {seconds:.0f} seconds; the next sync will try again.",
+            say(
+                gettext_noop(
+                    "%(platform)s asked to wait %(seconds)s seconds; the next sync will try again."
+                ),
+                platform=what,
+                seconds=f"{seconds:.0f}",
+            ),
             wait=seconds,
         )
     if seconds > 0:
@@ -102,7 +125,11 @@ class Http:
             except requests.RequestException as error:
                 if attempt == MAX_ATTEMPTS:
                     raise Unavailable(
-                        f"{self.platform} could not be reached ({type(error).__name__})."
+                        say(
+                            gettext_noop("%(platform)s could not be reached (%(error)s)."),
+                            platform=self.platform,
+                            error=type(error).__name__,
+                        )
                     ) from None
                 wait(BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), self.platform)
                 continue
@@ -115,8 +142,15 @@ class Http:
                 return response
             if attempt == MAX_ATTEMPTS:
                 raise Unavailable(
-                    f"{self.platform} kept answering {response.status_code} after "
-                    f"{MAX_ATTEMPTS} attempts; the next sync will try again."
+                    say(
+                        gettext_noop(
+                            "%(platform)s kept answering %(status)s after %(attempts)s "
+                            "attempts; the next sync will try again."
+                        ),
+                        platform=self.platform,
+                        status=response.status_code,
+                        attempts=MAX_ATTEMPTS,
+                    )
                 )
             wait(delay, self.platform)
         raise AssertionError("unreachable")

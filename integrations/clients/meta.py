@@ -14,9 +14,18 @@ from collections.abc import Iterator
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
+from common.texts import say
 from integrations.clients.http import (
+    ANSWERED,
     BACKOFF_BASE_SECONDS,
+    NOT_JSON,
+    RATE_LIMIT,
+    REFUSED_REQUEST,
+    STATUS_CHANGE_ANSWERED,
+    STATUS_CHANGE_NOT_JSON,
+    STATUS_CHANGE_REFUSED,
     Http,
     IntegrationError,
     RateLimited,
@@ -119,28 +128,43 @@ class MetaClient:
         error = _error(response) if response.status_code != 200 else None
         if response.status_code != 200:
             if error is None:
-                raise IntegrationError(f"Meta answered {response.status_code}.")
+                raise IntegrationError(say(ANSWERED, platform="Meta", status=response.status_code))
             code = error.get("code")
             message = str(error.get("message") or "no message")
             if code == EXPIRED_TOKEN or (error.get("type") == "OAuthException" and code == 102):
                 raise ReconnectNeeded(
-                    f"Meta refused the access token (code {code}): {message} "
-                    "Reconnect the ad account with a new token."
+                    say(
+                        gettext_noop(
+                            "Meta refused the access token (code %(code)s): %(message)s "
+                            "Reconnect the ad account with a new token."
+                        ),
+                        code=code,
+                        message=message,
+                    )
                 )
             if code in RATE_LIMIT_CODES:
-                raise RateLimited(f"Meta's rate limit (code {code}): {message}")
+                raise RateLimited(say(RATE_LIMIT, platform="Meta", code=code, message=message))
             if code in (10, *range(200, 300)):
                 raise ReconnectNeeded(
-                    f"Meta refused a permission (code {code}): {message} The token needs ads_read."
+                    say(
+                        gettext_noop(
+                            "Meta refused a permission (code %(code)s): %(message)s The token "
+                            "needs ads_read."
+                        ),
+                        code=code,
+                        message=message,
+                    )
                 )
-            raise IntegrationError(f"Meta refused the request (code {code}): {message}")
+            raise IntegrationError(
+                say(REFUSED_REQUEST, platform="Meta", code=code, message=message)
+            )
         highest, _ = _usage(response)
         if highest >= USAGE_SLOWDOWN_PERCENT:
             wait(SLOWDOWN_SECONDS, "Meta")
         try:
             return response.json()
         except ValueError:
-            raise IntegrationError("Meta answered something that is not JSON.") from None
+            raise IntegrationError(say(NOT_JSON, platform="Meta")) from None
 
     def pages(self, edge: str, fields: str) -> Iterator[list[dict]]:
         """Pages of an account edge (campaigns, adsets, ads)."""
@@ -171,7 +195,9 @@ class MetaClient:
             body = self.get(path, params)
             data = body.get("data")
             if not isinstance(data, list):
-                raise IntegrationError(f"Meta answered {edge} without a data list.")
+                raise IntegrationError(
+                    say(gettext_noop("Meta answered %(edge)s without a data list."), edge=edge)
+                )
             yield data
             paging = body.get("paging") or {}
             after = (paging.get("cursors") or {}).get("after")
@@ -197,20 +223,33 @@ class MetaClient:
         error = _error(response) if response.status_code != 200 else None
         if response.status_code != 200:
             if error is None:
-                raise Refused(f"Meta answered {response.status_code} to the status change.")
+                raise Refused(
+                    say(STATUS_CHANGE_ANSWERED, platform="Meta", status=response.status_code)
+                )
             code = error.get("code")
             message = str(error.get("message") or "no message")
             if code in RATE_LIMIT_CODES:
-                raise RateLimited(f"Meta's rate limit (code {code}): {message}")
-            hint = (
-                " The token needs ads_management."
-                if code in (10, *range(200, 300)) or code == EXPIRED_TOKEN
-                else ""
-            )
-            raise Refused(f"Meta refused the status change (code {code}): {message}{hint}")
+                raise RateLimited(say(RATE_LIMIT, platform="Meta", code=code, message=message))
+            if code in (10, *range(200, 300)) or code == EXPIRED_TOKEN:
+                raise Refused(
+                    say(
+                        gettext_noop(
+                            "Meta refused the status change (code %(code)s): %(message)s The "
+                            "token needs ads_management."
+                        ),
+                        code=code,
+                        message=message,
+                    )
+                )
+            raise Refused(say(STATUS_CHANGE_REFUSED, platform="Meta", code=code, message=message))
         try:
             body = response.json()
         except ValueError:
-            raise Refused("Meta answered the status change with something not JSON.") from None
+            raise Refused(say(STATUS_CHANGE_NOT_JSON, platform="Meta")) from None
         if not (isinstance(body, dict) and body.get("success") is True):
-            raise Refused(f"Meta did not confirm the status change ({str(body)[:200]}).")
+            raise Refused(
+                say(
+                    gettext_noop("Meta did not confirm the status change (%(answer)s)."),
+                    answer=str(body)[:200],
+                )
+            )

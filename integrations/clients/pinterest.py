@@ -12,8 +12,17 @@ from collections.abc import Iterator
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
-from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, Refused
+from common.texts import say
+from integrations.clients.http import (
+    NOT_JSON,
+    STATUS_CHANGE_NOT_JSON,
+    Http,
+    IntegrationError,
+    ReconnectNeeded,
+    Refused,
+)
 
 API_VERSION = "v5"
 # The largest page the v5 list endpoints accept.
@@ -32,6 +41,9 @@ ANALYTICS_COLUMNS = [
 CLICK_WINDOW_DAYS = 30
 VIEW_WINDOW_DAYS = 1
 ATTRIBUTION_LABEL = f"{CLICK_WINDOW_DAYS}-day click, {VIEW_WINDOW_DAYS}-day view"
+
+
+PINTEREST_REFUSED_CHANGE = gettext_noop("Pinterest refused the status change (%(error)s).")
 
 
 class NotFound(IntegrationError):
@@ -77,22 +89,43 @@ class PinterestClient:
         response = self.http.send("GET", f"{self.base}/{path}", params=params or {})
         if response.status_code == 401:
             raise ReconnectNeeded(
-                f"Pinterest refused the access token ({_error(response)}). "
-                "Reconnect the ad account with a new token."
+                say(
+                    gettext_noop(
+                        "Pinterest refused the access token (%(error)s). "
+                        "Reconnect the ad account with a new token."
+                    ),
+                    error=_error(response),
+                )
             )
         if response.status_code == 403:
             raise ReconnectNeeded(
-                f"Pinterest refused a permission ({_error(response)}). "
-                "The token needs ads:read and pins:read."
+                say(
+                    gettext_noop(
+                        "Pinterest refused a permission (%(error)s). "
+                        "The token needs ads:read and pins:read."
+                    ),
+                    error=_error(response),
+                )
             )
         if response.status_code == 404:
-            raise NotFound(f"Pinterest knows no {path} ({_error(response)}).")
+            raise NotFound(
+                say(
+                    gettext_noop("Pinterest knows no %(path)s (%(error)s)."),
+                    path=path,
+                    error=_error(response),
+                )
+            )
         if response.status_code != 200:
-            raise IntegrationError(f"Pinterest refused the request ({_error(response)}).")
+            raise IntegrationError(
+                say(
+                    gettext_noop("Pinterest refused the request (%(error)s)."),
+                    error=_error(response),
+                )
+            )
         try:
             return response.json()
         except ValueError:
-            raise IntegrationError("Pinterest answered something that is not JSON.") from None
+            raise IntegrationError(say(NOT_JSON, platform="Pinterest")) from None
 
     def pages(self, edge: str, params: dict | None = None) -> Iterator[list[dict]]:
         """Every page of an ad account list, following the bookmark."""
@@ -101,7 +134,9 @@ class PinterestClient:
             body = self.get(f"ad_accounts/{self.account}/{edge}", query)
             items = body.get("items") if isinstance(body, dict) else None
             if not isinstance(items, list):
-                raise IntegrationError(f"Pinterest answered {edge} without items.")
+                raise IntegrationError(
+                    say(gettext_noop("Pinterest answered %(edge)s without items."), edge=edge)
+                )
             yield items
             bookmark = body.get("bookmark")
             if not bookmark:
@@ -121,7 +156,9 @@ class PinterestClient:
         """A promoted pin's title, description and link."""
         body = self.get(f"pins/{pin_id}", {"ad_account_id": self.account})
         if not isinstance(body, dict):
-            raise IntegrationError(f"Pinterest answered pin {pin_id} with no object.")
+            raise IntegrationError(
+                say(gettext_noop("Pinterest answered pin %(pin)s with no object."), pin=pin_id)
+            )
         return body
 
     def daily_analytics(self, ad_ids: list[str], start: str, end: str) -> Iterator[list[dict]]:
@@ -140,14 +177,18 @@ class PinterestClient:
                 },
             )
             if not isinstance(rows, list):
-                raise IntegrationError("Pinterest answered ads/analytics without a list.")
+                raise IntegrationError(
+                    say(gettext_noop("Pinterest answered ads/analytics without a list."))
+                )
             yield rows
 
     def account_info(self) -> dict:
         """The ad account's name and currency: the connection test."""
         body = self.get(f"ad_accounts/{self.account}")
         if not isinstance(body, dict):
-            raise IntegrationError("Pinterest answered the ad account with no object.")
+            raise IntegrationError(
+                say(gettext_noop("Pinterest answered the ad account with no object."))
+            )
         return body
 
     def ad_status(self, ad_id: str) -> str:
@@ -165,18 +206,23 @@ class PinterestClient:
         )
         if response.status_code in (401, 403):
             raise Refused(
-                f"Pinterest refused the status change ({_error(response)}). "
-                "The token needs ads:write."
+                say(
+                    gettext_noop(
+                        "Pinterest refused the status change (%(error)s). "
+                        "The token needs ads:write."
+                    ),
+                    error=_error(response),
+                )
             )
         if response.status_code != 200:
-            raise Refused(f"Pinterest refused the status change ({_error(response)}).")
+            raise Refused(say(PINTEREST_REFUSED_CHANGE, error=_error(response)))
         try:
             body = response.json()
         except ValueError:
-            raise Refused("Pinterest answered the status change with something not JSON.") from None
+            raise Refused(say(STATUS_CHANGE_NOT_JSON, platform="Pinterest")) from None
         items = body.get("items") if isinstance(body, dict) else None
         if not isinstance(items, list) or not items:
-            raise Refused("Pinterest answered the status change without items.")
+            raise Refused(say(gettext_noop("Pinterest answered the status change without items.")))
         for item in items:
             problems = item.get("exceptions") if isinstance(item, dict) else None
             if isinstance(problems, dict):
@@ -184,4 +230,4 @@ class PinterestClient:
             problems = [p for p in problems or [] if isinstance(p, dict)]
             if problems:
                 said = "; ".join(f"code {p.get('code')}: {p.get('message')}" for p in problems)
-                raise Refused(f"Pinterest refused the status change ({said}).")
+                raise Refused(say(PINTEREST_REFUSED_CHANGE, error=said))

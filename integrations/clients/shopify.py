@@ -13,8 +13,17 @@ from typing import Any
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
-from integrations.clients.http import Http, IntegrationError, ReconnectNeeded, wait
+from common.texts import say
+from integrations.clients.http import (
+    ANSWERED,
+    NOT_JSON,
+    Http,
+    IntegrationError,
+    ReconnectNeeded,
+    wait,
+)
 
 API_VERSION = "2025-10"
 # A page's worth of nodes: Shopify's maximum per connection is 250.
@@ -22,6 +31,9 @@ PAGE_SIZE = 100
 # Bulk operations: poll every few seconds, give up (until the next sync) after 20 minutes.
 BULK_POLL_SECONDS = 3.0
 BULK_MAX_WAIT_SECONDS = 1200.0
+SHOPIFY_WITHOUT = gettext_noop("Shopify answered without %(what)s.")
+BULK_LINE_NOT_JSON = gettext_noop("Line %(line)s of the bulk file is not JSON.")
+BULK_LINE_NOT_OBJECT = gettext_noop("Line %(line)s of the bulk file is not an object.")
 
 
 def gid_number(gid: Any) -> int:
@@ -90,30 +102,43 @@ class ShopifyClient:
         )
         if response.status_code == 401:
             raise ReconnectNeeded(
-                "Shopify refused the access token (401): it was revoked or the app was "
-                "uninstalled. Reconnect the store with a new token."
+                say(
+                    gettext_noop(
+                        "Shopify refused the access token (401): it was revoked or the app was "
+                        "uninstalled. Reconnect the store with a new token."
+                    )
+                )
             )
         if response.status_code == 403:
             raise ReconnectNeeded(
-                "Shopify refused access (403): the token lacks a scope SocialOps needs "
-                "(read_products, read_inventory, read_locations, read_discounts, read_shipping)."
+                say(
+                    gettext_noop(
+                        "Shopify refused access (403): the token lacks a scope SocialOps needs "
+                        "(read_products, read_inventory, read_locations, read_discounts, "
+                        "read_shipping)."
+                    )
+                )
             )
         if response.status_code == 404:
-            raise IntegrationError("No Shopify store answers at this address (404).")
+            raise IntegrationError(
+                say(gettext_noop("No Shopify store answers at this address (404)."))
+            )
         if response.status_code != 200:
-            raise IntegrationError(f"Shopify answered {response.status_code}.")
+            raise IntegrationError(say(ANSWERED, platform="Shopify", status=response.status_code))
         try:
             body = response.json()
         except ValueError:
-            raise IntegrationError("Shopify answered something that is not JSON.") from None
+            raise IntegrationError(say(NOT_JSON, platform="Shopify")) from None
         if body.get("errors"):
             messages = "; ".join(str(e.get("message", e)) for e in body["errors"][:3])
-            raise IntegrationError(f"Shopify refused the query: {messages}")
+            raise IntegrationError(
+                say(gettext_noop("Shopify refused the query: %(errors)s"), errors=messages)
+            )
         # Wait before the next query if this one left less in the bucket than it cost.
         self._next_cost_wait = _throttle_wait(body) or 0.0
         data = body.get("data")
         if not isinstance(data, dict):
-            raise IntegrationError("Shopify answered without data.")
+            raise IntegrationError(say(gettext_noop("Shopify answered without data.")))
         return data
 
     def paginate(
@@ -131,7 +156,7 @@ class ShopifyClient:
             for key in path:
                 connection = (connection or {}).get(key)
             if not isinstance(connection, dict):
-                raise IntegrationError(f"Shopify answered without {'.'.join(path)}.")
+                raise IntegrationError(say(SHOPIFY_WITHOUT, what=".".join(path)))
             nodes = connection.get("nodes") or []
             yield nodes
             info = connection.get("pageInfo") or {}
@@ -139,7 +164,9 @@ class ShopifyClient:
                 return
             cursor = info.get("endCursor")
             if not cursor:
-                raise IntegrationError("Shopify said there is a next page but gave no cursor.")
+                raise IntegrationError(
+                    say(gettext_noop("Shopify said there is a next page but gave no cursor."))
+                )
 
     def shop(self) -> dict:
         """The store's name and currency: the connection test."""
@@ -150,7 +177,7 @@ class ShopifyClient:
         data = self.query(VARIANTS_COUNT_QUERY)
         count = (data.get("productVariantsCount") or {}).get("count")
         if not isinstance(count, int):
-            raise IntegrationError("Shopify answered without productVariantsCount.")
+            raise IntegrationError(say(SHOPIFY_WITHOUT, what="productVariantsCount"))
         return count
 
     # --- Bulk operations ------------------------------------------------------------------
@@ -163,16 +190,26 @@ class ShopifyClient:
         errors = result.get("userErrors") or []
         if errors:
             messages = "; ".join(str(e.get("message", e)) for e in errors[:3])
-            raise IntegrationError(f"Shopify refused the bulk operation: {messages}")
+            raise IntegrationError(
+                say(
+                    gettext_noop("Shopify refused the bulk operation: %(errors)s"),
+                    errors=messages,
+                )
+            )
         operation_id = (result.get("bulkOperation") or {}).get("id")
         if not operation_id:
-            raise IntegrationError("Shopify started no bulk operation.")
+            raise IntegrationError(say(gettext_noop("Shopify started no bulk operation.")))
         waited = 0.0
         while True:
             operation = self.query(CURRENT_BULK_QUERY).get("currentBulkOperation") or {}
             if operation.get("id") != operation_id:
                 raise IntegrationError(
-                    "Another bulk operation replaced SocialOps' one; the next sync will retry."
+                    say(
+                        gettext_noop(
+                            "Another bulk operation replaced SocialOps' one; the next sync will "
+                            "retry."
+                        )
+                    )
                 )
             status = operation.get("status")
             if status == "COMPLETED":
@@ -180,13 +217,25 @@ class ShopifyClient:
             if status in ("FAILED", "CANCELED", "CANCELING", "EXPIRED"):
                 code = operation.get("errorCode") or "no reason given"
                 raise IntegrationError(
-                    f"Shopify's bulk operation ended {status.lower()} ({code}); the next "
-                    "sync will retry."
+                    say(
+                        gettext_noop(
+                            "Shopify's bulk operation ended %(status)s (%(code)s); the next "
+                            "sync will retry."
+                        ),
+                        status=status.lower(),
+                        code=code,
+                    )
                 )
             if waited >= BULK_MAX_WAIT_SECONDS:
                 raise IntegrationError(
-                    f"Shopify's bulk operation was still {str(status).lower()} after "
-                    f"{BULK_MAX_WAIT_SECONDS // 60:.0f} minutes; the next sync will retry."
+                    say(
+                        gettext_noop(
+                            "Shopify's bulk operation was still %(status)s after %(minutes)s "
+                            "minutes; the next sync will retry."
+                        ),
+                        status=str(status).lower(),
+                        minutes=f"{BULK_MAX_WAIT_SECONDS // 60:.0f}",
+                    )
                 )
             wait(BULK_POLL_SECONDS, "Shopify")
             waited += BULK_POLL_SECONDS
@@ -199,13 +248,20 @@ class ShopifyClient:
             response = requests.get(url, stream=True, timeout=(5, 300))
         except requests.RequestException as error:
             raise IntegrationError(
-                f"Shopify's bulk file could not be downloaded ({type(error).__name__})."
+                say(
+                    gettext_noop("Shopify's bulk file could not be downloaded (%(error)s)."),
+                    error=type(error).__name__,
+                )
             ) from None
         with response:
             if response.status_code != 200:
                 raise IntegrationError(
-                    f"Shopify's bulk file answered {response.status_code}; the next sync will "
-                    "retry."
+                    say(
+                        gettext_noop(
+                            "Shopify's bulk file answered %(status)s; the next sync will retry."
+                        ),
+                        status=response.status_code,
+                    )
                 )
             for number, line in enumerate(response.iter_lines(chunk_size=1 << 16), start=1):
                 if not line.strip():
@@ -213,8 +269,12 @@ class ShopifyClient:
                 try:
                     item = json.loads(line)
                 except ValueError:
-                    item = {"__malformed__": f"Line {number} of the bulk file is not JSON."}
-                yield item if isinstance(item, dict) else {"__malformed__": f"Line {number}."}
+                    item = {"__malformed__": say(BULK_LINE_NOT_JSON, line=number)}
+                yield (
+                    item
+                    if isinstance(item, dict)
+                    else {"__malformed__": say(BULK_LINE_NOT_OBJECT, line=number)}
+                )
 
 
 SHOP_QUERY = "query { shop { name myshopifyDomain currencyCode } }"

@@ -14,9 +14,14 @@ from collections.abc import Iterator
 
 import requests
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
+from common.texts import say
 from integrations.clients.http import (
     BACKOFF_BASE_SECONDS,
+    RATE_LIMIT,
+    REFUSED_REQUEST,
+    STATUS_CHANGE_REFUSED,
     Http,
     IntegrationError,
     RateLimited,
@@ -74,6 +79,9 @@ def _rate_limited(response: requests.Response) -> float | None:
     return None
 
 
+TIKTOK_NOT_JSON = gettext_noop("TikTok answered %(status)s without JSON.")
+
+
 class TikTokClient:
     """Requests against one advertiser: reads, and the status of an ad (enforcement)."""
 
@@ -91,25 +99,41 @@ class TikTokClient:
         response = self.http.send("GET", f"{self.base}/{path}", params=params)
         body = _body(response)
         if body is None:
-            raise IntegrationError(f"TikTok answered {response.status_code} without JSON.")
+            raise IntegrationError(say(TIKTOK_NOT_JSON, status=response.status_code))
         code, message = body.get("code"), str(body.get("message") or "no message")
         if code in TOKEN_CODES:
             raise ReconnectNeeded(
-                f"TikTok refused the access token (code {code}): {message} "
-                "Reconnect the advertiser with a new token."
+                say(
+                    gettext_noop(
+                        "TikTok refused the access token (code %(code)s): %(message)s "
+                        "Reconnect the advertiser with a new token."
+                    ),
+                    code=code,
+                    message=message,
+                )
             )
         if code in PERMISSION_CODES:
             raise ReconnectNeeded(
-                f"TikTok refused a permission (code {code}): {message} The token needs read "
-                "access to the advertiser's ads and reports."
+                say(
+                    gettext_noop(
+                        "TikTok refused a permission (code %(code)s): %(message)s The token "
+                        "needs read access to the advertiser's ads and reports."
+                    ),
+                    code=code,
+                    message=message,
+                )
             )
         if code == RATE_LIMITED:
-            raise RateLimited(f"TikTok's rate limit (code {code}): {message}")
+            raise RateLimited(say(RATE_LIMIT, platform="TikTok", code=code, message=message))
         if code != 0:
-            raise IntegrationError(f"TikTok refused the request (code {code}): {message}")
+            raise IntegrationError(
+                say(REFUSED_REQUEST, platform="TikTok", code=code, message=message)
+            )
         data = body.get("data")
         if not isinstance(data, dict):
-            raise IntegrationError(f"TikTok answered {path} without data.")
+            raise IntegrationError(
+                say(gettext_noop("TikTok answered %(path)s without data."), path=path)
+            )
         return data
 
     def pages(self, path: str, params: dict | None = None) -> Iterator[list[dict]]:
@@ -128,7 +152,9 @@ class TikTokClient:
             data = self.get(path, query)
             rows = data.get("list")
             if not isinstance(rows, list):
-                raise IntegrationError(f"TikTok answered {path} without a list.")
+                raise IntegrationError(
+                    say(gettext_noop("TikTok answered %(path)s without a list."), path=path)
+                )
             yield rows
             info = data.get("page_info") or {}
             total = info.get("total_page")
@@ -170,7 +196,9 @@ class TikTokClient:
         )
         rows = data.get("list") or []
         if not rows or not isinstance(rows[0], dict):
-            raise IntegrationError("TikTok knows no advertiser with this id for this token.")
+            raise IntegrationError(
+                say(gettext_noop("TikTok knows no advertiser with this id for this token."))
+            )
         return rows[0]
 
     def ad_status(self, ad_id: str) -> str:
@@ -201,14 +229,20 @@ class TikTokClient:
         )
         body = _body(response)
         if body is None:
-            raise Refused(f"TikTok answered {response.status_code} without JSON.")
+            raise Refused(say(TIKTOK_NOT_JSON, status=response.status_code))
         code, message = body.get("code"), str(body.get("message") or "no message")
         if code == RATE_LIMITED:
-            raise RateLimited(f"TikTok's rate limit (code {code}): {message}")
+            raise RateLimited(say(RATE_LIMIT, platform="TikTok", code=code, message=message))
         if code != 0:
-            hint = (
-                " The token needs ad management access."
-                if code in PERMISSION_CODES or code in TOKEN_CODES
-                else ""
-            )
-            raise Refused(f"TikTok refused the status change (code {code}): {message}{hint}")
+            if code in PERMISSION_CODES or code in TOKEN_CODES:
+                raise Refused(
+                    say(
+                        gettext_noop(
+                            "TikTok refused the status change (code %(code)s): %(message)s The "
+                            "token needs ad management access."
+                        ),
+                        code=code,
+                        message=message,
+                    )
+                )
+            raise Refused(say(STATUS_CHANGE_REFUSED, platform="TikTok", code=code, message=message))

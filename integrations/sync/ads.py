@@ -24,6 +24,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from campaigns.choices import CampaignFormat, CampaignStatus, ClaimKind
@@ -32,6 +33,7 @@ from campaigns.models import Campaign, CampaignItem
 from campaigns.services import save_campaign
 from campaigns.synced import PLATFORM_OWNED_FIELDS, PLATFORM_OWNED_ITEM_FIELDS, changed_fields
 from catalog.models import SKU
+from common.texts import said_by, say
 from insights.models import ChannelMetric
 from insights.signals import channel_metrics_changed
 from integrations.choices import IssueKind
@@ -41,6 +43,11 @@ from integrations.sync.base import ItemError, Tally
 T = TypeVar("T")
 
 AD = "ad"
+# What read_items says of an ad that is not a JSON object, and what the ad syncs share.
+AD_NOT_AN_OBJECT = gettext_noop("An ad must be an object, got %(value)s.")
+AD_WITHOUT_ID = gettext_noop("The ad has no id.")
+ENDS_BEFORE_START = gettext_noop("end_time %(end)s is before start_time %(start)s.")
+CHANNEL_NEEDED = gettext_noop("Choose the channel this ad account's campaigns run on.")
 # The Shopify storefront path of a product page: /products/<handle>, optionally under a
 # market's locale prefix (/fr/products/<handle>) or a collection (/collections/x/products/).
 PRODUCTS_SEGMENT = "products"
@@ -96,16 +103,17 @@ def read_items(
     rows: Iterable, parse: Callable[[dict], T], tally: Tally, id_key: str, what: str
 ) -> list[T]:
     """Parse each row; a row that is not an object or cannot be read is listed on the
-    connection's page (with its id when it has one) and the rest are kept."""
+    connection's page (with its id when it has one) and the rest are kept. `what` says a row
+    is no object: AD_NOT_AN_OBJECT, or a sentence like it with a %(value)s."""
     parsed = []
     for row in rows:
         try:
             if not isinstance(row, dict):
-                raise ItemError(f"{what} must be an object, got {row!r}."[:300])
+                raise ItemError(say(what, value=repr(row)[:200]))
             parsed.append(parse(row))
         except ItemError as error:
             external_id = row.get(id_key, "") if isinstance(row, dict) else ""
-            tally.note(IssueKind.MALFORMED, external_id, str(error))
+            tally.note(IssueKind.MALFORMED, external_id, said_by(error))
     return parsed
 
 
@@ -114,9 +122,21 @@ def whole(value: Any, name: str) -> int:
     try:
         number = int(Decimal(str(value if value not in (None, "") else 0)))
     except (InvalidOperation, ValueError):
-        raise ItemError(f"{name} must be a whole number, got {value!r}.") from None
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s must be a whole number, got %(value)s."),
+                field=name,
+                value=repr(value),
+            )
+        ) from None
     if number < 0:
-        raise ItemError(f"{name} must not be negative, got {value!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s must not be negative, got %(value)s."),
+                field=name,
+                value=repr(value),
+            )
+        )
     return number
 
 
@@ -127,7 +147,9 @@ def known_countries(codes: Iterable[Any], external_id: str, tally: Tally) -> lis
     unknown = sorted(wanted - set(known))
     if unknown:
         tally.note(
-            IssueKind.UNKNOWN_FIELD, external_id, f"Unknown target countries: {', '.join(unknown)}."
+            IssueKind.UNKNOWN_FIELD,
+            external_id,
+            say(gettext_noop("Unknown target countries: %(codes)s."), codes=", ".join(unknown)),
         )
     return known
 
@@ -195,8 +217,13 @@ class SkuIndex:
                 tally.note(
                     IssueKind.UNMATCHED,
                     ad.external_id,
-                    f"Product {product_id!r} matches no SKU code (the catalog's retailer id "
-                    "should be the SKU code).",
+                    say(
+                        gettext_noop(
+                            "Product %(product)s matches no SKU code (the catalog's retailer id "
+                            "should be the SKU code)."
+                        ),
+                        product=repr(product_id),
+                    ),
                 )
             else:
                 matched[sku.pk] = sku
@@ -213,8 +240,14 @@ class SkuIndex:
                 tally.note(
                     IssueKind.UNMATCHED,
                     ad.external_id,
-                    f"The landing page {url[:200]} names product {handle!r}, which is not in "
-                    "the catalog.",
+                    say(
+                        gettext_noop(
+                            "The landing page %(url)s names product %(handle)s, which is not in "
+                            "the catalog."
+                        ),
+                        url=url[:200],
+                        handle=repr(handle),
+                    ),
                 )
         return sorted(matched.values(), key=lambda s: s.pk)
 
@@ -370,7 +403,10 @@ def apply_metrics(connection: Connection, rows: Iterable[DailyAdMetric], tally: 
             tally.note(
                 IssueKind.UNMATCHED,
                 ad_id,
-                f"Numbers for {day} name an ad SocialOps has not synced.",
+                say(
+                    gettext_noop("Numbers for %(day)s name an ad SocialOps has not synced."),
+                    day=str(day),
+                ),
             )
             continue
         values = wanted.setdefault(

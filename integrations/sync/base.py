@@ -9,12 +9,17 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import DatabaseError, models, transaction
+from django.utils.translation import gettext_noop
 
+from common.texts import Said, parts_of, said_by, say
 from integrations.choices import IssueKind
 from integrations.models import SyncIssue, SyncRun
 
 # Issues kept per run: a broken feed of 100,000 items must not write 100,000 rows.
 MAX_ISSUES_PER_RUN = 500
+# What several syncs say of a field of a platform's answer (the field's name stays as sent).
+MISSING = gettext_noop("%(field)s is missing.")
+NOT_A_NUMBER = gettext_noop("%(field)s must be a number, got %(value)s.")
 
 
 class ItemError(ValueError):
@@ -34,13 +39,18 @@ class Tally:
     # The platform client, read at the end for the number of requests made.
     client: Any = None
 
-    def note(self, kind: str, external_id: Any, message: str) -> None:
+    def note(self, kind: str, external_id: Any, message: Said | str) -> None:
+        """Keep what was not applied; `message` a sentence (common.texts.say) for people."""
         if kind == IssueKind.MALFORMED:
             self.errors += 1
         if len(self.issues) < MAX_ISSUES_PER_RUN:
             self.issues.append(
                 SyncIssue(
-                    run=self.run, kind=kind, external_id=str(external_id)[:255], message=message
+                    run=self.run,
+                    kind=kind,
+                    external_id=str(external_id)[:255],
+                    message=str(message),
+                    message_parts=parts_of(message),
                 )
             )
 
@@ -55,10 +65,14 @@ class Tally:
             with transaction.atomic():
                 yield
         except ItemError as error:
-            self.note(IssueKind.MALFORMED, external_id, str(error))
+            self.note(IssueKind.MALFORMED, external_id, said_by(error))
         except DatabaseError as error:
             # A constraint refused it (two variants with one SKU code...): name the item.
-            self.note(IssueKind.MALFORMED, external_id, f"Refused by the database: {error}")
+            self.note(
+                IssueKind.MALFORMED,
+                external_id,
+                say(gettext_noop("Refused by the database: %(error)s"), error=str(error)),
+            )
 
 
 def upsert(instance: models.Model, values: dict[str, Any]) -> str:
@@ -83,14 +97,20 @@ def upsert(instance: models.Model, values: dict[str, Any]) -> str:
 def money(value: Any, field_name: str, *, required: bool = False) -> Decimal | None:
     if value in (None, ""):
         if required:
-            raise ItemError(f"{field_name} is missing.")
+            raise ItemError(say(MISSING, field=field_name))
         return None
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ItemError(f"{field_name} must be a number, got {value!r}.") from None
+        raise ItemError(say(NOT_A_NUMBER, field=field_name, value=repr(value))) from None
     if not amount.is_finite() or amount < 0:
-        raise ItemError(f"{field_name} must be a non-negative number, got {value!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s must be a non-negative number, got %(value)s."),
+                field=field_name,
+                value=repr(value),
+            )
+        )
     return amount.quantize(Decimal("0.01"))
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
+from common.texts import said_by
 from integrations.choices import IssueKind
 from integrations.sync.base import ItemError, Tally
 
@@ -32,7 +33,7 @@ def planning(tally: Tally, external_id: Any) -> Iterator[None]:
     try:
         yield
     except ItemError as error:
-        tally.note(IssueKind.MALFORMED, external_id, str(error))
+        tally.note(IssueKind.MALFORMED, external_id, said_by(error))
 
 
 class Batch:

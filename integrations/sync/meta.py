@@ -15,8 +15,10 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from campaigns.choices import CampaignStatus
+from common.texts import say
 from integrations.choices import IssueKind
 from integrations.clients.http import IntegrationError
 from integrations.clients.meta import (
@@ -29,6 +31,10 @@ from integrations.clients.meta import (
 )
 from integrations.models import Connection
 from integrations.sync.ads import (
+    AD_NOT_AN_OBJECT,
+    AD_WITHOUT_ID,
+    CHANNEL_NEEDED,
+    ENDS_BEFORE_START,
     DailyAdMetric,
     SyncedAd,
     apply_ads,
@@ -62,7 +68,13 @@ def _when(value, field: str) -> datetime | None:
         return None
     parsed = parse_datetime(str(value)) if isinstance(value, str) else None
     if parsed is None or timezone.is_naive(parsed):
-        raise ItemError(f"{field} is not a date and time with an offset: {value!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s is not a date and time with an offset: %(value)s."),
+                field=field,
+                value=repr(value),
+            )
+        )
     return parsed
 
 
@@ -71,7 +83,9 @@ def _status(ad: dict, starts_at, ends_at, now, tally: Tally) -> str | None:
     status = STATUS_OF.get(effective)
     if status is None:
         tally.note(
-            IssueKind.UNKNOWN_FIELD, ad.get("id"), f"Unknown effective_status {effective!r}."
+            IssueKind.UNKNOWN_FIELD,
+            ad.get("id"),
+            say(gettext_noop("Unknown effective_status %(value)s."), value=repr(effective)),
         )
         return None
     if status == CampaignStatus.LIVE and ends_at and ends_at < now:
@@ -85,7 +99,12 @@ def _countries(adset: dict, ad_id, tally: Tally) -> list[str]:
     targeting = adset.get("targeting") or {}
     wanted = ((targeting.get("geo_locations") or {}).get("countries")) or []
     if not isinstance(wanted, list):
-        raise ItemError(f"targeting.geo_locations.countries must be a list, got {wanted!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("targeting.geo_locations.countries must be a list, got %(value)s."),
+                value=repr(wanted),
+            )
+        )
     return known_countries(wanted, ad_id, tally)
 
 
@@ -124,16 +143,18 @@ def synced_ad(
     """One Graph API ad as SocialOps needs it; ItemError when it cannot be read."""
     ad_id = text(ad.get("id"), 255)
     if not ad_id:
-        raise ItemError("The ad has no id.")
+        raise ItemError(say(AD_WITHOUT_ID))
     adset = adsets.get(text(ad.get("adset_id"), 255)) or {}
     parent = meta_campaigns.get(text(ad.get("campaign_id"), 255)) or {}
     creative = ad.get("creative") or {}
     if not isinstance(creative, dict):
-        raise ItemError(f"creative must be an object, got {creative!r}.")
+        raise ItemError(
+            say(gettext_noop("creative must be an object, got %(value)s."), value=repr(creative))
+        )
     starts_at = _when(adset.get("start_time") or parent.get("start_time"), "start_time")
     ends_at = _when(adset.get("end_time") or parent.get("stop_time"), "end_time")
     if starts_at and ends_at and ends_at < starts_at:
-        raise ItemError(f"end_time {ends_at} is before start_time {starts_at}.")
+        raise ItemError(say(ENDS_BEFORE_START, end=str(ends_at), start=str(starts_at)))
     product_set = text(creative.get("product_set_id"), 255)
     return SyncedAd(
         external_id=ad_id,
@@ -180,7 +201,12 @@ def daily_metric(row: dict, currency: str) -> DailyAdMetric:
     try:
         day = date.fromisoformat(str(row.get("date_start")))
     except ValueError:
-        raise ItemError(f"date_start is not a date: {row.get('date_start')!r}.") from None
+        raise ItemError(
+            say(
+                gettext_noop("date_start is not a date: %(value)s."),
+                value=repr(row.get("date_start")),
+            )
+        ) from None
     impressions, clicks = (
         whole(row.get("impressions"), "impressions"),
         whole(row.get("clicks"), "clicks"),
@@ -202,7 +228,7 @@ def sync_meta(connection: Connection, tally: Tally) -> MetaClient:
     """Read the account's campaigns, ad sets, ads (with their creatives) and the product
     sets they promote, apply the ads, then the last days' insights."""
     if connection.channel_id is None:
-        raise IntegrationError("Choose the channel this ad account's campaigns run on.")
+        raise IntegrationError(say(CHANNEL_NEEDED))
     client = MetaClient(connection.account_id, connection.credentials())
     tally.client = client
     now = timezone.now()
@@ -218,7 +244,7 @@ def sync_meta(connection: Connection, tally: Tally) -> MetaClient:
             lambda ad: synced_ad(ad, adsets, meta_campaigns, retailer_ids, tally, now),
             tally,
             "id",
-            "An ad",
+            AD_NOT_AN_OBJECT,
         )
         with transaction.atomic():
             apply_ads(connection, synced, tally, now, "Meta")
@@ -228,7 +254,11 @@ def sync_meta(connection: Connection, tally: Tally) -> MetaClient:
         metric
         for page in client.daily_insights(since, until)
         for metric in read_items(
-            page, lambda row: daily_metric(row, currency), tally, "ad_id", "An insights row"
+            page,
+            lambda row: daily_metric(row, currency),
+            tally,
+            "ad_id",
+            gettext_noop("An insights row must be an object, got %(value)s."),
         )
     ]
     apply_metrics(connection, rows, tally)

@@ -15,14 +15,20 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from campaigns.choices import CampaignStatus
+from common.texts import say
 from integrations.choices import IssueKind, SyncRunStatus
 from integrations.clients.http import IntegrationError
 from integrations.clients.pinterest import ATTRIBUTION_LABEL, NotFound, PinterestClient
 from integrations.models import Connection, ExternalRef, SyncRun
 from integrations.sync.ads import (
     AD,
+    AD_NOT_AN_OBJECT,
+    AD_WITHOUT_ID,
+    CHANNEL_NEEDED,
+    ENDS_BEFORE_START,
     DailyAdMetric,
     SyncedAd,
     apply_ads,
@@ -58,7 +64,13 @@ def _when(value, name: str) -> datetime | None:
     try:
         return datetime.fromtimestamp(int(value), tz=UTC)
     except (TypeError, ValueError, OverflowError):
-        raise ItemError(f"{name} is not a Unix time: {value!r}.") from None
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s is not a Unix time: %(value)s."),
+                field=name,
+                value=repr(value),
+            )
+        ) from None
 
 
 def _status(ad: dict, tally: Tally) -> str | None:
@@ -68,14 +80,20 @@ def _status(ad: dict, tally: Tally) -> str | None:
     summary = text(ad.get("summary_status") or ad.get("status"), 32)
     status = STATUS_OF.get(summary)
     if status is None:
-        tally.note(IssueKind.UNKNOWN_FIELD, ad.get("id"), f"Unknown summary_status {summary!r}.")
+        tally.note(
+            IssueKind.UNKNOWN_FIELD,
+            ad.get("id"),
+            say(gettext_noop("Unknown summary_status %(value)s."), value=repr(summary)),
+        )
     return status
 
 
 def _countries(ad_group: dict, ad_id: str, tally: Tally) -> list[str]:
     geo = (ad_group.get("targeting_spec") or {}).get("GEO") or []
     if not isinstance(geo, list):
-        raise ItemError(f"targeting_spec.GEO must be a list, got {geo!r}.")
+        raise ItemError(
+            say(gettext_noop("targeting_spec.GEO must be a list, got %(value)s."), value=repr(geo))
+        )
     # GEO holds countries ("FR") and regions ("US-CA"): a region targets part of a country.
     return known_countries({str(code).split("-")[0] for code in geo}, ad_id, tally)
 
@@ -89,13 +107,13 @@ def synced_ad(
 ) -> SyncedAd:
     ad_id = text(ad.get("id"), 255)
     if not ad_id:
-        raise ItemError("The ad has no id.")
+        raise ItemError(say(AD_WITHOUT_ID))
     ad_group = ad_groups.get(text(ad.get("ad_group_id"), 255)) or {}
     parent = campaigns.get(text(ad.get("campaign_id"), 255)) or {}
     starts_at = _when(ad_group.get("start_time") or parent.get("start_time"), "start_time")
     ends_at = _when(ad_group.get("end_time") or parent.get("end_time"), "end_time")
     if starts_at and ends_at and ends_at < starts_at:
-        raise ItemError(f"end_time {ends_at} is before start_time {starts_at}.")
+        raise ItemError(say(ENDS_BEFORE_START, end=str(ends_at), start=str(starts_at)))
     pin = pins.get(text(ad.get("pin_id"), 255))
     caption, urls = None, []
     if pin is not None:
@@ -117,7 +135,9 @@ def daily_metric(row: dict, currency: str) -> DailyAdMetric:
     try:
         day = date.fromisoformat(str(row.get("DATE")))
     except ValueError:
-        raise ItemError(f"DATE is not a date: {row.get('DATE')!r}.") from None
+        raise ItemError(
+            say(gettext_noop("DATE is not a date: %(value)s."), value=repr(row.get("DATE")))
+        ) from None
     spend = money(row.get("SPEND_IN_MICRO_DOLLAR"), "SPEND_IN_MICRO_DOLLAR") or Decimal("0")
     value = money(
         row.get("TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"), "TOTAL_CHECKOUT_VALUE_IN_MICRO_DOLLAR"
@@ -183,17 +203,22 @@ def _read_ads(
     def read(ad: dict) -> SyncedAd:
         pin_id = text(ad.get("pin_id"), 255)
         if pin_id in wanted and pin_id not in pins:
-            raise ItemError(f"Its pin {pin_id} could not be read (Pinterest: not found).")
+            raise ItemError(
+                say(
+                    gettext_noop("Its pin %(pin)s could not be read (Pinterest: not found)."),
+                    pin=pin_id,
+                )
+            )
         return synced_ad(ad, ad_groups, campaigns, pins, tally)
 
-    return read_items(page, read, tally, "id", "An ad")
+    return read_items(page, read, tally, "id", AD_NOT_AN_OBJECT)
 
 
 def sync_pinterest(connection: Connection, tally: Tally) -> PinterestClient:
     """Read the account's campaigns, ad groups, ads and the pins that changed, apply the ads,
     then the last days' analytics."""
     if connection.channel_id is None:
-        raise IntegrationError("Choose the channel this ad account's campaigns run on.")
+        raise IntegrationError(say(CHANNEL_NEEDED))
     client = PinterestClient(connection.account_id, connection.credentials())
     tally.client = client
     now = timezone.now()
@@ -216,7 +241,11 @@ def sync_pinterest(connection: Connection, tally: Tally) -> PinterestClient:
         metric
         for page in client.daily_analytics(ad_ids, start, end)
         for metric in read_items(
-            page, lambda row: daily_metric(row, currency), tally, "AD_ID", "An analytics row"
+            page,
+            lambda row: daily_metric(row, currency),
+            tally,
+            "AD_ID",
+            gettext_noop("An analytics row must be an object, got %(value)s."),
         )
     ]
     apply_metrics(connection, rows, tally)

@@ -17,12 +17,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils.text import slugify
+from django.utils.translation import gettext_noop
 from django_countries import countries
 
 from catalog.choices import InventoryPolicy, ProductStatus, StockSource
 from catalog.models import SKU, Location, Product, StockLevel
 from catalog.signals import products_changed, skus_changed, stock_levels_changed
 from common.signals import row_signals_muted
+from common.texts import say
 from integrations.choices import IssueKind, SyncRunStatus
 from integrations.clients.shopify import (
     INVENTORY_QUERY,
@@ -45,7 +47,11 @@ INCREMENTAL_OVERLAP = timedelta(minutes=5)
 def objects(nodes: list, tally: Tally) -> list[dict]:
     """The nodes that are objects; anything else is recorded as malformed."""
     for bad in [n for n in nodes if not isinstance(n, dict)]:
-        tally.note(IssueKind.MALFORMED, "", f"A node must be an object, got {bad!r}."[:500])
+        tally.note(
+            IssueKind.MALFORMED,
+            "",
+            say(gettext_noop("A node must be an object, got %(value)s."), value=repr(bad)[:400]),
+        )
     return [n for n in nodes if isinstance(n, dict)]
 
 
@@ -53,14 +59,23 @@ def _id(node: dict, field: str = "id") -> int:
     try:
         return gid_number(node.get(field) if field == "id" else (node.get(field) or {}).get("id"))
     except (ValueError, AttributeError):
-        raise ItemError(f"{field} is not a Shopify id: {node.get(field)!r}.") from None
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s is not a Shopify id: %(value)s."),
+                field=field,
+                value=repr(node.get(field)),
+            )
+        ) from None
 
 
 def _product_values(node: dict) -> dict:
     status = text(node.get("status"), 16).lower()
     if status not in ProductStatus.values:
         raise ItemError(
-            f"status must be one of ACTIVE, DRAFT, ARCHIVED, got {node.get('status')!r}."
+            say(
+                gettext_noop("status must be one of ACTIVE, DRAFT, ARCHIVED, got %(value)s."),
+                value=repr(node.get("status")),
+            )
         )
     tags = node.get("tags") or []
     values = {
@@ -172,8 +187,14 @@ def apply_variants(nodes: list[dict], tally: Tally) -> None:
                 tally.note(
                     IssueKind.UNMATCHED,
                     node.get("id"),
-                    f"Variant {variant_id} belongs to product {node['product']['id']}, "
-                    "which this sync did not read.",
+                    say(
+                        gettext_noop(
+                            "Variant %(variant)s belongs to product %(product)s, "
+                            "which this sync did not read."
+                        ),
+                        variant=variant_id,
+                        product=node["product"]["id"],
+                    ),
                 )
                 continue
             code = text(node.get("sku"), 255)
@@ -188,7 +209,12 @@ def apply_variants(nodes: list[dict], tally: Tally) -> None:
                 by_variant[variant_id] = sku
             policy = text(node.get("inventoryPolicy"), 16).lower()
             if policy not in InventoryPolicy.values:
-                raise ItemError(f"inventoryPolicy must be DENY or CONTINUE, got {policy!r}.")
+                raise ItemError(
+                    say(
+                        gettext_noop("inventoryPolicy must be DENY or CONTINUE, got %(value)s."),
+                        value=repr(policy),
+                    )
+                )
             item = node.get("inventoryItem")
             values = {
                 "product_id": product.pk,
@@ -230,7 +256,7 @@ def apply_locations(nodes: list[dict], tally: Tally) -> list[Location]:
             location_id = _id(node)
             name = text(node.get("name"), 255)
             if not name:
-                raise ItemError("The location has no name.")
+                raise ItemError(say(gettext_noop("The location has no name.")))
             location = by_id.get(location_id) or by_name.pop(name, None) or Location()
             country = text((node.get("address") or {}).get("countryCode"), 2).upper()
             if country not in countries:
@@ -251,10 +277,15 @@ def _quantities(node: dict) -> dict[str, int]:
     quantities = {}
     for entry in node.get("quantities") or []:
         if not isinstance(entry, dict) or not isinstance(entry.get("quantity"), int):
-            raise ItemError(f"quantities must be {{name, quantity}} pairs, got {entry!r}.")
+            raise ItemError(
+                say(
+                    gettext_noop("quantities must be {name, quantity} pairs, got %(value)s."),
+                    value=repr(entry),
+                )
+            )
         quantities[entry.get("name")] = entry["quantity"]
     if "available" not in quantities:
-        raise ItemError("quantities has no 'available'.")
+        raise ItemError(say(gettext_noop("quantities has no 'available'.")))
     # Shopify reports oversold stock as negative available: nothing is promisable.
     available = max(quantities["available"], 0)
     committed = max(quantities.get("committed", 0), 0)
@@ -297,7 +328,13 @@ def apply_levels(location: Location, nodes: list[dict], tally: Tally) -> None:
                 tally.note(
                     IssueKind.UNMATCHED,
                     node["item"]["id"],
-                    f"Stock at {location.name} for inventory item {item_id}, which no SKU has.",
+                    say(
+                        gettext_noop(
+                            "Stock at %(location)s for inventory item %(item)s, which no SKU has."
+                        ),
+                        location=location.name,
+                        item=item_id,
+                    ),
                 )
                 continue
             values = _quantities(node)

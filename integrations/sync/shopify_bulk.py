@@ -14,8 +14,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from catalog.models import Location
+from common.texts import say
 from integrations.choices import IssueKind
 from integrations.clients.shopify import BULK_CATALOG_QUERY, BULK_STOCK_QUERY, ShopifyClient
 from integrations.sync.base import Tally
@@ -23,6 +25,9 @@ from integrations.sync.shopify import apply_levels, apply_products, apply_varian
 
 # Lines per transaction: large enough for few round trips, small enough to hold in memory.
 CHUNK_LINES = 5000
+
+# A line of the bulk file that is none of the objects the query asks for.
+UNEXPECTED_LINE = gettext_noop("Unexpected line in the file.")
 
 
 def catalog_query(search: str | None) -> str:
@@ -65,7 +70,7 @@ def apply_catalog_chunk(chunk: list[dict], tally: Tally) -> None:
             # The paged query names the product; in the file it is the parent.
             variants.append({**line, "product": {"id": line.get("__parentId")}})
         else:
-            tally.note(IssueKind.UNKNOWN_FIELD, line.get("id", ""), "Unexpected line in the file.")
+            tally.note(IssueKind.UNKNOWN_FIELD, line.get("id", ""), say(UNEXPECTED_LINE))
     with transaction.atomic():
         if products:
             apply_products(products, tally)
@@ -80,7 +85,7 @@ def apply_stock_chunk(chunk: list[dict], locations: dict[str, Location], tally: 
         if kind == "Location":
             continue
         if kind != "InventoryLevel":
-            tally.note(IssueKind.UNKNOWN_FIELD, line.get("id", ""), "Unexpected line in the file.")
+            tally.note(IssueKind.UNKNOWN_FIELD, line.get("id", ""), say(UNEXPECTED_LINE))
             continue
         by_location[line.get("__parentId") or ""].append(line)
     with transaction.atomic():
@@ -90,7 +95,12 @@ def apply_stock_chunk(chunk: list[dict], locations: dict[str, Location], tally: 
                 tally.note(
                     IssueKind.UNMATCHED,
                     gid,
-                    f"{len(levels)} stock levels at a location this sync did not read.",
+                    say(
+                        gettext_noop(
+                            "%(count)s stock levels at a location this sync did not read."
+                        ),
+                        count=len(levels),
+                    ),
                 )
                 continue
             apply_levels(location, levels, tally)

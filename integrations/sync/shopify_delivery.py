@@ -23,8 +23,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 from django_countries import countries as known_countries
 
+from common.texts import say
 from integrations.choices import IssueKind
 from integrations.clients.shopify import (
     DELIVERY_PAGE_SIZE,
@@ -76,8 +78,13 @@ def _zone_countries(zone: dict, gid: str, tally: Tally) -> list[str]:
             tally.note(
                 IssueKind.UNKNOWN_FIELD,
                 gid,
-                f"Zone {zone.get('name')!r} covers the rest of the world: its countries are "
-                "not listed, so SocialOps keeps only the ones named.",
+                say(
+                    gettext_noop(
+                        "Zone %(zone)s covers the rest of the world: its countries are "
+                        "not listed, so SocialOps keeps only the ones named."
+                    ),
+                    zone=repr(zone.get("name")),
+                ),
             )
             continue
         value = text(code.get("countryCode"), 2).upper()
@@ -91,7 +98,14 @@ def _rates(profiles: list, tally: Tally) -> tuple[list[dict], bool]:
     rates, complete = [], True
     for profile in profiles:
         if not isinstance(profile, dict):
-            tally.note(IssueKind.MALFORMED, "", f"A profile must be an object, got {profile!r}.")
+            tally.note(
+                IssueKind.MALFORMED,
+                "",
+                say(
+                    gettext_noop("A profile must be an object, got %(value)s."),
+                    value=repr(profile)[:400],
+                ),
+            )
             continue
         for group in profile.get("profileLocationGroups") or []:
             zones = (group or {}).get("locationGroupZones") or {}
@@ -100,7 +114,7 @@ def _rates(profiles: list, tally: Tally) -> tuple[list[dict], bool]:
                 tally.note(
                     IssueKind.UNKNOWN_FIELD,
                     profile.get("id", ""),
-                    "The profile has more zones than SocialOps reads (20).",
+                    say(gettext_noop("The profile has more zones than SocialOps reads (20).")),
                 )
             for zone_node in zones.get("nodes") or []:
                 zone = (zone_node or {}).get("zone") or {}
@@ -110,7 +124,7 @@ def _rates(profiles: list, tally: Tally) -> tuple[list[dict], bool]:
                     tally.note(
                         IssueKind.UNKNOWN_FIELD,
                         zone.get("id", ""),
-                        "The zone has more rates than SocialOps reads (20).",
+                        say(gettext_noop("The zone has more rates than SocialOps reads (20).")),
                     )
                 for definition in definitions.get("nodes") or []:
                     if isinstance(definition, dict):
@@ -127,24 +141,34 @@ def _plan(rates: list[dict], tally: Tally) -> list[tuple[str, tuple[str, str], d
         gid = text(definition.get("id"), 255)
         with tally.item(gid):
             if not gid:
-                raise ItemError("The rate has no id.")
+                raise ItemError(say(gettext_noop("The rate has no id.")))
             name = text(definition.get("name"), 120)
             if not name:
-                raise ItemError("The rate has no name.")
+                raise ItemError(say(gettext_noop("The rate has no name.")))
             provider = definition.get("rateProvider") or {}
             if provider.get("__typename") != "DeliveryRateDefinition":
                 tally.note(
                     IssueKind.UNKNOWN_FIELD,
                     gid,
-                    f"{name} is carrier-calculated: its price is known at checkout only, so "
-                    "it is not kept as a shipping method.",
+                    say(
+                        gettext_noop(
+                            "%(name)s is carrier-calculated: its price is known at checkout "
+                            "only, so it is not kept as a shipping method."
+                        ),
+                        name=name,
+                    ),
                 )
                 continue
             price = provider.get("price") or {}
             amount = money(price.get("amount"), "price.amount", required=True)
             countries = _zone_countries(zone, gid, tally)
             if not countries:
-                raise ItemError(f"Zone {zone.get('name')!r} names no country.")
+                raise ItemError(
+                    say(
+                        gettext_noop("Zone %(zone)s names no country."),
+                        zone=repr(zone.get("name")),
+                    )
+                )
             plain, suffixed = name, f"{name} ({text(zone.get('name'), 60)})"[:120]
             if names[name] > 1:
                 name = suffixed
@@ -245,8 +269,15 @@ def _list_methods_needing_days(connection: Connection, tally: Tally) -> None:
         tally.note(
             IssueKind.UNKNOWN_FIELD,
             method.name,
-            f"Shipping method {method.name!r} needs its delivery days: Shopify keeps none, so it "
-            f"has the default {method.min_days}-{method.max_days} days until you set them.",
+            say(
+                gettext_noop(
+                    "Shipping method %(method)s needs its delivery days: Shopify keeps none, so "
+                    "it has the default %(min)s-%(max)s days until you set them."
+                ),
+                method=repr(method.name),
+                min=method.min_days,
+                max=method.max_days,
+            ),
         )
 
 

@@ -20,8 +20,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_noop
 
 from catalog.models import SKU, Product
+from common.texts import say
 from integrations.choices import IssueKind
 from integrations.clients.shopify import (
     DISCOUNT_PAGE_SIZE,
@@ -31,7 +33,7 @@ from integrations.clients.shopify import (
     gid_number,
 )
 from integrations.models import Connection, ExternalRef
-from integrations.sync.base import ItemError, Tally, money, text, upsert
+from integrations.sync.base import MISSING, ItemError, Tally, money, text, upsert
 from promises.choices import AppliesTo, DiscountKind
 from promises.models import PromoCode
 
@@ -44,14 +46,20 @@ def when(value: Any, field: str, *, required: bool = False) -> datetime | None:
     """A Shopify DateTime (ISO 8601, UTC)."""
     if value in (None, ""):
         if required:
-            raise ItemError(f"{field} is missing.")
+            raise ItemError(say(MISSING, field=field))
         return None
     try:
         parsed = parse_datetime(str(value).replace("Z", "+00:00"))
     except ValueError:
         parsed = None
     if parsed is None:
-        raise ItemError(f"{field} must be a date and time, got {value!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s must be a date and time, got %(value)s."),
+                field=field,
+                value=repr(value),
+            )
+        )
     return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, timezone.UTC)
 
 
@@ -59,22 +67,37 @@ def _value(discount: dict) -> tuple[str, Decimal, str]:
     """(kind, value, currency) from customerGets.value."""
     value = (discount.get("customerGets") or {}).get("value") or {}
     if not isinstance(value, dict):
-        raise ItemError(f"customerGets.value must be an object, got {value!r}.")
+        raise ItemError(
+            say(
+                gettext_noop("customerGets.value must be an object, got %(value)s."),
+                value=repr(value),
+            )
+        )
     if value.get("__typename") == "DiscountPercentage" or "percentage" in value:
         # Shopify sends a fraction: 0.2 is 20 %.
         share = money(value.get("percentage"), "percentage", required=True)
         percent = (Decimal(str(value["percentage"])) * 100).quantize(Decimal("0.01"))
         if share is None or not 0 < percent <= 100:
-            raise ItemError(f"percentage must be in (0, 1], got {value.get('percentage')!r}.")
+            raise ItemError(
+                say(
+                    gettext_noop("percentage must be in (0, 1], got %(value)s."),
+                    value=repr(value.get("percentage")),
+                )
+            )
         return DiscountKind.PERCENTAGE, percent, settings.STORE_CURRENCY
     amount = value.get("amount")
     if isinstance(amount, dict):
         fixed = money(amount.get("amount"), "amount", required=True)
         if not fixed:
-            raise ItemError("amount must be more than 0.")
+            raise ItemError(say(gettext_noop("amount must be more than 0.")))
         currency = text(amount.get("currencyCode"), 3).upper() or settings.STORE_CURRENCY
         return DiscountKind.FIXED, fixed, currency
-    raise ItemError(f"customerGets.value is neither a percentage nor an amount: {value!r}.")
+    raise ItemError(
+        say(
+            gettext_noop("customerGets.value is neither a percentage nor an amount: %(value)s."),
+            value=repr(value),
+        )
+    )
 
 
 def _scope(discount: dict, gid: str, tally: Tally) -> tuple[str, list[int], list[int]]:
@@ -91,13 +114,24 @@ def _scope(discount: dict, gid: str, tally: Tally) -> tuple[str, list[int], list
                 try:
                     into.append(gid_number((node or {}).get("id")))
                 except ValueError:
-                    raise ItemError(f"{key} holds a node without an id: {node!r}.") from None
+                    raise ItemError(
+                        say(
+                            gettext_noop("%(field)s holds a node without an id: %(value)s."),
+                            field=key,
+                            value=repr(node),
+                        )
+                    ) from None
             if (connection.get("pageInfo") or {}).get("hasNextPage"):
                 tally.note(
                     IssueKind.UNKNOWN_FIELD,
                     gid,
-                    f"The code applies to more {key} than SocialOps reads (50); the rest are "
-                    "not known to the checks.",
+                    say(
+                        gettext_noop(
+                            "The code applies to more %(field)s than SocialOps reads (50); the "
+                            "rest are not known to the checks."
+                        ),
+                        field=key,
+                    ),
                 )
         products = list(
             Product.objects.filter(shopify_product_id__in=product_ids).values_list("pk", flat=True)
@@ -110,7 +144,13 @@ def _scope(discount: dict, gid: str, tally: Tally) -> tuple[str, list[int], list
             tally.note(
                 IssueKind.UNMATCHED,
                 gid,
-                f"The code applies to {missing} product(s) or variant(s) SocialOps does not have.",
+                say(
+                    gettext_noop(
+                        "The code applies to %(count)s product(s) or variant(s) SocialOps does "
+                        "not have."
+                    ),
+                    count=missing,
+                ),
             )
         if variant_ids:
             # Some variants and maybe some products: the SKUs of both, exactly.
@@ -122,8 +162,13 @@ def _scope(discount: dict, gid: str, tally: Tally) -> tuple[str, list[int], list
     tally.note(
         IssueKind.UNKNOWN_FIELD,
         gid,
-        f"The code applies to {typename or 'something'} SocialOps cannot match (collections); "
-        "it is kept as covering no product: set its products on the promo code page.",
+        say(
+            gettext_noop(
+                "The code applies to %(what)s SocialOps cannot match (collections); it is kept "
+                "as covering no product: set its products on the promo code page."
+            ),
+            what=typename or "?",
+        ),
     )
     return AppliesTo.PRODUCTS, [], []
 
@@ -133,14 +178,20 @@ def _values(node: dict, tally: Tally) -> tuple[str, dict, list[int], list[int]] 
     gid = text(node.get("id"), 255)
     discount = node.get("codeDiscount")
     if not isinstance(discount, dict):
-        raise ItemError("codeDiscount is missing.")
+        raise ItemError(say(MISSING, field="codeDiscount"))
     typename = discount.get("__typename")
     if typename != "DiscountCodeBasic":
         tally.note(
             IssueKind.UNKNOWN_FIELD,
             gid,
-            f"{discount.get('title') or gid} is a {typename} discount: SocialOps keeps "
-            "percentage and amount-off codes only.",
+            say(
+                gettext_noop(
+                    "%(discount)s is a %(kind)s discount: SocialOps keeps percentage and "
+                    "amount-off codes only."
+                ),
+                discount=discount.get("title") or gid,
+                kind=typename,
+            ),
         )
         return None
     codes = [
@@ -148,22 +199,39 @@ def _values(node: dict, tally: Tally) -> tuple[str, dict, list[int], list[int]] 
     ]
     codes = [c for c in codes if c]
     if not codes:
-        raise ItemError("The discount has no code.")
+        raise ItemError(say(gettext_noop("The discount has no code.")))
     if len(codes) > 1:
         tally.note(
             IssueKind.UNKNOWN_FIELD,
             gid,
-            f"The discount has several codes; SocialOps keeps the first ({codes[0]}).",
+            say(
+                gettext_noop(
+                    "The discount has several codes; SocialOps keeps the first (%(code)s)."
+                ),
+                code=codes[0],
+            ),
         )
     kind, value, currency = _value(discount)
     starts_at = when(discount.get("startsAt"), "startsAt", required=True)
     ends_at = when(discount.get("endsAt"), "endsAt")
     if ends_at is not None and ends_at < starts_at:
-        raise ItemError(f"endsAt {ends_at} is before startsAt {starts_at}.")
+        raise ItemError(
+            say(
+                gettext_noop("endsAt %(end)s is before startsAt %(start)s."),
+                end=str(ends_at),
+                start=str(starts_at),
+            )
+        )
     limit, used = discount.get("usageLimit"), discount.get("asyncUsageCount") or 0
     for name, number in (("usageLimit", limit), ("asyncUsageCount", used)):
         if number is not None and (not isinstance(number, int) or number < 0):
-            raise ItemError(f"{name} must be a whole number, got {number!r}.")
+            raise ItemError(
+                say(
+                    gettext_noop("%(field)s must be a whole number, got %(value)s."),
+                    field=name,
+                    value=repr(number),
+                )
+            )
     applies_to, products, skus = _scope(discount, gid, tally)
     values = {
         "code": codes[0],
@@ -198,7 +266,7 @@ def apply_discounts(connection: Connection, nodes: list, tally: Tally) -> list[s
         gid = text(node.get("id"), 255)
         with tally.item(gid or repr(node)[:100]):
             if not gid:
-                raise ItemError("The discount has no id.")
+                raise ItemError(say(gettext_noop("The discount has no id.")))
             seen.append(gid)
             parsed = _values(node, tally)
             if parsed is None:

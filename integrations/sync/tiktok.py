@@ -12,13 +12,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from campaigns.choices import CampaignStatus
+from common.texts import say
 from integrations.choices import IssueKind
 from integrations.clients.http import IntegrationError
 from integrations.clients.tiktok import TikTokClient
 from integrations.models import Connection
 from integrations.sync.ads import (
+    AD_NOT_AN_OBJECT,
     DailyAdMetric,
     SyncedAd,
     apply_ads,
@@ -86,7 +89,13 @@ def _when(value, name: str) -> datetime | None:
     try:
         return datetime.strptime(str(value), TIME_FORMAT).replace(tzinfo=UTC)
     except ValueError:
-        raise ItemError(f"{name} is not a date and time (UTC+0): {value!r}.") from None
+        raise ItemError(
+            say(
+                gettext_noop("%(field)s is not a date and time (UTC+0): %(value)s."),
+                field=name,
+                value=repr(value),
+            )
+        ) from None
 
 
 def _status(ad: dict, parent: dict, tally: Tally) -> str | None:
@@ -99,7 +108,9 @@ def _status(ad: dict, parent: dict, tally: Tally) -> str | None:
     status = STATUS_OF.get(secondary)
     if status is None:
         tally.note(
-            IssueKind.UNKNOWN_FIELD, ad.get("ad_id"), f"Unknown secondary_status {secondary!r}."
+            IssueKind.UNKNOWN_FIELD,
+            ad.get("ad_id"),
+            say(gettext_noop("Unknown secondary_status %(value)s."), value=repr(secondary)),
         )
     return status
 
@@ -107,14 +118,19 @@ def _status(ad: dict, parent: dict, tally: Tally) -> str | None:
 def _countries(adgroup: dict, ad_id: str, tally: Tally) -> list[str]:
     locations = adgroup.get("location_ids") or []
     if not isinstance(locations, list):
-        raise ItemError(f"location_ids must be a list, got {locations!r}.")
+        raise ItemError(
+            say(gettext_noop("location_ids must be a list, got %(value)s."), value=repr(locations))
+        )
     found = {COUNTRY_OF_LOCATION.get(str(loc)) for loc in locations}
     unknown = sorted(str(loc) for loc in locations if str(loc) not in COUNTRY_OF_LOCATION)
     if unknown:
         tally.note(
             IssueKind.UNKNOWN_FIELD,
             ad_id,
-            f"Location ids that are not a country SocialOps knows: {', '.join(unknown)}.",
+            say(
+                gettext_noop("Location ids that are not a country SocialOps knows: %(ids)s."),
+                ids=", ".join(unknown),
+            ),
         )
     return sorted(c for c in found if c)
 
@@ -124,12 +140,17 @@ def synced_ad(
 ) -> SyncedAd:
     ad_id = text(ad.get("ad_id"), 255)
     if not ad_id:
-        raise ItemError("The ad has no ad_id.")
+        raise ItemError(say(gettext_noop("The ad has no ad_id.")))
     adgroup = adgroups.get(text(ad.get("adgroup_id"), 255)) or {}
     starts_at = _when(adgroup.get("schedule_start_time"), "schedule_start_time")
     ends_at = _when(adgroup.get("schedule_end_time"), "schedule_end_time")
     if starts_at and ends_at and ends_at < starts_at:
-        raise ItemError(f"schedule_end_time {ends_at} is before schedule_start_time.")
+        raise ItemError(
+            say(
+                gettext_noop("schedule_end_time %(end)s is before schedule_start_time."),
+                end=str(ends_at),
+            )
+        )
     landing = text(ad.get("landing_page_url"), 2000)
     return SyncedAd(
         external_id=ad_id,
@@ -146,12 +167,15 @@ def synced_ad(
 def daily_metric(row: dict, currency: str) -> DailyAdMetric:
     dimensions, metrics = row.get("dimensions") or {}, row.get("metrics") or {}
     if not isinstance(dimensions, dict) or not isinstance(metrics, dict):
-        raise ItemError("A report row needs dimensions and metrics objects.")
+        raise ItemError(say(gettext_noop("A report row needs dimensions and metrics objects.")))
     try:
         day = date.fromisoformat(str(dimensions.get("stat_time_day"))[:10])
     except ValueError:
         raise ItemError(
-            f"stat_time_day is not a date: {dimensions.get('stat_time_day')!r}."
+            say(
+                gettext_noop("stat_time_day is not a date: %(value)s."),
+                value=repr(dimensions.get("stat_time_day")),
+            )
         ) from None
     return DailyAdMetric(
         ad_id=text(dimensions.get("ad_id"), 255),
@@ -171,7 +195,9 @@ def sync_tiktok(connection: Connection, tally: Tally) -> TikTokClient:
     """Read the advertiser's campaigns, ad groups and ads, apply the ads, then the daily
     report."""
     if connection.channel_id is None:
-        raise IntegrationError("Choose the channel this advertiser's campaigns run on.")
+        raise IntegrationError(
+            say(gettext_noop("Choose the channel this advertiser's campaigns run on."))
+        )
     client = TikTokClient(connection.account_id, connection.credentials())
     tally.client = client
     now = timezone.now()
@@ -190,7 +216,11 @@ def sync_tiktok(connection: Connection, tally: Tally) -> TikTokClient:
     }
     for page in client.ads():
         synced = read_items(
-            page, lambda ad: synced_ad(ad, adgroups, campaigns, tally), tally, "ad_id", "An ad"
+            page,
+            lambda ad: synced_ad(ad, adgroups, campaigns, tally),
+            tally,
+            "ad_id",
+            AD_NOT_AN_OBJECT,
         )
         with transaction.atomic():
             apply_ads(connection, synced, tally, now, PLATFORM)
@@ -200,7 +230,11 @@ def sync_tiktok(connection: Connection, tally: Tally) -> TikTokClient:
         metric
         for page in client.daily_report(start, end)
         for metric in read_items(
-            page, lambda row: daily_metric(row, currency), tally, "ad_id", "A report row"
+            page,
+            lambda row: daily_metric(row, currency),
+            tally,
+            "ad_id",
+            gettext_noop("A report row must be an object, got %(value)s."),
         )
     ]
     apply_metrics(connection, rows, tally)

@@ -32,6 +32,11 @@ def test_the_template_check_finds_an_unmarked_word():
     assert i18n.template_literals(source) == ["Open it", "left"]
 
 
+def test_attributes_a_block_hands_to_its_parent_are_not_words():
+    source = '{% block main_class %} class="wide"{% endblock %}{% block content %}<p>Hi</p>'
+    assert i18n.template_literals(source) == ["Hi"]
+
+
 def test_every_marked_message_has_a_french_translation():
     missing = sorted(
         (i18n.source_messages() - i18n.catalog_keys("django")), key=lambda m: m[1]
@@ -90,6 +95,14 @@ def test_codes_are_not_english_leftovers():
     words outside it are an untranslated phrase."""
     html = "<p><code>STOCK_OUT</code> <code>Cost per item</code></p><p>Out of stock</p>"
     assert i18n.english_leftovers(html) == ["Out of stock"]
+
+
+def test_an_address_or_a_rule_code_on_a_french_page_is_data_not_english():
+    html = (
+        "<p>Produit gid://shopify/Product/404 introuvable</p><p>STOCK_OUT</p>"
+        "<p>the product</p><p>STOCK OUT</p>"
+    )
+    assert i18n.english_leftovers(html) == ["the product", "STOCK OUT"]
 
 
 # --- Each person's language --------------------------------------------------------------------

@@ -55,8 +55,9 @@ def test_a_sold_out_live_campaign_tells_ops_once_by_email_and_chat(
     email = mail.outbox[0]
     assert email.to == ["olivia@example.com"]
     # The stock ran out just now, so nothing spent yet; the message carries the running
-    # total and what each day it stands costs (80 a day of the last days' metrics).
-    for text in ("Spring glow", "SERUM-30", "Spend at risk: 0.00 EUR so far", "80.00 EUR a day"):
+    # total and what each day it stands costs (80 a day of the last days' metrics), as money
+    # reads everywhere (common.formatting).
+    for text in ("Spring glow", "SERUM-30", "Spend at risk: €0.00 so far", "€80.00 a day"):
         assert text in email.body
     assert "/notifications/unsubscribe/" in email.body
     assert email.extra_headers["List-Unsubscribe"].startswith("<http")
