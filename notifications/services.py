@@ -345,10 +345,9 @@ def conflict_message(conflict: Conflict) -> str:
     """What a conflict says, as a message quotes it: the one place notifications read it.
 
     Messages are rendered in the recipient's language (translation.override around the
-    render), so this becomes `conflict.localized_message()` once promises provides it; the
-    webhook's JSON keeps `message`, the stored English, for machines.
+    render); the webhook's JSON keeps `message`, the stored English, for machines.
     """
-    return conflict.message
+    return conflict.localized_message()
 
 
 def describe(conflict: Conflict) -> dict:

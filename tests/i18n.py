@@ -94,12 +94,13 @@ _BLOCKS = re.compile(
     re.S,
 )
 _VERBATIM_CODE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
-# A block that fills in a tag's attributes (base.html's `<main{% block main_class %}>`):
-# ` class="wide"` is markup, not words.
-_ATTRIBUTES_ONLY = re.compile(r'^(?:\s*[\w-]+="[^"]*")+\s*$')
 _LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*")
 _PLACEHOLDER = re.compile(r"%\(\w+\)[sdifr]|%[sdif]|\{\w*\}")
+# Markup a block hands to its parent's tag (`{% block main_class %} class="wide"{% endblock %}`
+# fills `<main{% block main_class %}{% endblock %}>`): outside a tag in the child's source, but
+# attributes on the page, not words.
+_ATTRIBUTE_TEXT = re.compile(r'[\w:-]+="[^"]*"')
 # An address (https://..., gid://shopify/Product/1) is data in any language, not words.
 _ADDRESS = re.compile(r"\b[a-z][a-z0-9+.-]*://\S+", re.I)
 # Codes in capitals joined by underscores (rule codes: STOCK_OUT) read the same in every
@@ -167,9 +168,7 @@ def template_literals(source: str) -> list[str]:
     source = _VERBATIM_CODE.sub(" ", source)
     found: list[str] = []
     for text in visible_texts(source):
-        if _ATTRIBUTES_ONLY.match(text):
-            continue
-        words = _words_needing_translation(text)
+        words = _words_needing_translation(_ATTRIBUTE_TEXT.sub(" ", text))
         if words:
             found.append(" ".join(text.split()))
     return found
