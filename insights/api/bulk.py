@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from campaigns.models import Campaign, Channel
@@ -65,7 +66,9 @@ class BulkItemMixin:
         return attrs
 
 
-def _lte(low: str, high: str, message: str) -> Callable[[dict], None]:
+def _lte(low: str, high: str, message) -> Callable[[dict], None]:
+    """A check that `low` stays at or under `high`; `message` (lazy) says so to the client."""
+
     def check(attrs: dict) -> None:
         if attrs.get(low, 0) > attrs.get(high, 0):
             raise serializers.ValidationError({low: [message]})
@@ -87,7 +90,9 @@ class BulkOrderSerializer(BulkItemMixin, OrderSerializer):
     external_id = serializers.CharField(max_length=64)
     channel = _id_field("Channel id.")
     campaign = _id_field("Campaign id.")
-    cross_checks = (_lte("refunded", "gross", "A refund cannot exceed the gross amount."),)
+    cross_checks = (
+        _lte("refunded", "gross", gettext_lazy("A refund cannot exceed the gross amount.")),
+    )
 
 
 class BulkChannelMetricSerializer(BulkItemMixin, ChannelMetricSerializer):
@@ -97,7 +102,7 @@ class BulkChannelMetricSerializer(BulkItemMixin, ChannelMetricSerializer):
         _lte(
             "qualified_add_to_carts",
             "add_to_carts",
-            "Qualified add-to-carts cannot exceed add-to-carts.",
+            gettext_lazy("Qualified add-to-carts cannot exceed add-to-carts."),
         ),
     )
 
