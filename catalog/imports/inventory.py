@@ -342,10 +342,8 @@ class InventoryImporter(Importer):
     def _copy_write(created: list[dict], changed: list[dict], deleted: list[int], now) -> list[int]:
         """COPY and set-based merges (PostgreSQL); returns the ids of the levels updated."""
         copy_delete(StockLevel, deleted)
-        defaults = row_defaults(StockLevel, now)
-        copy_insert(StockLevel, [{**defaults, **row} for row in created])
-        rows = [{**row, "updated_at": now} for row in changed]
-        return copy_update(StockLevel, rows, STOCK_FIELDS, touch=("updated_at",))
+        copy_insert(StockLevel, created, defaults=row_defaults(StockLevel, now))
+        return copy_update(StockLevel, changed, STOCK_FIELDS, touch={"updated_at": now})
 
     def _complete(self, given: dict[str, int], level: dict | None) -> dict[str, int]:
         """All four quantities: the file's, else the stored ones, else 0; available <= on hand."""

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 from django.conf import settings
@@ -33,8 +34,9 @@ from catalog.imports.aliases import SHOPIFY_PRODUCT_COLUMNS
 from catalog.models import SKU, Product
 from catalog.signals import products_changed, skus_changed
 from common.csvimport import parse
-from common.csvimport.copymerge import copy_insert, copy_update, row_defaults
+from common.csvimport.copymerge import by_index, copy_insert, copy_update, row_defaults
 from common.csvimport.parse import CellError
+from common.csvimport.result import MAX_SAMPLE
 from common.csvimport.runner import Chunk, Importer
 
 STATUSES = {status.value: status.value for status in ProductStatus}
@@ -78,16 +80,18 @@ WARNING_ONLY = {
     "image": parse.web_address,
     "variant_image": parse.web_address,
 }
+# Distinct amounts and weights remembered per import: a catalog repeats a few dozen prices
+# and weights over thousands of rows, and parsing one (Decimal, rounding, bounds) costs more
+# than reading it. Barcodes and image addresses are new on every row: not remembered.
+PARSED_CACHE = 4_096
+REMEMBERED = ("weight",)
 
 
 @dataclass
 class Variant:
     line: int
     values: dict[str, Any]
-
-    @property
-    def options(self) -> tuple[str, str, str]:
-        return tuple(self.values.get(f, "") for f in OPTION_FIELDS)  # type: ignore[return-value]
+    options: tuple[str, str, str]
 
 
 @dataclass
@@ -144,13 +148,34 @@ class ProductImporter(Importer):
     required = ("handle", "title", "price")
     writes_with_copy = True
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        columns = self.columns
+        # Decided once per file rather than per row: each row is read once into its trimmed
+        # cells by field, and only the fields the file has are looked at.
+        self.trimmed = columns.trimmed()
+        self.product_fields = [
+            (name, TEXT_LIMITS.get(name))
+            for name in PRODUCT_TEXT + PRODUCT_NAMES
+            if name in columns
+        ]
+        self.variant_text = [name for name in ("code", *OPTION_FIELDS) if name in columns]
+        self.variant_markers = [name for name in VARIANT_MARKERS if name in columns]
+        self.warning_parsers = [
+            (name, lru_cache(PARSED_CACHE)(parser) if name in REMEMBERED else parser)
+            for name, parser in WARNING_ONLY.items()
+            if name in columns
+        ]
+        self.money = lru_cache(PARSED_CACHE)(parse.money)
+
     # --- Reading ----------------------------------------------------------------------------
 
     def chunks(self) -> Iterator[Chunk]:
         chunk = Chunk()
         group: Group | None = None
         for line, cells in self.rows():
-            handle = self.cell(cells, "handle")
+            row = self.trimmed(cells)
+            handle = row["handle"]
             if not handle or len(handle) > HANDLE_LIMIT:
                 problem = (
                     _("The handle is blank.")
@@ -167,7 +192,7 @@ class ProductImporter(Importer):
                         yield chunk
                         chunk = Chunk()
                 group = Group(handle=handle, first_line=line)
-            self._read_row(group, line, cells)
+            self._read_row(group, line, cells, row)
         if group is not None:
             chunk = self._add(chunk, group)
         if chunk.rows:
@@ -181,15 +206,15 @@ class ProductImporter(Importer):
         chunk.rows += group.rows
         return chunk
 
-    def _read_row(self, group: Group, line: int, cells: list[str]) -> None:
+    def _read_row(self, group: Group, line: int, cells: list[str], row: dict[str, str]) -> None:
         group.rows += 1
         if group.refused:
             self.result.refused += 1  # refused with its product row, which has the error
             group.refused_rows += 1
             return
-        if group.rows == 1 and self.cell(cells, "title"):
+        if group.rows == 1 and row["title"]:
             try:
-                group.product, group.attributes = self._product_values(cells)
+                group.product, group.attributes = self._product_values(cells, row)
             except _Refused as refused:
                 self.result.refuse(
                     line,
@@ -205,28 +230,28 @@ class ProductImporter(Importer):
                 group.refused = True
                 group.refused_rows = group.rows
                 return
-        checked = self._warning_values(line, cells)
-        if not any(self.cell(cells, name) for name in VARIANT_MARKERS):
+        checked = self._warning_values(line, row)
+        if not any(map(row.__getitem__, self.variant_markers)):
             return  # an image-only row
         group.variant_rows += 1
         try:
-            values = self._variant_values(cells)
+            values = self._variant_values(row)
         except _Refused as refused:
             self.result.refuse(line, refused.column, refused.message)
             group.refused_rows += 1
             return
         if "barcode" in checked:
             values["barcode"] = checked["barcode"]
-        group.variants.append(Variant(line, values))
+        options = (values.get("option1", ""), values.get("option2", ""), values.get("option3", ""))
+        group.variants.append(Variant(line, values, options))
 
-    def _warning_values(self, line: int, cells: list[str]) -> dict[str, Any]:
+    def _warning_values(self, line: int, row: dict[str, str]) -> dict[str, Any]:
         """The row's values in WARNING_ONLY columns; a bad one is a warning and left out."""
         values: dict[str, Any] = {}
-        for name, parser in WARNING_ONLY.items():
-            value = self.cell(cells, name)
+        for name, parser in self.warning_parsers:
+            value = row[name]
             if not value:
-                if name in self.columns:
-                    values[name] = ""
+                values[name] = ""
                 continue
             try:
                 values[name] = parser(value)
@@ -241,28 +266,24 @@ class ProductImporter(Importer):
                 self.result.warn(line, column, message)
         return values
 
-    def _parsed(self, cells: list[str], name: str, parser, *args) -> Any:
+    def _parsed(self, row: dict[str, str], name: str, parser, *args) -> Any:
         try:
-            return parser(self.cell(cells, name), *args)
+            return parser(row[name], *args)
         except CellError as exc:
             raise _Refused(
                 self.columns.column(name), f"{self.columns.column(name)}: {exc}"
             ) from None
 
-    def _product_values(self, cells: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    def _product_values(
+        self, cells: list[str], row: dict[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         values: dict[str, Any] = {}
-        for name in PRODUCT_TEXT + PRODUCT_NAMES:
-            if name in self.columns:
-                limit = TEXT_LIMITS.get(name)
-                values[name] = (
-                    self._parsed(cells, name, parse.text, limit)
-                    if limit
-                    else self.cell(cells, name)
-                )
-        if self.cell(cells, "status"):
-            values["status"] = self._parsed(cells, "status", parse.choice, STATUSES)
-        if self.cell(cells, "published"):
-            values["published"] = self._parsed(cells, "published", parse.boolean)
+        for name, limit in self.product_fields:
+            values[name] = self._parsed(row, name, parse.text, limit) if limit else row[name]
+        if row.get("status"):
+            values["status"] = self._parsed(row, "status", parse.choice, STATUSES)
+        if row.get("published"):
+            values["published"] = self._parsed(row, "published", parse.boolean)
         attributes = {
             key: cells[position].strip()
             for key, position in self.columns.metafields.items()
@@ -270,26 +291,23 @@ class ProductImporter(Importer):
         }
         return values, attributes
 
-    def _variant_values(self, cells: list[str]) -> dict[str, Any]:
+    def _variant_values(self, row: dict[str, str]) -> dict[str, Any]:
         values: dict[str, Any] = {}
-        for name in ("code", *OPTION_FIELDS):
-            if name in self.columns:
-                values[name] = self._parsed(cells, name, parse.text, 255)
-        if not self.cell(cells, "price"):
+        for name in self.variant_text:
+            values[name] = self._parsed(row, name, parse.text, 255)
+        if not row["price"]:
             column = self.columns.column("price")
             raise _Refused(
                 column, _("%(column)s is blank; every variant needs a price.") % {"column": column}
             )
-        values["price"] = self._parsed(cells, "price", parse.money)
-        if "compare_at_price" in self.columns:
-            values["compare_at_price"] = self._parsed(
-                cells, "compare_at_price", parse.optional_money
-            )
-        if "unit_cost" in self.columns:
-            values["unit_cost"] = self._parsed(cells, "unit_cost", parse.optional_money)
-        if self.cell(cells, "inventory_policy"):
+        values["price"] = self._parsed(row, "price", self.money)
+        # parse.optional_money, through the remembered amounts.
+        for name in ("compare_at_price", "unit_cost"):
+            if name in row:
+                values[name] = self._parsed(row, name, self.money) if row[name] else None
+        if row.get("inventory_policy"):
             values["inventory_policy"] = self._parsed(
-                cells, "inventory_policy", parse.choice, POLICIES
+                row, "inventory_policy", parse.choice, POLICIES
             )
         return values
 
@@ -362,7 +380,8 @@ class ProductImporter(Importer):
     def _stored_products(handles: set[str]) -> dict[str, dict[str, Any]]:
         """The stored products of `handles`: their id and the values a file can change."""
         rows = Product.objects.filter(handle__in=handles).order_by()
-        return {row["handle"]: row for row in rows.values("pk", "handle", *PRODUCT_STORED)}
+        with by_index():
+            return {row["handle"]: row for row in rows.values("pk", "handle", *PRODUCT_STORED)}
 
     def _product_changes(
         self, groups: list[Group], stored: dict[str, dict[str, Any]]
@@ -407,11 +426,19 @@ class ProductImporter(Importer):
         # Two queries, not one with OR: each uses its index (the code's is partial, on
         # code <> '', so the query says so too), where the OR made PostgreSQL scan the table.
         # The second asks only for codes the first did not find: on a re-import, none.
+        with by_index():
+            return self._stored_skus_of(product_ids, codes, stored)
+
+    @staticmethod
+    def _stored_skus_of(
+        product_ids: list[int], codes: set[str], stored: dict[str, dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         found: dict[int, dict[str, Any]] = {}
         columns = ("pk", "product_id", *SKU_STORED)
         if product_ids:
             handles = {row["pk"]: handle for handle, row in stored.items()}
-            for row in SKU.objects.filter(product_id__in=product_ids).order_by().values(*columns):
+            of_products = SKU.objects.filter(product_id__in=product_ids).order_by()
+            for row in of_products.values(*columns):
                 row["product__handle"] = handles[row["product_id"]]
                 found[row["pk"]] = row
         codes -= {row["code"] for row in found.values()}
@@ -454,17 +481,14 @@ class ProductImporter(Importer):
         fields: set[str] = set()
         for group in groups:
             for variant, sku in group.matched:
-                label = f"{group.handle} {' / '.join(o for o in variant.options if o)}".strip()
+                # The label names a SKU without a code in the preview: made only for the preview.
+                noted = len(self.result.sample) < MAX_SAMPLE
+                label = _label(group.handle, variant) if noted else ""
                 if sku is None:
-                    created.append(
-                        {
-                            "product_id": product_ids[group.handle],
-                            "currency": settings.STORE_CURRENCY,
-                            **variant.values,
-                        }
-                    )
+                    created.append({"product_id": product_ids[group.handle], **variant.values})
                     self.result.count("sku", "created")
-                    self.result.note("sku", "create", variant.values.get("code") or label)
+                    if noted:
+                        self.result.note("sku", "create", variant.values.get("code") or label)
                     continue
                 changes = describe_changes(sku, variant.values)
                 if changes:
@@ -474,7 +498,8 @@ class ProductImporter(Importer):
                     fields.update(differing)
                     changed[sku["pk"]] = {"pk": sku["pk"], **sku, **differing}
                     self.result.count("sku", "updated")
-                    self.result.note("sku", "update", sku["code"] or label, changes)
+                    if noted:
+                        self.result.note("sku", "update", sku["code"] or label, changes)
                 else:
                     self.result.count("sku", "unchanged")
         return created, list(changed.values()), sorted(fields)
@@ -578,7 +603,7 @@ class OrmWriter:
         return WrittenProducts({p.handle: p.pk for p in new}, [row["pk"] for row in changed])
 
     def skus(self, created: list[dict], changed: list[dict], fields: list[str]) -> list[int]:
-        SKU.objects.bulk_create([SKU(**row) for row in created])
+        SKU.objects.bulk_create([SKU(**row, currency=settings.STORE_CURRENCY) for row in created])
         if changed:
             SKU.objects.bulk_update(
                 [SKU(**_own(row), updated_at=self.now) for row in changed],
@@ -598,22 +623,19 @@ class CopyWriter:
     def __init__(self, now: datetime) -> None:
         self.now = now
         self.product_defaults = row_defaults(Product, now)
-        self.sku_defaults = row_defaults(SKU, now)
+        self.sku_defaults = {**row_defaults(SKU, now), "currency": settings.STORE_CURRENCY}
 
     def products(
         self, created: list[dict], changed: list[dict], fields: list[str]
     ) -> WrittenProducts:
-        rows = [{**self.product_defaults, **row} for row in created]
         # A changed product's row holds its stored values and the file's: complete, so the
         # upsert's proposed row passes the table's checks before the conflict turns it into an
         # update of `fields` alone.
-        rows += [
-            {**self.product_defaults, **{k: v for k, v in row.items() if k != "pk"}}
-            for row in changed
-        ]
+        rows = created + [{k: v for k, v in row.items() if k != "pk"} for row in changed]
         written = copy_insert(
             Product,
             rows,
+            defaults=self.product_defaults,
             returning=("id", "handle"),
             conflict=("handle",),
             update=fields,
@@ -626,12 +648,14 @@ class CopyWriter:
         )
 
     def skus(self, created: list[dict], changed: list[dict], fields: list[str]) -> list[int]:
-        copy_insert(SKU, [{**self.sku_defaults, **row} for row in created])
-        rows = [
-            {"id": row["pk"], **{name: row[name] for name in fields}, "updated_at": self.now}
-            for row in changed
-        ]
-        return copy_update(SKU, rows, fields, touch=("updated_at",))
+        copy_insert(SKU, created, defaults=self.sku_defaults)
+        rows = [{"id": row["pk"], **{name: row[name] for name in fields}} for row in changed]
+        return copy_update(SKU, rows, fields, touch={"updated_at": self.now})
+
+
+def _label(handle: str, variant: Variant) -> str:
+    """A SKU by its product and options, for a preview line when it has no code."""
+    return f"{handle} {' / '.join(o for o in variant.options if o)}".strip()
 
 
 def _own(row: dict[str, Any]) -> dict[str, Any]:

@@ -7,7 +7,8 @@ are found by name, never by position; unknown columns are listed, not fatal.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from operator import itemgetter
 
 # Metafield columns: "<label> (product.metafields.<namespace>.<key>)"; the label may be in the
 # admin's language, so only the namespace and key are read.
@@ -47,6 +48,19 @@ class ColumnMap:
         """The trimmed cell of `field`, "" when the file has no such column."""
         position = self.index.get(field)
         return cells[position].strip() if position is not None else ""
+
+    def trimmed(self) -> Callable[[Sequence[str]], dict[str, str]]:
+        """A reader of rows: the trimmed cell of each field the file has, by field.
+
+        The same values as get() on each field, read in one pass over the row: an importer
+        that looks at twenty fields per row calls it once rather than twenty times.
+        """
+        fields = tuple(self.index)
+        if len(fields) < 2:  # itemgetter of one position gives the cell, not a tuple of one
+            return lambda cells: {field: cells[self.index[field]].strip() for field in fields}
+        cells_of = itemgetter(*self.index.values())
+        strip = str.strip
+        return lambda cells: dict(zip(fields, map(strip, cells_of(cells)), strict=True))
 
     def column(self, field: str) -> str:
         """The header name the file uses for `field`, for error messages."""

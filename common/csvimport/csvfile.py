@@ -228,8 +228,10 @@ class CsvSource:
             next(reader)  # the header, already read
             line = reader.line_num + 1
             for cells in reader:
-                if any(cell.strip() for cell in cells):
-                    if UNDECODABLE_RE.search("".join(cells)):
+                # One string per row for both tests: blank when every cell is whitespace.
+                joined = "".join(cells)
+                if joined.strip():
+                    if UNDECODABLE_RE.search(joined):
                         raise UnicodeDecodeError(self.encoding, b"", 0, 1, "undecodable byte")
                     yield line, cells
                 line = reader.line_num + 1

@@ -77,7 +77,9 @@ class ImportResult:
 
     def count(self, kind: str, action: str, n: int = 1) -> None:
         if n:
-            bucket = self.counts.setdefault(kind, dict.fromkeys(ACTIONS, 0))
+            bucket = self.counts.get(kind)
+            if bucket is None:  # not setdefault: its default would be built on every call
+                bucket = self.counts[kind] = dict.fromkeys(ACTIONS, 0)
             bucket[action] += n
 
     def note(self, kind: str, action: str, key: str, changes: list[str] | None = None) -> None:

@@ -258,7 +258,7 @@ def test_list_query_count_does_not_grow_with_rows(
     # Session, user, the user's language (common.UserPreference), user and group permissions,
     # nav roles, the filter bar's channel and owner choices, the count, the page (one query:
     # readiness subqueries, channel and owner joined).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(LIST).status_code == 200
 
 
@@ -772,7 +772,7 @@ def test_blockers_sort_query_count_does_not_grow(
         ConflictFactory(campaign=campaign)
     client = login(marketing_user)
     # As the list above (the user's language included).
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         assert client.get(LIST, {"sort": "-blockers"}).status_code == 200
 
 

@@ -100,7 +100,7 @@ def test_the_sku_list_query_count_does_not_grow(login, ops_user, django_assert_n
     client = login(ops_user)
     # Session, user, the user's language (common.UserPreference), perms x2, nav roles,
     # count, page.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(LIST).status_code == 200
 
 

@@ -289,6 +289,23 @@ def test_an_amount_no_price_can_hold_is_refused_and_the_rows_after_it_import(amo
     assert sorted(SKU.objects.values_list("code", flat=True)) == ["CAP-1", "TEE-S"]
 
 
+def test_an_amount_repeated_on_many_rows_is_refused_on_each_and_read_alike_when_good():
+    # Parsed amounts are remembered per import: a bad one must still be refused every time.
+    rows = [tee(price="19,90")] + [
+        variant(sku=f"TEE-{n}", size=str(n), price="abc" if n % 2 else "19,90") for n in range(4)
+    ]
+    result = run(ProductImporter, legacy(*rows))
+    assert [(e.line, e.column) for e in result.errors] == [
+        (4, "Variant Price"),
+        (6, "Variant Price"),
+    ]
+    assert {e.message for e in result.errors} == {
+        "Variant Price: 'abc' is not an amount (write it like 19.99)."
+    }
+    assert set(SKU.objects.values_list("price", flat=True)) == {Decimal("19.90")}
+    assert SKU.objects.count() == 3
+
+
 def test_a_product_whose_only_variant_is_refused_is_not_created():
     data = legacy(
         tee(handle="broken", title="Broken", sku="B-1", price="1e30"),
