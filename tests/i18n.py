@@ -291,11 +291,18 @@ def english_vocabulary() -> frozenset[str]:
 CODE_ELEMENTS = ("code",)
 
 
+# A currency picker's option: its ISO code and Babel's (CLDR's) name for it in the page's
+# language ("ALL · lek albanais"); codes like ALL or TRY are not English words.
+_CURRENCY_OPTION = re.compile(r"^\s*[A-Z]{3} · ")
+
+
 def english_leftovers(html: str) -> list[str]:
     """The texts of a French page that still read as English (codes in <code> aside)."""
     vocabulary = english_vocabulary()
     leftovers = []
     for text in visible_texts(html, skip=CODE_ELEMENTS):
+        if _CURRENCY_OPTION.match(text):
+            continue
         words = {w.lower() for w in _words_needing_translation(_ADDRESS.sub(" ", text))}
         if words & vocabulary:
             leftovers.append(" ".join(text.split()))
