@@ -86,6 +86,9 @@ UNTRANSLATED_WORDS = {
     "Webhook",
     "htmx",
     "Markdown",
+    # Shopify's CSV column names, quoted in import reports as the file has them.
+    "Image",
+    "Src",
 }
 
 _TAGS = re.compile(r"{%.*?%}|{{.*?}}|{#.*?#}", re.S)
@@ -147,10 +150,13 @@ class _Visible(HTMLParser):
             self._skip -= 1
 
     def handle_data(self, data):
-        if self._joined:
+        if self._skip:
+            # Inside a skipped element (a <code> with a <wbr>): nothing joins the text before.
+            self._joined = False
+        elif self._joined:
             self._joined = False
             self.texts[-1] += data
-        elif not self._skip and data.strip():
+        elif data.strip():
             self.texts.append(data)
 
 

@@ -185,7 +185,7 @@ def test_the_page_query_count_does_not_grow_with_items(
     url = f"/feeds/channels/{catalog.channel.pk}/"
     # session, user, the user's language (common.UserPreference), permissions and roles of
     # the shell, channel, fingerprint (5), items (1)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(12):
         assert client.get(url).status_code == 200
 
 
@@ -200,7 +200,7 @@ def test_the_feeds_index_lists_channels_in_fixed_queries(
     client = login(ops_user)
     # Session, user, the user's language (common.UserPreference), perms x2, nav roles, the
     # channels.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/feeds/")
     assert response.status_code == 200
     assert f'href="/feeds/channels/{catalog.channel.pk}/"' in response.content.decode()

@@ -554,7 +554,7 @@ def test_check_runs_in_french(login, french_ops, french_marketing, store):
     )
     for user in (french_ops, french_marketing):
         page = assert_french_page(login(user).get(reverse("promises:checkrun-list")))
-        assert "<h1>Exécutions des contrôles</h1>" in page
+        assert "<h1>Contrôles</h1>" in page
         assert ">Réussie</span>" in page and ">Échouée</span>" in page
         assert "Passage périodique" in page and "Après une modification" in page
         assert "1 250 ms" in page

@@ -150,7 +150,7 @@ def test_ops_home_in_french(ops_user):
         assignee=ops_user,
     )
     ChannelMetricFactory(channel=campaign.channel, campaign=campaign, spend=Decimal("300.00"))
-    page = assert_french(french(ops_user).get(reverse("home")), allowed={"Blocker", "Warning"})
+    page = assert_french(french(ops_user).get(reverse("home")))
     assert "File des conflits" in page
     assert "<strong>1</strong> bloquant en cours" in page
     assert "<strong>1</strong> qui m’est attribué" in page
@@ -173,7 +173,7 @@ def test_exec_home_in_french(exec_user):
     assert "Commandes non attribuées" in page
     assert "Lacunes de gouvernance" in page and ">aucune</td>" in page
     # Money in French: a narrow space between thousands, the euro after the figure.
-    assert 'data-label="Revenu net">1\u202f234\u00a0€</td>' in page
+    assert 'data-label="Chiffre d’affaires net">1\u202f234\u00a0€</td>' in page
 
 
 def test_admin_home_in_french(admin_user):
@@ -314,7 +314,7 @@ def test_a_finished_import_with_warnings_in_french(ops_user, media_root):
 def test_a_failed_import_in_french(ops_user, media_root, django_capture_on_commit_callbacks):
     client = french(ops_user)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _upload(client, b"\x00\x01binaire", name="image.csv")
+        response = _upload(client, b"\x00\x01binaire", name="produits.csv")
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED
     page = assert_french(client.get(response.url))
