@@ -50,7 +50,7 @@ def shopify(httpserver, settings) -> FakeShopify:
         locations=[
             {
                 "id": "gid://shopify/Location/7",
-                "name": "Paris warehouse",
+                "name": "Entrepôt Paris",
                 "isActive": True,
                 "address": {"countryCode": "FR"},
             }

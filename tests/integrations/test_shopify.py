@@ -42,7 +42,7 @@ def test_a_sync_reads_products_variants_locations_and_stock(store, shopify):
         shirt,
     )
     paris = Location.objects.get(shopify_location_id=7)
-    assert (paris.name, str(paris.country), paris.active) == ("Paris warehouse", "FR", True)
+    assert (paris.name, str(paris.country), paris.active) == ("Entrepôt Paris", "FR", True)
     held = StockLevel.objects.get(sku__shopify_variant_id=12, location=paris)
     assert (held.available, held.on_hand, held.committed) == (0, 3, 3)
     # The variant count (a small store: pages), then pages of two: the three variants and
