@@ -307,7 +307,7 @@ def test_the_live_preview_of_a_clean_campaign_in_french(login, marketing_user, s
     assert "<h3>Promesses du texte</h3>" in content
     assert '<span class="badge neutral">Délai de livraison</span> “3 jours” — 3 jours' in content
     assert '<span class="badge ready">Prête</span>' in content
-    assert "0 blocage, 0 alerte" in content
+    assert "0 bloquant, 0 alerte" in content
     assert "Toutes les règles sont respectées." in content
     assert "Rien n’est enregistré tant que vous n’appuyez pas sur Enregistrer." in content
 
