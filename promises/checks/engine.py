@@ -21,10 +21,12 @@ no harm.
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 import traceback
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -310,6 +312,28 @@ def wait_for(run: CheckRun, timeout: float | None = None) -> CheckRun:
         time.sleep(WAIT_POLL)
 
 
+@contextmanager
+def cyclic_gc_paused():
+    """Within: no cyclic garbage collection; after: the young generations only.
+
+    A batch allocates a few hundred thousand objects (its campaigns' facts, findings, rows
+    read), each allocation counting towards a collection, while the process keeps its run's
+    SKU facts (up to MAX_CACHED_SKUS, a few objects each). The full collections that follow
+    walk all of them: 29 in a 1,000,000-item sweep took 5.5 s of its 33. A batch's facts are
+    not cyclic (they are freed by reference counting when it ends), so nothing is owed to
+    the collector but whatever few cycles the libraries made, which the collection after the
+    batch and the process's usual collections take."""
+    if not gc.isenabled():  # someone else decided
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect(1)
+
+
 def check_batch(
     run_id: int,
     number: int,
@@ -324,6 +348,13 @@ def check_batch(
     `counted`: the run counted its SKUs' stock and demand (`loader.write_sku_totals`); `fresh`:
     read the operations tables rather than this process's cached copy (sweeps do).
     """
+    with cyclic_gc_paused():
+        return _check_batch(run_id, number, work, now, counted=counted, fresh=fresh)
+
+
+def _check_batch(
+    run_id: int, number: int, work: BatchWork, now: datetime, *, counted: bool, fresh: bool
+) -> Totals:
     facts = _facts_for(run_id, fresh)
     ids = work.campaign_ids
     stock = {cid: set(skus) for cid, skus in work.stock.items()}
