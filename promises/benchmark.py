@@ -323,17 +323,22 @@ WEBHOOK_TIMEOUT = 30  # seconds to wait for one delivery's conflict to show
 
 def floor_pass(now: datetime) -> dict:
     """The floor: every checked campaign's items and every SKU's facts streamed into Python,
-    in batches as the sweep reads them, and nothing else (no rules, no writes)."""
+    in batches as the sweep reads them, and nothing else (no rules, no writes). Read as the
+    batches read, without the cyclic garbage collector (with it, the collections walking the
+    SKU facts held took as long as the reading at 2,000,000 items, and grew faster)."""
     from promises.checks import loader
+    from promises.checks.engine import cyclic_gc_paused
 
     started = time.perf_counter()
-    operations = loader.load_operations()
-    skus = loader.load_skus(now=now)
-    ids = sorted(Campaign.objects.checked(now).values_list("pk", flat=True))
-    items = 0
-    for start in range(0, len(ids), 1000):
-        for campaign in loader.load_campaigns(ids[start : start + 1000], operations.channels, now):
-            items += len(campaign.items)
+    with cyclic_gc_paused():
+        operations = loader.load_operations()
+        skus = loader.load_skus(now=now)
+        ids = sorted(Campaign.objects.checked(now).values_list("pk", flat=True))
+        items = 0
+        for start in range(0, len(ids), 1000):
+            batch = ids[start : start + 1000]
+            for campaign in loader.load_campaigns(batch, operations.channels, now):
+                items += len(campaign.items)
     seconds = time.perf_counter() - started
     return {"seconds": round(seconds, 2), "items": items, "skus": len(skus), **load()}
 

@@ -2,6 +2,7 @@
 campaign's other conflicts stay as they are. Large runs count their SKUs' stock and demand
 once, for all their batches."""
 
+import gc
 import threading
 from decimal import Decimal
 
@@ -230,6 +231,42 @@ def test_a_large_run_counts_its_skus_once_and_finds_what_a_small_one_finds(
     )
     assert run.opened == alone.opened
     assert not CheckRunSkuTotals.objects.exists()  # forgotten once the run finished
+
+
+@postgres_only
+def test_a_runs_sku_totals_are_analysed_once_written(many_batches):
+    table = CheckRunSkuTotals._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f'ANALYZE "{table}"')  # as autovacuum does between runs: empty
+    run = CheckRun.objects.create(trigger="sweep", started_at=timezone.now())
+
+    loader.write_sku_totals(run.pk, run.started_at)
+
+    with connection.cursor() as cursor:
+        # ANALYZE writes the row count into pg_class at once, inside the transaction.
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        (tuples,) = cursor.fetchone()
+    assert tuples == CheckRunSkuTotals.objects.filter(run_id=run.pk).count() > 0
+
+
+def test_a_batch_runs_without_the_cyclic_collector_and_restores_it(world, monkeypatch):
+    seen = []
+    original = engine._check_batch
+
+    def watching(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "_check_batch", watching)
+    assert gc.isenabled()
+    engine.run_checks([world.campaign.pk])
+    assert seen == [False] and gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        engine.run_checks([world.campaign.pk])
+        assert seen == [False, False] and not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_a_batch_whose_run_counted_nothing_for_a_sku_counts_it_itself(many_batches):
