@@ -1,5 +1,5 @@
 import pytest
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 
 class refused:
@@ -20,3 +20,11 @@ class refused:
         if exc[0] is None and not suppress_atomic:
             return self._raises.__exit__(None, None, None)
         return self._raises.__exit__(*exc)
+
+
+def database_url(name: str | None = None) -> str:
+    """DATABASE_URL of the test database (or of another database `name` on its server), for a
+    subprocess (a Celery worker, a management command) that must read what the test wrote."""
+    db = connection.settings_dict
+    host, port = db["HOST"] or "127.0.0.1", db["PORT"] or 5432
+    return f"postgres://{db['USER']}@{host}:{port}/{name or db['NAME']}"

@@ -17,6 +17,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from tests.db import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--skus", "60", "--campaigns", "12", "--items", "240", "--samples", "4", "--no-pages"]
 
@@ -70,16 +72,10 @@ def test_the_benchmark_measures_every_figure_on_sqlite_without_a_broker(tmp_path
     reason="the worker sweeps need PostgreSQL and Redis",
 )
 def test_the_benchmark_shares_its_sweeps_between_real_workers_on_postgresql():
-    db = connection.settings_dict
-    name = f"{db['NAME']}_benchmark"
+    name = f"{connection.settings_dict['NAME']}_benchmark"
     # A Redis database of its own: the benchmark purges its queue before starting workers.
     redis = settings.REDIS_URL.rsplit("/", 1)[0] + "/13"
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{name}",
-        "REDIS_URL": redis,
-    }
+    env = {**os.environ, "DATABASE_URL": database_url(name), "REDIS_URL": redis}
     subprocess.run(
         [sys.executable, "manage.py", "check_services", "--create-database"],
         cwd=ROOT,

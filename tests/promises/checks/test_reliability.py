@@ -18,6 +18,7 @@ from catalog.models import StockLevel
 from promises import triggers
 from promises.checks import engine, reconcile
 from promises.models import CheckRun, Conflict, ConflictEvent
+from tests.db import database_url
 from tests.factories import CampaignFactory, CampaignItemFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -187,13 +188,7 @@ def test_a_redelivered_batch_is_counted_once(world):
 
 
 def start_worker(*extra: str) -> subprocess.Popen:
-    db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-        f"{db['PORT'] or 5432}/{db['NAME']}",
-        "REDIS_URL": settings.REDIS_URL,
-    }
+    env = {**os.environ, "DATABASE_URL": database_url(), "REDIS_URL": settings.REDIS_URL}
     return subprocess.Popen(
         [
             sys.executable,
